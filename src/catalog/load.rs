@@ -1,0 +1,844 @@
+//! Reading `catalog/errors.toml` into a [`Catalog`], validating as it goes.
+//!
+//! Every problem is recorded (syntax, unknown keys, missing fields, duplicates, ranges, unknown
+//! categories, statuses, retry contradictions, invalid JSON examples) and loading carries on, so
+//! one run reports them all. The catalog is returned only when nothing was wrong.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use toml::de::DeValue;
+
+use super::{
+    Catalog, Category, Code, CodeKey, Column, Envelope, EnvelopeField, RetryPolicy, RetryRule,
+    RetryTarget,
+};
+use crate::diagnostics::{Diagnostics, Location, Problem, Source, did_you_mean};
+use crate::tomlread::{self, Located, Table};
+
+const ROOT_KEYS: &[&str] = &["envelope", "category", "code", "retry"];
+const ENVELOPE_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "language",
+    "http_status",
+    "example",
+    "note",
+    "field",
+];
+const FIELD_KEYS: &[&str] = &["name", "type", "required", "description"];
+const CATEGORY_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "range",
+    "description",
+    "order",
+    "namespace",
+    "columns",
+    "headings",
+];
+const CODE_KEYS: &[&str] = &[
+    "code",
+    "category",
+    "label",
+    "message",
+    "status",
+    "fix",
+    "meaning",
+    "detail",
+    "docs",
+    "retry",
+    "deprecated",
+    "replaced_by",
+    "anchor",
+];
+const RETRY_KEYS: &[&str] = &["status", "code", "policy", "retryable", "how", "label"];
+
+/// Loads and validates a catalog. `display_path` is how the file is named in messages.
+pub fn load(display_path: &Path, text: String, diags: &mut Diagnostics) -> Option<Catalog> {
+    let source = Source::new(display_path, text);
+    let before = diags.len();
+    let parts = read(&source, diags)?;
+    if diags.len() > before {
+        return None;
+    }
+    let mut by_anchor = HashMap::new();
+    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, code) in parts.codes.iter().enumerate() {
+        by_anchor.insert(code.anchor.clone(), i);
+        by_key.entry(code.key.raw()).or_default().push(i);
+    }
+    Some(Catalog {
+        source,
+        envelopes: parts.envelopes,
+        categories: parts.categories,
+        codes: parts.codes,
+        retry: parts.retry,
+        by_anchor,
+        by_key,
+    })
+}
+
+struct Parts {
+    envelopes: Vec<Envelope>,
+    categories: Vec<Category>,
+    codes: Vec<Code>,
+    retry: Vec<RetryRule>,
+}
+
+fn read(source: &Source, diags: &mut Diagnostics) -> Option<Parts> {
+    let doc = tomlread::parse(source, diags)?;
+    let root = Table::open(
+        doc.get_ref(),
+        doc.span(),
+        "the catalog",
+        ROOT_KEYS,
+        source,
+        diags,
+    );
+    let mut ids = FirstSeen::default();
+    let envelopes = root
+        .tables("envelope", "[[envelope]]", ENVELOPE_KEYS, diags)
+        .iter()
+        .filter_map(|t| read_envelope(t, &mut ids, diags))
+        .collect();
+    let mut categories: Vec<Category> = root
+        .tables("category", "[[category]]", CATEGORY_KEYS, diags)
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| read_category(t, i, &mut ids, diags))
+        .collect();
+    categories.sort_by_key(|c| c.order);
+
+    let code_tables = root.tables("code", "[[code]]", CODE_KEYS, diags);
+    let mut codes = Vec::new();
+    let mut replaced_by = Vec::new();
+    let mut seen_codes = FirstSeen::default();
+    let mut seen_anchors = FirstSeen::default();
+    for t in &code_tables {
+        if let Some((code, replacement)) = read_code(
+            t,
+            &categories,
+            &mut seen_codes,
+            &mut seen_anchors,
+            diags,
+        ) {
+            codes.push(code);
+            replaced_by.push(replacement);
+        }
+    }
+    let resolved: Vec<Option<usize>> = replaced_by
+        .iter()
+        .map(|r| {
+            let r = r.as_ref()?;
+            let found = find_code(&codes, &r.value);
+            if found.is_none() {
+                unknown_code(source, r, &codes, diags);
+            }
+            found
+        })
+        .collect();
+    for (code, r) in codes.iter_mut().zip(resolved) {
+        code.replaced_by = r;
+    }
+
+    let mut retry = Vec::new();
+    let mut seen_targets = FirstSeen::default();
+    for t in root.tables("retry", "[[retry]]", RETRY_KEYS, diags) {
+        if let Some(rule) = read_retry(&t, &codes, &mut seen_targets, diags) {
+            retry.push(rule);
+        }
+    }
+    let parts = Parts {
+        envelopes,
+        categories,
+        codes,
+        retry,
+    };
+    check_retry_columns(source, &parts, diags);
+    Some(parts)
+}
+
+/// A code by anchor, else by the code as written (for `replaced_by` and retry rules).
+fn find_code(codes: &[Code], name: &str) -> Option<usize> {
+    codes
+        .iter()
+        .position(|c| c.anchor == name)
+        .or_else(|| codes.iter().position(|c| c.key.raw() == name))
+}
+
+/// Remembers where each name was first defined, to report duplicates with both places.
+#[derive(Default)]
+struct FirstSeen(HashMap<String, Location>);
+
+impl FirstSeen {
+    /// Records `name`; reports a duplicate `kind` if it was seen before. True if new.
+    fn insert(
+        &mut self,
+        kind: &'static str,
+        name: &str,
+        source: &Source,
+        span: Range<usize>,
+        diags: &mut Diagnostics,
+    ) -> bool {
+        let here = source.locate(span);
+        match self.0.get(name) {
+            Some(first) => {
+                diags.push(crate::diagnostics::Diagnostic::at(
+                    Problem::Duplicate {
+                        kind,
+                        name: name.to_string(),
+                        first: first.clone(),
+                    },
+                    here,
+                ));
+                false
+            }
+            None => {
+                self.0.insert(name.to_string(), here);
+                true
+            }
+        }
+    }
+}
+
+/// Ids of envelopes, categories and namespaces: lowercase letters, digits and `-`.
+fn check_id(key: &str, id: &Located<String>, source: &Source, diags: &mut Diagnostics) -> bool {
+    let ok = !id.value.is_empty()
+        && id
+            .value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !ok {
+        diags.at(
+            Problem::InvalidValue {
+                key: key.to_string(),
+                value: id.value.clone(),
+                reason: "ids may hold only lowercase letters, digits and `-`".into(),
+                hint: Some(format!("try `{}`", crate::slug::slugify(&id.value))),
+            },
+            source,
+            id.span.clone(),
+        );
+    }
+    ok
+}
+
+fn status(t: &Table, key: &str, diags: &mut Diagnostics) -> Option<Located<u16>> {
+    let value = t.int(key, diags)?;
+    match crate::http_status::reason(value.value) {
+        Some(_) => Some(Located::new(value.value as u16, value.span)),
+        None => {
+            diags.at(
+                Problem::InvalidStatus {
+                    status: value.value.to_string(),
+                },
+                t.source(),
+                value.span,
+            );
+            None
+        }
+    }
+}
+
+fn policy(t: &Table, diags: &mut Diagnostics, key: &str) -> Option<Located<RetryPolicy>> {
+    let name = t.string(key, diags)?;
+    match RetryPolicy::from_name(&name.value) {
+        Some(p) => Some(Located::new(p, name.span)),
+        None => {
+            let names = RetryPolicy::ALL.map(RetryPolicy::name);
+            diags.at(
+                Problem::InvalidValue {
+                    key: key.to_string(),
+                    value: name.value.clone(),
+                    reason: "not a retry policy".into(),
+                    hint: Some(match did_you_mean(&name.value, names) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("policies are: {}", names.join(", ")),
+                    }),
+                },
+                t.source(),
+                name.span,
+            );
+            None
+        }
+    }
+}
+
+fn check_contradiction(
+    policy: &Located<RetryPolicy>,
+    status: u16,
+    source: &Source,
+    diags: &mut Diagnostics,
+) {
+    if let Some(reason) = policy.value.contradiction(status) {
+        diags.at(
+            Problem::RetryContradiction {
+                policy: policy.value.name().to_string(),
+                status,
+                reason,
+            },
+            source,
+            policy.span.clone(),
+        );
+    }
+}
+
+fn read_envelope(t: &Table, ids: &mut FirstSeen, diags: &mut Diagnostics) -> Option<Envelope> {
+    let source = t.source();
+    let id = t.required_string("id", diags);
+    let title = t.required_string("title", diags);
+    let example = t.required_string("example", diags);
+    let language = t
+        .string("language", diags)
+        .map_or_else(|| "json".to_string(), |l| l.value);
+    let http_status = status(t, "http_status", diags).map(|s| s.value);
+    let fields = t
+        .tables("field", "[[envelope.field]]", FIELD_KEYS, diags)
+        .iter()
+        .filter_map(|f| {
+            let name = f.required_string("name", diags)?;
+            Some(EnvelopeField {
+                name: name.value,
+                kind: f.string("type", diags).map(|k| k.value),
+                required: f.bool("required", diags).is_none_or(|r| r.value),
+                description: f.string("description", diags),
+            })
+        })
+        .collect();
+    let id = id?;
+    if check_id("id", &id, source, diags) {
+        ids.insert("envelope id", &format!("envelope {}", id.value), source, id.span.clone(), diags);
+    }
+    let example = example?;
+    if language == "json" {
+        check_json_example(&id.value, &example, source, diags);
+    }
+    Some(Envelope {
+        id: id.value,
+        title: title?.value,
+        description: t.string("description", diags),
+        language,
+        http_status,
+        example: example.value,
+        note: t.string("note", diags),
+        fields,
+    })
+}
+
+/// Reports invalid JSON in an example at the line and column inside the TOML file.
+fn check_json_example(
+    envelope: &str,
+    example: &Located<String>,
+    source: &Source,
+    diags: &mut Diagnostics,
+) {
+    let Err(err) = serde_json::from_str::<serde_json::Value>(&example.value) else {
+        return;
+    };
+    // Where the string's content starts: after `'''`/`"""` (and a newline right after it) or
+    // after a single quote. Exact for literal strings, which examples nearly always are.
+    let raw = &source.text[example.span.clone()];
+    let mut start = example.span.start;
+    if raw.starts_with("'''") || raw.starts_with("\"\"\"") {
+        start += 3;
+        let rest = &source.text[start..];
+        if rest.starts_with("\r\n") {
+            start += 2;
+        } else if rest.starts_with('\n') {
+            start += 1;
+        }
+    } else {
+        start += 1;
+    }
+    let line_offset: usize = example
+        .value
+        .split_inclusive('\n')
+        .take(err.line().saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let line_text = example.value[line_offset..].lines().next().unwrap_or("");
+    let col_offset: usize = line_text
+        .chars()
+        .take(err.column().saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
+    let at = (start + line_offset + col_offset).min(example.span.end);
+    let message = err.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(m, _)| m)
+        .to_string();
+    diags.at(
+        Problem::InvalidExample {
+            envelope: envelope.to_string(),
+            message,
+        },
+        source,
+        at..at + 1,
+    );
+}
+
+fn read_category(
+    t: &Table,
+    index: usize,
+    ids: &mut FirstSeen,
+    diags: &mut Diagnostics,
+) -> Option<Category> {
+    let source = t.source();
+    let id = t.required_string("id", diags);
+    let title = t.required_string("title", diags);
+    let namespace = t.string("namespace", diags);
+    if let Some(ns) = &namespace {
+        check_id("namespace", ns, source, diags);
+    }
+    let range = t.string("range", diags);
+    if let Some(r) = &range
+        && r.value.trim().is_empty()
+    {
+        diags.at(
+            Problem::InvalidValue {
+                key: "range".into(),
+                value: r.value.clone(),
+                reason: "a range cannot be empty".into(),
+                hint: Some("write it like `PG-1xxx`, where `x` stands for one digit".into()),
+            },
+            source,
+            r.span.clone(),
+        );
+    }
+    let mut columns = Vec::new();
+    if let Some(names) = t.strings("columns", diags) {
+        for name in names {
+            if let Some(column) = column_named(&name, source, diags) {
+                if columns.contains(&column) {
+                    diags.at(
+                        Problem::InvalidValue {
+                            key: "columns".into(),
+                            value: name.value.clone(),
+                            reason: "this column is listed twice".into(),
+                            hint: None,
+                        },
+                        source,
+                        name.span.clone(),
+                    );
+                }
+                columns.push(column);
+            }
+        }
+        if columns.is_empty() {
+            t.missing(
+                "columns",
+                Some("list at least one column, e.g. `columns = [\"code\", \"message\"]`".into()),
+                diags,
+            );
+        }
+    } else {
+        columns = Column::DEFAULT.to_vec();
+    }
+    let headings = t
+        .string_map("headings", diags)
+        .into_iter()
+        .filter_map(|(key, heading)| Some((column_named(&key, source, diags)?, heading.value)))
+        .collect();
+    let id = id?;
+    if check_id("id", &id, source, diags) {
+        ids.insert("category id", &id.value, source, id.span.clone(), diags);
+    }
+    Some(Category {
+        id: id.value,
+        title: title?.value,
+        range: range.map(|r| r.value),
+        description: t.string("description", diags),
+        order: t.int("order", diags).map_or(index as i64, |o| o.value),
+        namespace: namespace.map(|n| n.value),
+        columns,
+        headings,
+    })
+}
+
+fn column_named(name: &Located<String>, source: &Source, diags: &mut Diagnostics) -> Option<Column> {
+    let column = Column::from_name(&name.value);
+    if column.is_none() {
+        diags.at(
+            Problem::InvalidValue {
+                key: "columns".into(),
+                value: name.value.clone(),
+                reason: "not a column".into(),
+                hint: Some(match did_you_mean(&name.value, Column::names()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("columns are: {}", Column::names().collect::<Vec<_>>().join(", ")),
+                }),
+            },
+            source,
+            name.span.clone(),
+        );
+    }
+    column
+}
+
+/// Reads the `code` value: an integer, a `-32000..-32099` range, or a string.
+fn code_key(t: &Table, diags: &mut Diagnostics) -> Option<Located<CodeKey>> {
+    let Some(value) = t.get("code") else {
+        t.missing("code", None, diags);
+        return None;
+    };
+    let key = match value.get_ref() {
+        DeValue::String(s) => {
+            let s = s.trim();
+            match parse_range(s) {
+                Some((a, b)) => CodeKey::Range(a, b),
+                None if !s.is_empty() => CodeKey::Text(s.to_string()),
+                None => {
+                    diags.at(
+                        Problem::InvalidValue {
+                            key: "code".into(),
+                            value: String::new(),
+                            reason: "a code cannot be empty".into(),
+                            hint: None,
+                        },
+                        t.source(),
+                        value.span(),
+                    );
+                    return None;
+                }
+            }
+        }
+        other => match tomlread::integer(other) {
+            Some(i) => CodeKey::Int(i),
+            None => {
+                // Reuse the typed reader for the standard wrong-type message.
+                t.string("code", diags);
+                return None;
+            }
+        },
+    };
+    Some(Located::new(key, value.span()))
+}
+
+fn parse_range(s: &str) -> Option<(i64, i64)> {
+    let (a, b) = s.split_once("..")?;
+    Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
+}
+
+/// `PG-1xxx` matches `PG-1003`: same length, `x` matches one ASCII digit, the rest exactly.
+fn matches_range(pattern: &str, code: &str) -> bool {
+    pattern.chars().count() == code.chars().count()
+        && pattern.chars().zip(code.chars()).all(|(p, c)| {
+            if p == 'x' || p == 'X' {
+                c.is_ascii_digit()
+            } else {
+                p == c
+            }
+        })
+}
+
+fn read_code(
+    t: &Table,
+    categories: &[Category],
+    seen_codes: &mut FirstSeen,
+    seen_anchors: &mut FirstSeen,
+    diags: &mut Diagnostics,
+) -> Option<(Code, Option<Located<String>>)> {
+    let source = t.source();
+    let key = code_key(t, diags);
+    let category_name = t.required_string("category", diags);
+    let label = t.string("label", diags).map(|l| l.value);
+    let message = t.string("message", diags).map(|m| m.value);
+    let status = status(t, "status", diags);
+    let fix = t.string("fix", diags);
+    let meaning = t.string("meaning", diags);
+    let detail = t.string("detail", diags);
+    let docs = t.string("docs", diags);
+    let retry = policy(t, diags, "retry");
+    let deprecated = t.bool("deprecated", diags).is_some_and(|d| d.value);
+    let replaced_by = match t.get("replaced_by") {
+        Some(v) => match tomlread::integer(v.get_ref()) {
+            Some(i) => Some(Located::new(i.to_string(), v.span())),
+            None => t.string("replaced_by", diags),
+        },
+        None => None,
+    };
+    let explicit_anchor = t.string("anchor", diags);
+
+    let category = category_name.as_ref().and_then(|name| {
+        let found = categories.iter().position(|c| c.id == name.value);
+        if found.is_none() {
+            diags.at(
+                Problem::UnknownReference {
+                    kind: "category",
+                    name: name.value.clone(),
+                    suggestion: did_you_mean(&name.value, categories.iter().map(|c| c.id.as_str())),
+                },
+                source,
+                name.span.clone(),
+            );
+        }
+        found
+    });
+    let key = key?;
+    let shown = key.value.to_string();
+    if let (Some(status), Some(retry)) = (&status, &retry) {
+        check_contradiction(retry, status.value, source, diags);
+    }
+    let category_index = category?;
+    let cat = &categories[category_index];
+
+    if let Some(range) = &cat.range {
+        let inside = match &key.value {
+            CodeKey::Range(a, b) => {
+                matches_range(range, &a.to_string()) && matches_range(range, &b.to_string())
+            }
+            other => matches_range(range, &other.raw()),
+        };
+        if !inside {
+            diags.at(
+                Problem::CodeOutsideRange {
+                    code: shown.clone(),
+                    category: cat.id.clone(),
+                    range: range.clone(),
+                },
+                source,
+                key.span.clone(),
+            );
+        }
+    }
+
+    let present = |column: Column| match column {
+        Column::Code | Column::Retry => true,
+        Column::Label => label.is_some(),
+        Column::Message => message.is_some(),
+        Column::Status => status.is_some(),
+        Column::Fix => fix.is_some(),
+        Column::Meaning => meaning.is_some(),
+        Column::Detail => detail.is_some(),
+        Column::Docs => docs.is_some(),
+    };
+    for column in cat.columns.iter().copied().filter(|c| !present(*c)) {
+        diags.at(
+            Problem::MissingField {
+                field: column.name().to_string(),
+                table: format!("code `{shown}`"),
+                why: Some(format!(
+                    "category `{}` shows a `{}` column; add `{} = ...` to this code",
+                    cat.id,
+                    column.name(),
+                    column.name()
+                )),
+            },
+            source,
+            key.span.clone(),
+        );
+    }
+
+    let namespace = cat.namespace.as_deref();
+    let unique = format!("{}\u{0}{}", namespace.unwrap_or(""), key.value.raw());
+    let kind = match namespace {
+        Some(_) => "code in this namespace",
+        None => "code",
+    };
+    if !seen_codes.insert(kind, &unique, source, key.span.clone(), diags) {
+        return None;
+    }
+    let anchor = match &explicit_anchor {
+        Some(a) if crate::slug::is_verbatim_anchor(&a.value) => a.value.clone(),
+        Some(a) => {
+            diags.at(
+                Problem::InvalidValue {
+                    key: "anchor".into(),
+                    value: a.value.clone(),
+                    reason: "anchors may hold only letters, digits, `.`, `_` and `-`".into(),
+                    hint: Some(format!("try `{}`", crate::slug::slugify(&a.value))),
+                },
+                source,
+                a.span.clone(),
+            );
+            return None;
+        }
+        None => match key.value.anchor(namespace) {
+            Some(a) => a,
+            None => {
+                diags.at(
+                    Problem::InvalidValue {
+                        key: "code".into(),
+                        value: shown,
+                        reason: "no anchor can be derived from this code".into(),
+                        hint: Some("add `anchor = \"...\"` with letters, digits and `-`".into()),
+                    },
+                    source,
+                    key.span.clone(),
+                );
+                return None;
+            }
+        },
+    };
+    let anchor_span = explicit_anchor.as_ref().map_or(key.span.clone(), |a| a.span.clone());
+    if categories.iter().any(|c| c.id == anchor) {
+        diags.at(
+            Problem::InvalidValue {
+                key: "code".into(),
+                value: shown.clone(),
+                reason: format!("its anchor `{anchor}` is also a category id"),
+                hint: Some("rename the category or set this code's `anchor`".into()),
+            },
+            source,
+            anchor_span.clone(),
+        );
+    }
+    if !seen_anchors.insert("anchor", &anchor, source, anchor_span, diags) {
+        return None;
+    }
+    Some((
+        Code {
+            key: key.value,
+            anchor,
+            category: category_index,
+            label,
+            message,
+            status: status.map(|s| s.value),
+            fix,
+            meaning,
+            detail,
+            docs,
+            retry: retry.map(|r| r.value),
+            deprecated,
+            replaced_by: None,
+            span: key.span,
+        },
+        replaced_by,
+    ))
+}
+
+fn unknown_code(source: &Source, name: &Located<String>, codes: &[Code], diags: &mut Diagnostics) {
+    let keys: Vec<String> = codes.iter().map(|c| c.key.raw()).collect();
+    diags.at(
+        Problem::UnknownReference {
+            kind: "code",
+            name: name.value.clone(),
+            suggestion: did_you_mean(&name.value, keys.iter().map(String::as_str)),
+        },
+        source,
+        name.span.clone(),
+    );
+}
+
+fn read_retry(
+    t: &Table,
+    codes: &[Code],
+    seen: &mut FirstSeen,
+    diags: &mut Diagnostics,
+) -> Option<RetryRule> {
+    let source = t.source();
+    let policy_value = policy(t, diags, "policy");
+    if t.get("policy").is_none() {
+        t.missing(
+            "policy",
+            Some(format!(
+                "add `policy = \"...\"`, one of: {}",
+                RetryPolicy::ALL.map(RetryPolicy::name).join(", ")
+            )),
+            diags,
+        );
+    }
+    let code_name = match t.get("code") {
+        Some(v) => match tomlread::integer(v.get_ref()) {
+            Some(i) => Some(Located::new(i.to_string(), v.span())),
+            None => t.string("code", diags),
+        },
+        None => None,
+    };
+    let status_value = status(t, "status", diags);
+    let (target, target_span, status_of_target) = match (&status_value, &code_name) {
+        (Some(s), None) => (RetryTarget::Status(s.value), s.span.clone(), Some(s.value)),
+        (None, Some(name)) => {
+            let Some(i) = find_code(codes, &name.value) else {
+                unknown_code(source, name, codes, diags);
+                return None;
+            };
+            (RetryTarget::Code(i), name.span.clone(), codes[i].status)
+        }
+        (Some(_), Some(name)) => {
+            diags.at(
+                Problem::InvalidValue {
+                    key: "code".into(),
+                    value: name.value.clone(),
+                    reason: "a retry rule is either for a `status` or for a `code`, not both".into(),
+                    hint: None,
+                },
+                source,
+                name.span.clone(),
+            );
+            return None;
+        }
+        (None, None) => {
+            if t.get("status").is_none() {
+                t.missing(
+                    "status",
+                    Some("add `status = 429` (or `code = ...` for one code's rule)".into()),
+                    diags,
+                );
+            }
+            return None;
+        }
+    };
+    let policy_value = policy_value?;
+    if let Some(status) = status_of_target {
+        check_contradiction(&policy_value, status, source, diags);
+    }
+    let target_name = match &target {
+        RetryTarget::Status(s) => format!("status {s}"),
+        RetryTarget::Code(i) => format!("code {}", codes[*i].key.raw()),
+    };
+    seen.insert("retry rule for", &target_name, source, target_span, diags);
+    Some(RetryRule {
+        target,
+        policy: policy_value.value,
+        retryable: t.string("retryable", diags).map(|r| r.value),
+        how: t.string("how", diags),
+        label: t.string("label", diags).map(|l| l.value),
+    })
+}
+
+/// A `retry` column needs a policy for each of its codes (own, per-code rule, or its status').
+fn check_retry_columns(source: &Source, parts: &Parts, diags: &mut Diagnostics) {
+    for (i, code) in parts.codes.iter().enumerate() {
+        let category = &parts.categories[code.category];
+        if !category.columns.contains(&Column::Retry) || code.retry.is_some() {
+            continue;
+        }
+        let has_rule = parts.retry.iter().any(|r| match r.target {
+            RetryTarget::Code(c) => c == i,
+            RetryTarget::Status(s) => Some(s) == code.status,
+        });
+        if !has_rule {
+            diags.at(
+                Problem::MissingField {
+                    field: "retry".into(),
+                    table: format!("code `{}`", code.key),
+                    why: Some(format!(
+                        "category `{}` shows a `retry` column and no [[retry]] rule covers this code; \
+                         add `retry = \"...\"` or a [[retry]] rule for its status",
+                        category.id
+                    )),
+                },
+                source,
+                code.span.clone(),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_patterns() {
+        assert!(matches_range("PG-1xxx", "PG-1003"));
+        assert!(!matches_range("PG-1xxx", "PG-2003"));
+        assert!(!matches_range("PG-1xxx", "PG-10030"));
+        assert!(matches_range("-32xxx", "-32602"));
+    }
+}

@@ -1,0 +1,165 @@
+//! The site config, `errdocs.toml` at the site root.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostics, Problem, Source};
+use crate::tomlread::{self, Located, Table};
+
+pub const CONFIG_FILE: &str = "errdocs.toml";
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "catalog",
+    "language",
+    "footer",
+];
+const FOOTER_KEYS: &[&str] = &["heading", "text"];
+
+pub struct Config {
+    pub source: Source,
+    pub title: String,
+    pub description: Option<String>,
+    /// The absolute URL of the site, without a trailing slash (`https://x.com/docs`), if set.
+    pub base_url: Option<String>,
+    /// Catalog path relative to the site root.
+    pub catalog: PathBuf,
+    pub language: String,
+    pub footer: Option<Footer>,
+}
+
+pub struct Footer {
+    pub heading: Option<String>,
+    /// Inline Markdown, with where it was written.
+    pub text: Option<Located<String>>,
+}
+
+impl Config {
+    /// The path prefix every internal URL starts with: `/` or `/docs/`.
+    pub fn base_path(&self) -> String {
+        base_path_of(self.base_url.as_deref())
+    }
+
+    /// Replaces the base URL (the `--base-url` flag), validating it like the config value.
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+        self.base_url = Some(normalize_base_url(url)?);
+        Ok(())
+    }
+}
+
+/// `https://x.com/docs/` -> `/docs/`; no base URL -> `/`.
+fn base_path_of(base_url: Option<&str>) -> String {
+    let Some(url) = base_url else {
+        return "/".into();
+    };
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    let path = path.trim_end_matches('/');
+    format!("{path}/")
+}
+
+fn normalize_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let ok_scheme = url.starts_with("https://") || url.starts_with("http://");
+    let host = url.split_once("://").map_or("", |(_, r)| r);
+    if !ok_scheme || host.is_empty() || host.starts_with('/') {
+        return Err("a base URL is absolute: `https://example.com` or `https://example.com/docs/`".into());
+    }
+    if url.contains(['?', '#', ' ']) {
+        return Err("a base URL cannot hold a query, a fragment or spaces".into());
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+/// Reads `errdocs.toml` from `root`.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
+    let path = root.join(CONFIG_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(crate::diagnostics::Diagnostic::new(
+                Problem::Io {
+                    action: "read the site config",
+                    message: format!("{}: {e}", path.display()),
+                },
+                None,
+            ));
+            return None;
+        }
+    };
+    let source = Source::new(CONFIG_FILE, text);
+    let before = diags.len();
+    let parsed = parse(&source, diags);
+    if diags.len() > before {
+        return None;
+    }
+    let (title, description, base_url, catalog, language, footer) = parsed?;
+    Some(Config {
+        source,
+        title,
+        description,
+        base_url,
+        catalog,
+        language,
+        footer,
+    })
+}
+
+type Parsed = (
+    String,
+    Option<String>,
+    Option<String>,
+    PathBuf,
+    String,
+    Option<Footer>,
+);
+
+fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
+    let doc = tomlread::parse(source, diags)?;
+    let t = Table::open(doc.get_ref(), doc.span(), CONFIG_FILE, KEYS, source, diags);
+    let title = t.required_string("title", diags);
+    let base_url = t.string("base_url", diags).and_then(|u| match normalize_base_url(&u.value) {
+        Ok(url) => Some(url),
+        Err(reason) => {
+            diags.at(
+                Problem::InvalidValue {
+                    key: "base_url".into(),
+                    value: u.value.clone(),
+                    reason,
+                    hint: None,
+                },
+                source,
+                u.span.clone(),
+            );
+            None
+        }
+    });
+    let footer = t.table("footer", FOOTER_KEYS, diags).map(|f| Footer {
+        heading: f.string("heading", diags).map(|h| h.value),
+        text: f.string("text", diags),
+    });
+    Some((
+        title?.value,
+        t.string("description", diags).map(|d| d.value),
+        base_url,
+        t.string("catalog", diags)
+            .map_or_else(|| PathBuf::from("catalog/errors.toml"), |c| PathBuf::from(c.value)),
+        t.string("language", diags)
+            .map_or_else(|| "en".to_string(), |l| l.value),
+        footer,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path_of(None), "/");
+        assert_eq!(base_path_of(Some("https://x.com")), "/");
+        assert_eq!(base_path_of(Some("https://x.com/docs")), "/docs/");
+        assert_eq!(normalize_base_url("https://x.com/docs/").unwrap(), "https://x.com/docs");
+        assert!(normalize_base_url("x.com").is_err());
+    }
+}

@@ -1,0 +1,203 @@
+//! Markdown pages: finding them under `content/`, reading their front matter, and the URL each
+//! one gets. Rendering a page's body is in [`markdown`]; the directive syntax in [`directive`].
+
+pub mod directive;
+pub mod markdown;
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem, Source};
+use crate::tomlread::{self, Table};
+
+pub const CONTENT_DIR: &str = "content";
+const FRONT_MATTER_KEYS: &[&str] = &["title", "description", "weight", "template"];
+
+/// A Markdown page of the site.
+pub struct Page {
+    /// The whole file, named relative to the site root (`content/guide.md`).
+    pub source: Source,
+    /// Path relative to `content/` with `/` separators (`guide.md`).
+    pub rel: String,
+    /// Site path of the page (`/guide/`, `/` for `index.md`, `/404.html` for `404.md`).
+    pub url: String,
+    /// Output file relative to the output directory (`guide/index.html`).
+    pub output: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: i64,
+    /// Template name, `page.html` unless the front matter says otherwise.
+    pub template: String,
+    /// Byte offset in `source.text` where the Markdown body starts.
+    pub body_start: usize,
+}
+
+impl Page {
+    pub fn body(&self) -> &str {
+        &self.source.text[self.body_start..]
+    }
+}
+
+/// The site path and output file of a page at `rel` (relative to `content/`).
+pub fn url_for(rel: &str) -> (String, String) {
+    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    if stem == "404" {
+        return ("/404.html".into(), "404.html".into());
+    }
+    let stem = stem
+        .strip_suffix("/index")
+        .or_else(|| (stem == "index").then_some(""))
+        .unwrap_or(stem);
+    if stem.is_empty() {
+        ("/".into(), "index.html".into())
+    } else {
+        (format!("/{stem}/"), format!("{stem}/index.html"))
+    }
+}
+
+/// Finds and reads every `*.md` under `root/content`, sorted by path for deterministic output.
+pub fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
+    let dir = root.join(CONTENT_DIR);
+    let mut files: Vec<PathBuf> = Vec::new();
+    for entry in WalkDir::new(&dir).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
+                files.push(e.into_path());
+            }
+            Ok(_) => {}
+            Err(e) => diags.push(Diagnostic::new(
+                Problem::Io {
+                    action: "read the content directory",
+                    message: e.to_string(),
+                },
+                Some(Location::file(&dir)),
+            )),
+        }
+    }
+    let mut pages = Vec::new();
+    let mut outputs: Vec<(String, Location)> = Vec::new();
+    for path in files {
+        let rel_to_root = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let rel = path
+            .strip_prefix(&dir)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(Diagnostic::new(
+                    Problem::Io {
+                        action: "read a page",
+                        message: e.to_string(),
+                    },
+                    Some(Location::file(&rel_to_root)),
+                ));
+                continue;
+            }
+        };
+        let source = Source::new(rel_to_root, text);
+        if let Some(page) = read_page(source, rel, diags) {
+            if let Some((_, first)) = outputs.iter().find(|(o, _)| *o == page.output) {
+                diags.push(Diagnostic::at(
+                    Problem::Duplicate {
+                        kind: "page URL",
+                        name: page.url.clone(),
+                        first: first.clone(),
+                    },
+                    Location::file(&page.source.path),
+                ));
+                continue;
+            }
+            outputs.push((page.output.clone(), Location::file(&page.source.path)));
+            pages.push(page);
+        }
+    }
+    pages
+}
+
+fn read_page(source: Source, rel: String, diags: &mut Diagnostics) -> Option<Page> {
+    let text = &source.text;
+    let Some(after_open) = text.strip_prefix("+++\n").or_else(|| text.strip_prefix("+++\r\n"))
+    else {
+        diags.at(
+            Problem::FrontMatter {
+                message: "a page starts with TOML front matter between `+++` lines".into(),
+            },
+            &source,
+            0..0,
+        );
+        return None;
+    };
+    let open_len = text.len() - after_open.len();
+    let close = after_open
+        .match_indices("+++")
+        .find(|(i, _)| *i == 0 || after_open.as_bytes()[i - 1] == b'\n')
+        .map(|(i, _)| i);
+    let Some(close) = close else {
+        diags.at(
+            Problem::FrontMatter {
+                message: "the front matter is not closed by a `+++` line".into(),
+            },
+            &source,
+            0..3,
+        );
+        return None;
+    };
+    let fm_start = open_len;
+    let fm_end = open_len + close;
+    let mut body_start = fm_end + 3;
+    let rest = &text[body_start..];
+    body_start += rest.len() - rest.trim_start_matches(['\r', '\n']).len();
+    // Parse the front matter on its own, with spans shifted back into the whole file.
+    let fm_text = " ".repeat(fm_start) + &text[fm_start..fm_end];
+    let fm_source = Source::new(source.path.clone(), fm_text);
+    let before = diags.len();
+    let doc = tomlread::parse(&fm_source, diags)?;
+    let t = Table::open(
+        doc.get_ref(),
+        doc.span(),
+        "the front matter",
+        FRONT_MATTER_KEYS,
+        &fm_source,
+        diags,
+    );
+    let title = t.required_string("title", diags);
+    let description = t.string("description", diags).map(|d| d.value);
+    let weight = t.int("weight", diags).map_or(0, |w| w.value);
+    let template = t
+        .string("template", diags)
+        .map_or_else(|| "page.html".to_string(), |w| w.value);
+    if diags.len() > before {
+        return None;
+    }
+    let (url, output) = url_for(&rel);
+    Some(Page {
+        source,
+        rel,
+        url,
+        output,
+        title: title?.value,
+        description,
+        weight,
+        template,
+        body_start,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_urls() {
+        assert_eq!(url_for("index.md"), ("/".into(), "index.html".into()));
+        assert_eq!(url_for("guide.md"), ("/guide/".into(), "guide/index.html".into()));
+        assert_eq!(url_for("a/index.md"), ("/a/".into(), "a/index.html".into()));
+        assert_eq!(url_for("a/b.md"), ("/a/b/".into(), "a/b/index.html".into()));
+        assert_eq!(url_for("404.md"), ("/404.html".into(), "404.html".into()));
+    }
+}

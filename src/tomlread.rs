@@ -1,0 +1,297 @@
+//! Reading TOML with spans: strict tables that report every mistake at once.
+//!
+//! The config, the catalog and page front matter are all read through [`Table`], which knows
+//! the keys a table may hold, reports unknown ones with a did-you-mean, and hands out typed
+//! values with their byte spans ([`Located`]) so later checks can point at them.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostics::{Diagnostics, Problem, Source, did_you_mean};
+
+/// A value with the byte span it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+impl<T> Located<T> {
+    pub fn new(value: T, span: Range<usize>) -> Self {
+        Located { value, span }
+    }
+}
+
+/// Parses a TOML document, reporting every syntax error. Returns `None` when there were any.
+pub fn parse<'s>(source: &'s Source, diags: &mut Diagnostics) -> Option<Spanned<DeTable<'s>>> {
+    let (table, errors) = DeTable::parse_recoverable(&source.text);
+    if errors.is_empty() {
+        return Some(table);
+    }
+    for error in errors {
+        let span = error.span().unwrap_or(0..0);
+        diags.at(
+            Problem::TomlSyntax {
+                message: error.message().trim().to_string(),
+            },
+            source,
+            span,
+        );
+    }
+    None
+}
+
+/// A TOML table being read: every key must be one of `allowed`.
+pub struct Table<'a, 's> {
+    table: &'a DeTable<'s>,
+    span: Range<usize>,
+    name: String,
+    source: &'s Source,
+}
+
+/// Names the TOML type of a value for messages.
+fn type_name(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a datetime",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// Reads a TOML integer (any radix) as i64.
+pub fn integer(value: &DeValue<'_>) -> Option<i64> {
+    match value {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
+        _ => None,
+    }
+}
+
+impl<'a, 's> Table<'a, 's> {
+    /// Opens `table` (named `name` in messages, e.g. `[[code]]`) and reports unknown keys.
+    pub fn open(
+        table: &'a DeTable<'s>,
+        span: Range<usize>,
+        name: impl Into<String>,
+        allowed: &[&'static str],
+        source: &'s Source,
+        diags: &mut Diagnostics,
+    ) -> Self {
+        let name = name.into();
+        for key in table.keys() {
+            if !allowed.contains(&key.get_ref().as_ref()) {
+                diags.at(
+                    Problem::UnknownKey {
+                        key: key.get_ref().to_string(),
+                        table: name.clone(),
+                        suggestion: did_you_mean(key.get_ref(), allowed.iter().copied()),
+                        expected: allowed.to_vec(),
+                    },
+                    source,
+                    key.span(),
+                );
+            }
+        }
+        Table {
+            table,
+            span,
+            name,
+            source,
+        }
+    }
+
+    /// Opens a value that must be a table; reports a type error otherwise.
+    pub fn open_value(
+        value: &'a Spanned<DeValue<'s>>,
+        name: impl Into<String>,
+        allowed: &[&'static str],
+        source: &'s Source,
+        diags: &mut Diagnostics,
+    ) -> Option<Self> {
+        let name = name.into();
+        match value.get_ref() {
+            DeValue::Table(t) => Some(Self::open(t, value.span(), name, allowed, source, diags)),
+            other => {
+                diags.at(
+                    Problem::WrongType {
+                        key: name,
+                        expected: "a table",
+                        found: type_name(other),
+                    },
+                    source,
+                    value.span(),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+
+    pub fn source(&self) -> &'s Source {
+        self.source
+    }
+
+    /// The raw value of `key`, if present.
+    pub fn get(&self, key: &str) -> Option<&'a Spanned<DeValue<'s>>> {
+        self.table.get(key)
+    }
+
+    /// The span of the key itself (for errors about the key, not the value).
+    pub fn key_span(&self, key: &str) -> Option<Range<usize>> {
+        self.table.get_key_value(key).map(|(k, _)| k.span())
+    }
+
+    fn wrong_type(
+        &self,
+        key: &str,
+        expected: &'static str,
+        value: &Spanned<DeValue<'_>>,
+        diags: &mut Diagnostics,
+    ) {
+        diags.at(
+            Problem::WrongType {
+                key: key.to_string(),
+                expected,
+                found: type_name(value.get_ref()),
+            },
+            self.source,
+            value.span(),
+        );
+    }
+
+    /// Reports that `key` is required here.
+    pub fn missing(&self, key: &str, why: Option<String>, diags: &mut Diagnostics) {
+        diags.at(
+            Problem::MissingField {
+                field: key.to_string(),
+                table: self.name.clone(),
+                why,
+            },
+            self.source,
+            self.span.clone(),
+        );
+    }
+
+    pub fn string(&self, key: &str, diags: &mut Diagnostics) -> Option<Located<String>> {
+        let value = self.get(key)?;
+        match value.get_ref() {
+            DeValue::String(s) => Some(Located::new(s.to_string(), value.span())),
+            _ => {
+                self.wrong_type(key, "a string", value, diags);
+                None
+            }
+        }
+    }
+
+    pub fn required_string(&self, key: &str, diags: &mut Diagnostics) -> Option<Located<String>> {
+        if self.get(key).is_none() {
+            self.missing(key, None, diags);
+        }
+        self.string(key, diags)
+    }
+
+    pub fn int(&self, key: &str, diags: &mut Diagnostics) -> Option<Located<i64>> {
+        let value = self.get(key)?;
+        match integer(value.get_ref()) {
+            Some(i) => Some(Located::new(i, value.span())),
+            None => {
+                self.wrong_type(key, "an integer", value, diags);
+                None
+            }
+        }
+    }
+
+    pub fn bool(&self, key: &str, diags: &mut Diagnostics) -> Option<Located<bool>> {
+        let value = self.get(key)?;
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(Located::new(*b, value.span())),
+            _ => {
+                self.wrong_type(key, "a boolean", value, diags);
+                None
+            }
+        }
+    }
+
+    /// An array of strings (each element located).
+    pub fn strings(&self, key: &str, diags: &mut Diagnostics) -> Option<Vec<Located<String>>> {
+        let value = self.get(key)?;
+        let DeValue::Array(items) = value.get_ref() else {
+            self.wrong_type(key, "an array of strings", value, diags);
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::String(s) => out.push(Located::new(s.to_string(), item.span())),
+                _ => self.wrong_type(key, "an array of strings", item, diags),
+            }
+        }
+        Some(out)
+    }
+
+    /// A sub-table (`[footer]`, inline `{ a = 1 }`), opened with its allowed keys.
+    pub fn table(
+        &self,
+        key: &str,
+        allowed: &[&'static str],
+        diags: &mut Diagnostics,
+    ) -> Option<Table<'a, 's>> {
+        let value = self.get(key)?;
+        Table::open_value(value, format!("`{key}`"), allowed, self.source, diags)
+    }
+
+    /// The entries of a sub-table whose keys are free-form (e.g. `headings = { fix = "..." }`).
+    pub fn string_map(
+        &self,
+        key: &str,
+        diags: &mut Diagnostics,
+    ) -> Vec<(Located<String>, Located<String>)> {
+        let Some(value) = self.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Table(t) = value.get_ref() else {
+            self.wrong_type(key, "a table", value, diags);
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, v) in t.iter() {
+            match v.get_ref() {
+                DeValue::String(s) => out.push((
+                    Located::new(k.get_ref().to_string(), k.span()),
+                    Located::new(s.to_string(), v.span()),
+                )),
+                _ => self.wrong_type(k.get_ref(), "a string", v, diags),
+            }
+        }
+        out
+    }
+
+    /// The tables of an array of tables (`[[code]]`), each opened with its allowed keys.
+    pub fn tables(
+        &self,
+        key: &str,
+        name: &str,
+        allowed: &[&'static str],
+        diags: &mut Diagnostics,
+    ) -> Vec<Table<'a, 's>> {
+        let Some(value) = self.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = value.get_ref() else {
+            self.wrong_type(key, "an array of tables", value, diags);
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|item| Table::open_value(item, name, allowed, self.source, diags))
+            .collect()
+    }
+}
