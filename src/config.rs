@@ -63,7 +63,9 @@ fn normalize_base_url(url: &str) -> Result<String, String> {
     let ok_scheme = url.starts_with("https://") || url.starts_with("http://");
     let host = url.split_once("://").map_or("", |(_, r)| r);
     if !ok_scheme || host.is_empty() || host.starts_with('/') {
-        return Err("a base URL is absolute: `https://example.com` or `https://example.com/docs/`".into());
+        return Err(
+            "a base URL is absolute: `https://example.com` or `https://example.com/docs/`".into(),
+        );
     }
     if url.contains(['?', '#', ' ']) {
         return Err("a base URL cannot hold a query, a fragment or spaces".into());
@@ -118,22 +120,24 @@ fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
     let doc = tomlread::parse(source, diags)?;
     let t = Table::open(doc.get_ref(), doc.span(), CONFIG_FILE, KEYS, source, diags);
     let title = t.required_string("title", diags);
-    let base_url = t.string("base_url", diags).and_then(|u| match normalize_base_url(&u.value) {
-        Ok(url) => Some(url),
-        Err(reason) => {
-            diags.at(
-                Problem::InvalidValue {
-                    key: "base_url".into(),
-                    value: u.value.clone(),
-                    reason,
-                    hint: None,
-                },
-                source,
-                u.span.clone(),
-            );
-            None
-        }
-    });
+    let base_url = t
+        .string("base_url", diags)
+        .and_then(|u| match normalize_base_url(&u.value) {
+            Ok(url) => Some(url),
+            Err(reason) => {
+                diags.at(
+                    Problem::InvalidValue {
+                        key: "base_url".into(),
+                        value: u.value.clone(),
+                        reason,
+                        hint: None,
+                    },
+                    source,
+                    u.span.clone(),
+                );
+                None
+            }
+        });
     let footer = t.table("footer", FOOTER_KEYS, diags).map(|f| Footer {
         heading: f.string("heading", diags).map(|h| h.value),
         text: f.string("text", diags),
@@ -142,8 +146,10 @@ fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
         title?.value,
         t.string("description", diags).map(|d| d.value),
         base_url,
-        t.string("catalog", diags)
-            .map_or_else(|| PathBuf::from("catalog/errors.toml"), |c| PathBuf::from(c.value)),
+        t.string("catalog", diags).map_or_else(
+            || PathBuf::from("catalog/errors.toml"),
+            |c| PathBuf::from(c.value),
+        ),
         t.string("language", diags)
             .map_or_else(|| "en".to_string(), |l| l.value),
         footer,
@@ -159,7 +165,10 @@ mod tests {
         assert_eq!(base_path_of(None), "/");
         assert_eq!(base_path_of(Some("https://x.com")), "/");
         assert_eq!(base_path_of(Some("https://x.com/docs")), "/docs/");
-        assert_eq!(normalize_base_url("https://x.com/docs/").unwrap(), "https://x.com/docs");
+        assert_eq!(
+            normalize_base_url("https://x.com/docs/").unwrap(),
+            "https://x.com/docs"
+        );
         assert!(normalize_base_url("x.com").is_err());
     }
 }

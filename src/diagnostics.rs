@@ -51,7 +51,10 @@ impl Source {
         let prefix = self.text.get(line_start..start).unwrap_or("");
         let col = prefix.chars().count() + 1;
         let end = span.end.clamp(start, line_end);
-        let width = self.text.get(start..end).map_or(1, |s| s.chars().count().max(1));
+        let width = self
+            .text
+            .get(start..end)
+            .map_or(1, |s| s.chars().count().max(1));
         Location {
             file: self.path.clone(),
             line,
@@ -63,7 +66,11 @@ impl Source {
 
     /// A location for a whole 1-based line (used for Markdown events and directives).
     pub fn locate_line(&self, line: usize) -> Location {
-        let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(0);
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
         self.locate(start..start)
     }
 }
@@ -291,11 +298,12 @@ impl Problem {
                     .into(),
             ),
             Problem::RetryContradiction { reason, .. } => Some((*reason).to_string()),
-            Problem::InvalidExample { .. } => Some(
-                "fix the JSON, or set `language` to the example's real syntax".to_string(),
-            ),
+            Problem::InvalidExample { .. } => {
+                Some("fix the JSON, or set `language` to the example's real syntax".to_string())
+            }
             Problem::BrokenLink { missing, .. } => match missing {
-                MissingTarget::Page { suggestion, .. } | MissingTarget::Anchor { suggestion, .. } => {
+                MissingTarget::Page { suggestion, .. }
+                | MissingTarget::Anchor { suggestion, .. } => {
                     suggestion.as_ref().map(|s| format!("did you mean `{s}`?"))
                 }
             },
@@ -414,7 +422,10 @@ impl Diagnostics {
 }
 
 /// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let limit = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()
@@ -454,7 +465,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("mesage", ["message", "status"]), Some("message".into()));
+        assert_eq!(
+            did_you_mean("mesage", ["message", "status"]),
+            Some("message".into())
+        );
         assert_eq!(did_you_mean("zzz", ["message", "status"]), None);
     }
 
@@ -471,7 +485,10 @@ mod tests {
             src.locate(0..5),
         );
         let text = d.to_string();
-        assert!(text.contains("error: unknown key `statu` in [[code]]"), "{text}");
+        assert!(
+            text.contains("error: unknown key `statu` in [[code]]"),
+            "{text}"
+        );
         assert!(text.contains("--> c.toml:1:1"), "{text}");
         assert!(text.contains("1 | statu = 401"), "{text}");
         assert!(text.contains("^^^^^"), "{text}");

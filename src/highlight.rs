@@ -121,6 +121,9 @@ mod tests {
             std::fs::write(path, &want).unwrap();
         }
         let have = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(have == want, "src/theme/static/syntax.css is stale: run ERRDOCS_BLESS=1 cargo test");
+        assert!(
+            have == want,
+            "src/theme/static/syntax.css is stale: run ERRDOCS_BLESS=1 cargo test"
+        );
     }
 }

@@ -5,9 +5,15 @@ use std::path::{Path, PathBuf};
 
 const STARTER: &[(&str, &str)] = &[
     ("errdocs.toml", include_str!("starter/errdocs.toml")),
-    ("catalog/errors.toml", include_str!("starter/catalog/errors.toml")),
+    (
+        "catalog/errors.toml",
+        include_str!("starter/catalog/errors.toml"),
+    ),
     ("content/index.md", include_str!("starter/content/index.md")),
-    ("content/errors.md", include_str!("starter/content/errors.md")),
+    (
+        "content/errors.md",
+        include_str!("starter/content/errors.md"),
+    ),
     ("content/guide.md", include_str!("starter/content/guide.md")),
 ];
 

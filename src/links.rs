@@ -361,10 +361,16 @@ mod tests {
         assert_eq!(t("/guide#api-keys"), target("/guide/", Some("api-keys")));
         assert_eq!(t("/guide/index.html"), target("/guide/", None));
         assert_eq!(t("#PG-1003"), target("/a/b/", Some("PG-1003")));
-        assert_eq!(t("../../errors/#PG-1003"), target("/errors/", Some("PG-1003")));
+        assert_eq!(
+            t("../../errors/#PG-1003"),
+            target("/errors/", Some("PG-1003"))
+        );
         assert_eq!(t("../guide.md#x"), target("/guide/", Some("x")));
         assert_eq!(t("b.md"), target("/a/b/", None));
-        assert_eq!(t("https://x.com/docs/guide#k"), target("/guide/", Some("k")));
+        assert_eq!(
+            t("https://x.com/docs/guide#k"),
+            target("/guide/", Some("k"))
+        );
         assert_eq!(t("https://x.com/docsy"), None);
         assert_eq!(t("mailto:a@b.c"), None);
         assert_eq!(t("//cdn.example/x.js"), None);

@@ -56,7 +56,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Init { dir } => match errdocs::init::init(&dir) {
             Ok(files) => {
-                println!("Created a new errdocs site in {} ({} files).", dir.display(), files.len());
+                println!(
+                    "Created a new errdocs site in {} ({} files).",
+                    dir.display(),
+                    files.len()
+                );
                 println!("Build it with: errdocs build --root {}", dir.display());
                 ExitCode::SUCCESS
             }

@@ -170,13 +170,19 @@ pub fn build_site(options: &Options) -> Result<Built, Vec<Diagnostic>> {
 
     let mut links: Vec<LinkRef> = Vec::new();
     let views = render::view::build(&catalog, &resolver, &code_home, &mut links);
-    let site = site_context(&config, &resolver, &base_path, &mut links);
+    let nav = navigation(&pages, &shown_on, &catalog, &resolver);
+    let home = if pages.iter().any(|p| p.url == "/") {
+        base_path.clone()
+    } else {
+        nav.first()
+            .map_or_else(|| base_path.clone(), |n| n.href.clone())
+    };
+    let site = site_context(&config, &resolver, &base_path, home, &mut links);
     let renderer = Renderer {
         tera: &tera,
         catalog: &catalog,
         views: &views,
     };
-    let nav = navigation(&pages, &shown_on, &catalog, &resolver);
 
     let mut registry = Registry::default();
     let mut rendered_pages: Vec<(String, String, Location)> = Vec::new();
@@ -188,7 +194,11 @@ pub fn build_site(options: &Options) -> Result<Built, Vec<Diagnostic>> {
             &mut |d| renderer.directive(d),
             &mut diags,
         );
-        let source_dir = page.rel.rfind('/').map_or("", |j| &page.rel[..j]).to_string();
+        let source_dir = page
+            .rel
+            .rfind('/')
+            .map_or("", |j| &page.rel[..j])
+            .to_string();
         for (href, line) in rendered.links {
             links.push(LinkRef {
                 href,
@@ -203,10 +213,11 @@ pub fn build_site(options: &Options) -> Result<Built, Vec<Diagnostic>> {
             nav: nav
                 .iter()
                 .map(|item| NavItem {
-                    current: item.href == resolver.href(&Target {
-                        path: page.url.clone(),
-                        fragment: None,
-                    }),
+                    current: item.href
+                        == resolver.href(&Target {
+                            path: page.url.clone(),
+                            fragment: None,
+                        }),
                     ..item.clone()
                 })
                 .collect(),
@@ -215,7 +226,10 @@ pub fn build_site(options: &Options) -> Result<Built, Vec<Diagnostic>> {
             Ok(html) => {
                 rendered_pages.push((page.url.clone(), html, Location::file(&page.source.path)));
             }
-            Err(problem) => diags.push(Diagnostic::new(problem, Some(Location::file(&page.source.path)))),
+            Err(problem) => diags.push(Diagnostic::new(
+                problem,
+                Some(Location::file(&page.source.path)),
+            )),
         }
     }
     if !pages.iter().any(|p| p.url == "/404.html") {
@@ -345,6 +359,7 @@ fn site_context(
     config: &Config,
     resolver: &Resolver,
     base_path: &str,
+    home: String,
     links: &mut Vec<LinkRef>,
 ) -> SiteContext {
     let footer = config.footer.as_ref().map(|f| FooterContext {
@@ -368,6 +383,7 @@ fn site_context(
         language: config.language.clone(),
         base_path: base_path.to_string(),
         base_url: config.base_url.clone(),
+        home,
         footer,
     }
 }
@@ -377,10 +393,7 @@ fn page_view(page: &Page, content: String, config: &Config) -> PageView {
         title: page.title.clone(),
         description: page.description.clone(),
         url: page.url.clone(),
-        permalink: config
-            .base_url
-            .as_ref()
-            .map(|b| format!("{b}{}", page.url)),
+        permalink: config.base_url.as_ref().map(|b| format!("{b}{}", page.url)),
         content,
         source: page.source.path.to_string_lossy().replace('\\', "/"),
     }
@@ -396,9 +409,7 @@ fn navigation(
     let mut order: Vec<usize> = (0..pages.len())
         .filter(|&i| pages[i].url != "/404.html")
         .collect();
-    order.sort_by(|&a, &b| {
-        (pages[a].weight, &pages[a].url).cmp(&(pages[b].weight, &pages[b].url))
-    });
+    order.sort_by(|&a, &b| (pages[a].weight, &pages[a].url).cmp(&(pages[b].weight, &pages[b].url)));
     order
         .into_iter()
         .map(|i| {

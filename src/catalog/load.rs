@@ -118,13 +118,9 @@ fn read(source: &Source, diags: &mut Diagnostics) -> Option<Parts> {
     let mut seen_codes = FirstSeen::default();
     let mut seen_anchors = FirstSeen::default();
     for t in &code_tables {
-        if let Some((code, replacement)) = read_code(
-            t,
-            &categories,
-            &mut seen_codes,
-            &mut seen_anchors,
-            diags,
-        ) {
+        if let Some((code, replacement)) =
+            read_code(t, &categories, &mut seen_codes, &mut seen_anchors, diags)
+        {
             codes.push(code);
             replaced_by.push(replacement);
         }
@@ -174,22 +170,24 @@ fn find_code(codes: &[Code], name: &str) -> Option<usize> {
 struct FirstSeen(HashMap<String, Location>);
 
 impl FirstSeen {
-    /// Records `name`; reports a duplicate `kind` if it was seen before. True if new.
+    /// Records `key`; reports a duplicate `kind` named `shown` if it was seen before.
+    /// Returns true if the key is new.
     fn insert(
         &mut self,
         kind: &'static str,
-        name: &str,
+        key: &str,
+        shown: &str,
         source: &Source,
         span: Range<usize>,
         diags: &mut Diagnostics,
     ) -> bool {
         let here = source.locate(span);
-        match self.0.get(name) {
+        match self.0.get(key) {
             Some(first) => {
                 diags.push(crate::diagnostics::Diagnostic::at(
                     Problem::Duplicate {
                         kind,
-                        name: name.to_string(),
+                        name: shown.to_string(),
                         first: first.clone(),
                     },
                     here,
@@ -197,7 +195,7 @@ impl FirstSeen {
                 false
             }
             None => {
-                self.0.insert(name.to_string(), here);
+                self.0.insert(key.to_string(), here);
                 true
             }
         }
@@ -310,7 +308,14 @@ fn read_envelope(t: &Table, ids: &mut FirstSeen, diags: &mut Diagnostics) -> Opt
         .collect();
     let id = id?;
     if check_id("id", &id, source, diags) {
-        ids.insert("envelope id", &format!("envelope {}", id.value), source, id.span.clone(), diags);
+        ids.insert(
+            "envelope id",
+            &format!("envelope {}", id.value),
+            &id.value,
+            source,
+            id.span.clone(),
+            diags,
+        );
     }
     let example = example?;
     if language == "json" {
@@ -445,7 +450,14 @@ fn read_category(
         .collect();
     let id = id?;
     if check_id("id", &id, source, diags) {
-        ids.insert("category id", &id.value, source, id.span.clone(), diags);
+        ids.insert(
+            "category id",
+            &id.value,
+            &id.value,
+            source,
+            id.span.clone(),
+            diags,
+        );
     }
     Some(Category {
         id: id.value,
@@ -459,7 +471,11 @@ fn read_category(
     })
 }
 
-fn column_named(name: &Located<String>, source: &Source, diags: &mut Diagnostics) -> Option<Column> {
+fn column_named(
+    name: &Located<String>,
+    source: &Source,
+    diags: &mut Diagnostics,
+) -> Option<Column> {
     let column = Column::from_name(&name.value);
     if column.is_none() {
         diags.at(
@@ -469,7 +485,10 @@ fn column_named(name: &Located<String>, source: &Source, diags: &mut Diagnostics
                 reason: "not a column".into(),
                 hint: Some(match did_you_mean(&name.value, Column::names()) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("columns are: {}", Column::names().collect::<Vec<_>>().join(", ")),
+                    None => format!(
+                        "columns are: {}",
+                        Column::names().collect::<Vec<_>>().join(", ")
+                    ),
                 }),
             },
             source,
@@ -523,16 +542,15 @@ fn parse_range(s: &str) -> Option<(i64, i64)> {
     Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
 }
 
-/// `PG-1xxx` matches `PG-1003`: same length, `x` matches one ASCII digit, the rest exactly.
+/// `PG-1xxx` matches `PG-1003`: same length, a lowercase `x` matches one ASCII digit, every
+/// other character itself.
 fn matches_range(pattern: &str, code: &str) -> bool {
     pattern.chars().count() == code.chars().count()
-        && pattern.chars().zip(code.chars()).all(|(p, c)| {
-            if p == 'x' || p == 'X' {
-                c.is_ascii_digit()
-            } else {
-                p == c
-            }
-        })
+        && pattern.chars().zip(code.chars()).all(
+            |(p, c)| {
+                if p == 'x' { c.is_ascii_digit() } else { p == c }
+            },
+        )
 }
 
 fn read_code(
@@ -606,15 +624,9 @@ fn read_code(
         }
     }
 
-    let present = |column: Column| match column {
-        Column::Code | Column::Retry => true,
-        Column::Label => label.is_some(),
-        Column::Message => message.is_some(),
-        Column::Status => status.is_some(),
-        Column::Fix => fix.is_some(),
-        Column::Meaning => meaning.is_some(),
-        Column::Detail => detail.is_some(),
-        Column::Docs => docs.is_some(),
+    // A field that is present but invalid was reported already; only absent ones count here.
+    let present = |column: Column| {
+        matches!(column, Column::Code | Column::Retry) || t.get(column.name()).is_some()
     };
     for column in cat.columns.iter().copied().filter(|c| !present(*c)) {
         diags.at(
@@ -639,7 +651,14 @@ fn read_code(
         Some(_) => "code in this namespace",
         None => "code",
     };
-    if !seen_codes.insert(kind, &unique, source, key.span.clone(), diags) {
+    if !seen_codes.insert(
+        kind,
+        &unique,
+        &key.value.raw(),
+        source,
+        key.span.clone(),
+        diags,
+    ) {
         return None;
     }
     let anchor = match &explicit_anchor {
@@ -674,7 +693,9 @@ fn read_code(
             }
         },
     };
-    let anchor_span = explicit_anchor.as_ref().map_or(key.span.clone(), |a| a.span.clone());
+    let anchor_span = explicit_anchor
+        .as_ref()
+        .map_or(key.span.clone(), |a| a.span.clone());
     if categories.iter().any(|c| c.id == anchor) {
         diags.at(
             Problem::InvalidValue {
@@ -687,7 +708,7 @@ fn read_code(
             anchor_span.clone(),
         );
     }
-    if !seen_anchors.insert("anchor", &anchor, source, anchor_span, diags) {
+    if !seen_anchors.insert("anchor", &anchor, &anchor, source, anchor_span, diags) {
         return None;
     }
     Some((
@@ -764,7 +785,8 @@ fn read_retry(
                 Problem::InvalidValue {
                     key: "code".into(),
                     value: name.value.clone(),
-                    reason: "a retry rule is either for a `status` or for a `code`, not both".into(),
+                    reason: "a retry rule is either for a `status` or for a `code`, not both"
+                        .into(),
                     hint: None,
                 },
                 source,
@@ -791,7 +813,14 @@ fn read_retry(
         RetryTarget::Status(s) => format!("status {s}"),
         RetryTarget::Code(i) => format!("code {}", codes[*i].key.raw()),
     };
-    seen.insert("retry rule for", &target_name, source, target_span, diags);
+    seen.insert(
+        "retry rule for",
+        &target_name,
+        &target_name,
+        source,
+        target_span,
+        diags,
+    );
     Some(RetryRule {
         target,
         policy: policy_value.value,
@@ -840,5 +869,9 @@ mod tests {
         assert!(!matches_range("PG-1xxx", "PG-2003"));
         assert!(!matches_range("PG-1xxx", "PG-10030"));
         assert!(matches_range("-32xxx", "-32602"));
+        assert!(
+            matches_range("EX-1xxx", "EX-1001"),
+            "only a lowercase x is a wildcard"
+        );
     }
 }

@@ -107,7 +107,10 @@ impl Args<'_> {
         if let Some(extra) = self.positional.get(max_positional) {
             return Err(self.error(
                 format!("unexpected argument `{extra}`"),
-                Some(format!("options are written `key=value`; allowed: {}", list(allowed))),
+                Some(format!(
+                    "options are written `key=value`; allowed: {}",
+                    list(allowed)
+                )),
             ));
         }
         for (key, _) in &self.options {

@@ -29,7 +29,11 @@ fn page_options() -> Options {
 
 /// The directive blocks of a page, in order, each with its parsed directives. Problems (an
 /// unknown directive, category or code) are reported at their line.
-pub fn directive_blocks(page: &Page, catalog: &Catalog, diags: &mut Diagnostics) -> Vec<Vec<Directive>> {
+pub fn directive_blocks(
+    page: &Page,
+    catalog: &Catalog,
+    diags: &mut Diagnostics,
+) -> Vec<Vec<Directive>> {
     let mut blocks = Vec::new();
     let mut current: Option<(usize, String)> = None;
     for (event, range) in Parser::new_ext(page.body(), page_options()).into_offset_iter() {
@@ -37,7 +41,10 @@ pub fn directive_blocks(page: &Page, catalog: &Catalog, diags: &mut Diagnostics)
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
                 if info.trim() == directive::INFO_STRING =>
             {
-                current = Some((page.source.line_of(page.body_start + range.start), String::new()));
+                current = Some((
+                    page.source.line_of(page.body_start + range.start),
+                    String::new(),
+                ));
             }
             Event::Text(t) => {
                 if let Some((_, text)) = current.as_mut() {
@@ -102,7 +109,7 @@ pub fn render_page(
 
     let mut links = Vec::new();
     let mut out: Vec<Event> = Vec::new();
-    let mut heading: Option<(HeadingLevel, Option<String>, Vec<String>, Vec<Event>)> = None;
+    let mut heading: Option<OpenHeading> = None;
     let mut code: Option<(String, String)> = None;
     let mut block_index = 0;
     for (event, range) in Parser::new_ext(body, page_options()).into_offset_iter() {
@@ -145,7 +152,10 @@ pub fn render_page(
                 Event::End(TagEnd::CodeBlock) => {
                     let html = if lang == directive::INFO_STRING {
                         block_index += 1;
-                        std::mem::take(&mut rendered_blocks[block_index - 1])
+                        rendered_blocks
+                            .get_mut(block_index - 1)
+                            .map(std::mem::take)
+                            .unwrap_or_default()
                     } else {
                         code_block(text, lang)
                     };
@@ -169,17 +179,24 @@ pub fn render_page(
             Event::Start(Tag::Heading {
                 level, id, classes, ..
             }) => {
-                heading = Some((
+                heading = Some(OpenHeading {
                     level,
-                    id.map(|i| i.to_string()),
-                    classes.iter().map(|c| c.to_string()).collect(),
-                    Vec::new(),
-                ));
+                    id: id.map(|i| i.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    inner: Vec::new(),
+                });
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, id, classes, inner)) = heading.take() {
+                if let Some(OpenHeading {
+                    level,
+                    id,
+                    classes,
+                    inner,
+                }) = heading.take()
+                {
                     let text = plain_text(&inner);
-                    let id = unique_id(id.unwrap_or_else(|| crate::slug::slugify(&text)), &mut used);
+                    let id =
+                        unique_id(id.unwrap_or_else(|| crate::slug::slugify(&text)), &mut used);
                     let class = if classes.is_empty() {
                         String::new()
                     } else {
@@ -205,13 +222,18 @@ pub fn render_page(
     Rendered { html, links }
 }
 
-fn push<'a>(
-    out: &mut Vec<Event<'a>>,
-    heading: &mut Option<(HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>>)>,
-    event: Event<'a>,
-) {
+/// A heading whose events are being collected until its end, to name it from its text.
+struct OpenHeading<'a> {
+    level: HeadingLevel,
+    id: Option<String>,
+    classes: Vec<String>,
+    inner: Vec<Event<'a>>,
+}
+
+/// Sends an event to the open heading, if any, else to the output.
+fn push<'a>(out: &mut Vec<Event<'a>>, heading: &mut Option<OpenHeading<'a>>, event: Event<'a>) {
     match heading {
-        Some((_, _, _, inner)) => inner.push(event),
+        Some(h) => h.inner.push(event),
         None => out.push(event),
     }
 }
@@ -228,7 +250,11 @@ fn plain_text(events: &[Event]) -> String {
 
 /// `id`, or `id-1`, `id-2`… if taken; an empty slug becomes `section`.
 fn unique_id(id: String, used: &mut HashSet<String>) -> String {
-    let base = if id.is_empty() { "section".to_string() } else { id };
+    let base = if id.is_empty() {
+        "section".to_string()
+    } else {
+        id
+    };
     let mut candidate = base.clone();
     let mut n = 1;
     while used.contains(&candidate) {

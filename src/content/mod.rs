@@ -121,7 +121,9 @@ pub fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
 
 fn read_page(source: Source, rel: String, diags: &mut Diagnostics) -> Option<Page> {
     let text = &source.text;
-    let Some(after_open) = text.strip_prefix("+++\n").or_else(|| text.strip_prefix("+++\r\n"))
+    let Some(after_open) = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
     else {
         diags.at(
             Problem::FrontMatter {
@@ -153,7 +155,7 @@ fn read_page(source: Source, rel: String, diags: &mut Diagnostics) -> Option<Pag
     let rest = &text[body_start..];
     body_start += rest.len() - rest.trim_start_matches(['\r', '\n']).len();
     // Parse the front matter on its own, with spans shifted back into the whole file.
-    let fm_text = " ".repeat(fm_start) + &text[fm_start..fm_end];
+    let fm_text = text[..fm_start].replace(|c: char| c != '\n', " ") + &text[fm_start..fm_end];
     let fm_source = Source::new(source.path.clone(), fm_text);
     let before = diags.len();
     let doc = tomlread::parse(&fm_source, diags)?;
@@ -195,7 +197,10 @@ mod tests {
     #[test]
     fn pretty_urls() {
         assert_eq!(url_for("index.md"), ("/".into(), "index.html".into()));
-        assert_eq!(url_for("guide.md"), ("/guide/".into(), "guide/index.html".into()));
+        assert_eq!(
+            url_for("guide.md"),
+            ("/guide/".into(), "guide/index.html".into())
+        );
         assert_eq!(url_for("a/index.md"), ("/a/".into(), "a/index.html".into()));
         assert_eq!(url_for("a/b.md"), ("/a/b/".into(), "a/b/index.html".into()));
         assert_eq!(url_for("404.md"), ("/404.html".into(), "404.html".into()));

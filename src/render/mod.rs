@@ -24,7 +24,10 @@ pub const THEME_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../theme/templates/base.html")),
     ("page.html", include_str!("../theme/templates/page.html")),
     ("404.html", include_str!("../theme/templates/404.html")),
-    ("head_extra.html", include_str!("../theme/templates/head_extra.html")),
+    (
+        "head_extra.html",
+        include_str!("../theme/templates/head_extra.html"),
+    ),
     (
         "directives/category.html",
         include_str!("../theme/templates/directives/category.html"),
@@ -120,7 +123,12 @@ pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Option<Tera> {
 
 /// Turns a tera error into a diagnostic, with `line:col` when tera gives one (parse errors).
 /// `text` is the template's source, used to show the offending line.
-fn template_error(name: &str, path: Option<&Path>, text: Option<&str>, error: &tera::Error) -> Diagnostic {
+fn template_error(
+    name: &str,
+    path: Option<&Path>,
+    text: Option<&str>,
+    error: &tera::Error,
+) -> Diagnostic {
     let mut chain = vec![error.to_string()];
     let mut source = std::error::Error::source(error);
     while let Some(s) = source {
@@ -128,7 +136,10 @@ fn template_error(name: &str, path: Option<&Path>, text: Option<&str>, error: &t
         source = s.source();
     }
     let full = chain.join("\n");
-    let shown = path.map_or_else(|| Path::new("(default theme)").join(name), Path::to_path_buf);
+    let shown = path.map_or_else(
+        || Path::new("(default theme)").join(name),
+        Path::to_path_buf,
+    );
     let mut location = Location::file(&shown);
     if let Some(pos) = full.find("--> ") {
         let coords: String = full[pos + 4..]
@@ -142,7 +153,9 @@ fn template_error(name: &str, path: Option<&Path>, text: Option<&str>, error: &t
                 file: shown.clone(),
                 line,
                 col,
-                source_line: text.and_then(|t| t.lines().nth(line.saturating_sub(1))).map(str::to_string),
+                source_line: text
+                    .and_then(|t| t.lines().nth(line.saturating_sub(1)))
+                    .map(str::to_string),
                 width: 1,
             };
         }
@@ -258,6 +271,8 @@ pub struct SiteContext {
     pub language: String,
     pub base_path: String,
     pub base_url: Option<String>,
+    /// The home page's href: `/` when `content/index.md` exists, else the first page.
+    pub home: String,
     pub footer: Option<FooterContext>,
 }
 

@@ -122,14 +122,20 @@ pub fn build(
     };
     let mut text = |t: &Option<Text>| -> Option<String> {
         let t = t.as_ref()?;
-        let rewrite = |href: &str| match href.strip_prefix('#').and_then(|a| catalog.find_code(a).ok()) {
+        let rewrite = |href: &str| match href
+            .strip_prefix('#')
+            .and_then(|a| catalog.find_code(a).ok())
+        {
             Some(i) => code_href(i).unwrap_or_else(|| href.to_string()),
             None => resolver.rewrite(href, "/", None),
         };
         let (html, found) = render_inline(&t.value, &rewrite);
         let location = catalog.source.locate(t.span.clone());
         for href in found {
-            let href = match href.strip_prefix('#').and_then(|a| catalog.find_code(a).ok()) {
+            let href = match href
+                .strip_prefix('#')
+                .and_then(|a| catalog.find_code(a).ok())
+            {
                 Some(i) => code_home
                     .get(&i)
                     .map_or(href.clone(), |p| format!("{p}#{}", catalog.codes[i].anchor)),
@@ -165,7 +171,9 @@ pub fn build(
             label: c.label.clone(),
             message: c.message.clone(),
             status: c.status,
-            status_reason: c.status.and_then(|s| crate::http_status::reason(i64::from(s))),
+            status_reason: c
+                .status
+                .and_then(|s| crate::http_status::reason(i64::from(s))),
             status_class: c.status.map(|s| format!("{}xx", s / 100)),
             fix: text(&c.fix),
             meaning: text(&c.meaning),
@@ -290,7 +298,11 @@ pub fn columns(list: &[Column], heading: impl Fn(Column) -> String) -> Vec<Colum
 }
 
 /// A category as a directive asks to show it (other columns or headings).
-pub fn with_view(category: &CategoryView, view: &TableView, defaults: &crate::catalog::Category) -> CategoryView {
+pub fn with_view(
+    category: &CategoryView,
+    view: &TableView,
+    defaults: &crate::catalog::Category,
+) -> CategoryView {
     let mut out = category.clone();
     if let Some(cols) = &view.columns {
         out.columns = columns(cols, |c| {

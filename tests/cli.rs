@@ -1,0 +1,212 @@
+//! The command line end to end: init, deterministic builds, escaping, base URLs, refusing
+//! dangerous output directories, exit codes.
+
+mod common;
+use common::*;
+
+#[test]
+fn init_creates_a_site_that_builds_with_the_embedded_theme() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("x");
+    let out = errdocs(&["init", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!site.join("templates").exists() && !site.join("static").exists());
+    let out = errdocs(&["build", "--root", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = site.join("public");
+    for file in [
+        "index.html",
+        "errors/index.html",
+        "guide/index.html",
+        "404.html",
+        "errdocs.css",
+        "syntax.css",
+    ] {
+        assert!(public.join(file).is_file(), "{file}");
+    }
+    let errors = read(&public.join("errors/index.html"));
+    assert!(errors.contains("<tr id=\"EX-1001\">"));
+    // A second init never overwrites.
+    let again = errdocs(&["init", site.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("never overwrites"));
+}
+
+#[test]
+fn two_builds_of_the_same_input_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    for site in [repo(), repo().join("examples/promptgate")] {
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        build_ok(&site, &a);
+        build_ok(&site, &b);
+        let (sa, sb) = (snapshot(&a), snapshot(&b));
+        assert!(sa.len() >= 4);
+        assert_eq!(sa, sb, "{}", site.display());
+    }
+}
+
+#[test]
+fn catalog_text_is_escaped_everywhere_it_appears() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let evil = "<script>alert(1)</script>";
+    let catalog = format!(
+        r#"[[envelope]]
+id = "error"
+title = "Env {evil}"
+description = "Desc {evil}"
+example = '{{"error": "{evil}"}}'
+note = "Note {evil}"
+
+[[envelope.field]]
+name = "error.{evil}"
+type = "string {evil}"
+description = "Field {evil}"
+
+[[category]]
+id = "auth"
+title = "Auth {evil}"
+description = "Cat {evil}"
+columns = ["code", "label", "message", "status", "fix", "meaning", "detail", "retry"]
+headings = {{ fix = "Fix {evil}" }}
+
+[[code]]
+code = "X-1 {evil}"
+category = "auth"
+label = "Label {evil}"
+message = "Message {evil}"
+status = 400
+fix = "Fix {evil} [link](/#x-1-script-alert-1-script)"
+meaning = "Meaning {evil}"
+detail = "Detail {evil}"
+
+[[retry]]
+status = 400
+policy = "never"
+retryable = "No {evil}"
+how = "How {evil}"
+"#
+    );
+    write_files(
+        root,
+        &[
+            (
+                "errdocs.toml",
+                &format!(
+                    "title = \"Site {evil}\"\ndescription = \"{evil}\"\n[footer]\nheading = \"{evil}\"\ntext = \"{evil}\"\n"
+                ),
+            ),
+            ("catalog/errors.toml", &catalog),
+            (
+                "content/index.md",
+                "+++\ntitle = \"Home\"\n+++\n```errdocs\nenvelope\ncatalog\nretry\ncode X-1 <script>alert(1)</script>\n```\n",
+            ),
+        ],
+    );
+    // The code directive names the code by its anchor; use it.
+    write_files(
+        root,
+        &[(
+            "content/index.md",
+            "+++\ntitle = \"Home\"\n+++\n```errdocs\nenvelope\ncatalog\nretry\ncode x-1-script-alert-1-script\n```\n",
+        )],
+    );
+    let out = errdocs(&["build", "--root", root.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut pages = 0;
+    for (path, bytes) in snapshot(&root.join("public")) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        assert!(!html.contains("<script"), "{path} holds a raw <script>");
+        pages += 1;
+    }
+    assert!(pages >= 2);
+    let home = read(&root.join("public/index.html"));
+    for field in [
+        "Site", "Env", "Desc", "Note", "Label", "Message", "Fix", "Meaning", "Detail", "How", "No",
+        "Cat", "Auth",
+    ] {
+        assert!(
+            home.contains(&format!("{field} &lt;script&gt;alert(1)&lt;/script&gt;")),
+            "{field} is shown, escaped"
+        );
+    }
+    assert!(home.contains("id=\"x-1-script-alert-1-script\""));
+}
+
+#[test]
+fn a_base_url_with_a_path_prefix_keeps_every_link_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let o = errdocs(&[
+        "build",
+        "--root",
+        repo().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--base-url",
+        "https://example.com/docs/",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let errors = read(&out.join("errors/index.html"));
+    assert!(errors.contains("href=\"/docs/errdocs.css\""));
+    assert!(errors.contains("href=\"/docs/errors/\""));
+    assert!(errors.contains("<link rel=\"canonical\" href=\"https://example.com/docs/errors/\">"));
+    // No internal href escapes the prefix.
+    for page in [
+        "index.html",
+        "errors/index.html",
+        "guide/index.html",
+        "404.html",
+    ] {
+        let html = read(&out.join(page));
+        for href in html
+            .split(" href=\"")
+            .skip(1)
+            .map(|s| &s[..s.find('"').unwrap()])
+        {
+            assert!(
+                href.starts_with("/docs/") || href.starts_with('#') || href.contains(':'),
+                "{page}: {href}"
+            );
+        }
+    }
+}
+
+#[test]
+fn refuses_an_output_directory_that_holds_the_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    assert!(errdocs(&["init", site.to_str().unwrap()]).status.success());
+    for bad in [site.clone(), dir.path().to_path_buf(), site.join("content")] {
+        let out = errdocs(&[
+            "build",
+            "--root",
+            site.to_str().unwrap(),
+            "--output",
+            bad.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{}", bad.display());
+        assert!(
+            stderr(&out).contains("refusing to write"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert!(site.join("content/index.md").is_file(), "sources untouched");
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    assert_eq!(errdocs(&["build", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(errdocs(&["frobnicate"]).status.code(), Some(2));
+    let help = errdocs(&["--help"]);
+    assert!(help.status.success());
+    let text = String::from_utf8_lossy(&help.stdout);
+    for cmd in ["init", "build", "check"] {
+        assert!(text.contains(cmd), "{text}");
+    }
+}
