@@ -309,7 +309,7 @@ impl Problem {
             },
             Problem::UnknownDirective { suggestion, .. } => Some(match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => "directives are: catalog, category, envelope, retry, code".to_string(),
+                None => "directives are: catalog, category, envelope, retry, code, search".to_string(),
             }),
             Problem::DirectiveArgument { hint, .. } => hint.clone(),
             Problem::OutputOverlapsSources { .. } => {

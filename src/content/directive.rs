@@ -17,7 +17,7 @@ use crate::catalog::{Catalog, Column};
 use crate::diagnostics::{Problem, did_you_mean};
 
 pub const INFO_STRING: &str = "errdocs";
-const NAMES: &[&str] = &["catalog", "category", "envelope", "retry", "code"];
+const NAMES: &[&str] = &["catalog", "category", "envelope", "retry", "code", "search"];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Directive {
@@ -40,6 +40,8 @@ pub enum Directive {
     Retry,
     /// One code as a card (index into `Catalog::codes`).
     Code { code: usize },
+    /// The search/filter box that narrows the code tables of the page.
+    Search,
 }
 
 /// How a directive asks a code table to be shown; `None` means the category's own choice.
@@ -308,6 +310,10 @@ pub fn parse(line: &str, catalog: &Catalog) -> Result<Directive, Problem> {
         "retry" => {
             args.expect(0, &[])?;
             Ok(Directive::Retry)
+        }
+        "search" => {
+            args.expect(0, &[])?;
+            Ok(Directive::Search)
         }
         "code" => {
             args.expect(1, &[])?;

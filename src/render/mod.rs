@@ -44,12 +44,17 @@ pub const THEME_TEMPLATES: &[(&str, &str)] = &[
         "directives/code.html",
         include_str!("../theme/templates/directives/code.html"),
     ),
+    (
+        "directives/search.html",
+        include_str!("../theme/templates/directives/search.html"),
+    ),
 ];
 
 /// The default theme's static files, written at the root of the output.
 pub const THEME_STATIC: &[(&str, &[u8])] = &[
     ("errdocs.css", include_bytes!("../theme/static/errdocs.css")),
     ("syntax.css", include_bytes!("../theme/static/syntax.css")),
+    ("errdocs.js", include_bytes!("../theme/static/errdocs.js")),
 ];
 
 /// Loads the theme: defaults plus the site's `templates/` overrides. Reports every template
@@ -221,6 +226,7 @@ impl Renderer<'_> {
                 ctx.insert("rows", &self.views.retry);
                 self.render("directives/retry.html", &ctx)
             }
+            Directive::Search => self.render("directives/search.html", &Context::new()),
             Directive::Code { code } => {
                 let mut ctx = Context::new();
                 let c = &self.views.codes[*code];

@@ -1,0 +1,1 @@
+// errdocs default theme script. The pages are complete without it.
