@@ -13,8 +13,10 @@ const KEYS: &[&str] = &[
     "catalog",
     "language",
     "footer",
+    "code_pages",
 ];
 const FOOTER_KEYS: &[&str] = &["heading", "text"];
+const CODE_PAGES_KEYS: &[&str] = &["enabled", "path"];
 
 pub struct Config {
     pub source: Source,
@@ -26,6 +28,8 @@ pub struct Config {
     pub catalog: PathBuf,
     pub language: String,
     pub footer: Option<Footer>,
+    /// The path prefix of per-code pages (`errors` -> `/errors/PG-1003/`), `None` when off.
+    pub code_pages: Option<String>,
 }
 
 pub struct Footer {
@@ -95,7 +99,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     if diags.len() > before {
         return None;
     }
-    let (title, description, base_url, catalog, language, footer) = parsed?;
+    let (title, description, base_url, catalog, language, footer, code_pages) = parsed?;
     Some(Config {
         source,
         title,
@@ -104,6 +108,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         catalog,
         language,
         footer,
+        code_pages,
     })
 }
 
@@ -114,6 +119,7 @@ type Parsed = (
     PathBuf,
     String,
     Option<Footer>,
+    Option<String>,
 );
 
 fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
@@ -138,6 +144,36 @@ fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
                 None
             }
         });
+    let code_pages = match t.table("code_pages", CODE_PAGES_KEYS, diags) {
+        None => Some("errors".to_string()),
+        Some(c) => {
+            let enabled = c.bool("enabled", diags).is_none_or(|e| e.value);
+            let path = c.string("path", diags);
+            let prefix = path
+                .as_ref()
+                .map_or("errors", |p| p.value.trim_matches('/'));
+            let valid = !prefix.is_empty()
+                && prefix.split('/').all(|seg| {
+                    !seg.is_empty()
+                        && seg != "."
+                        && seg != ".."
+                        && crate::slug::is_verbatim_anchor(seg)
+                });
+            if !valid && let Some(p) = &path {
+                diags.at(
+                    Problem::InvalidValue {
+                        key: "path".into(),
+                        value: p.value.clone(),
+                        reason: "a path prefix is one or more segments of letters, digits, `.`, `_` and `-`".into(),
+                        hint: Some("e.g. `errors` or `reference/codes`".into()),
+                    },
+                    source,
+                    p.span.clone(),
+                );
+            }
+            enabled.then(|| prefix.to_string())
+        }
+    };
     let footer = t.table("footer", FOOTER_KEYS, diags).map(|f| Footer {
         heading: f.string("heading", diags).map(|h| h.value),
         text: f.string("text", diags),
@@ -153,6 +189,7 @@ fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
         t.string("language", diags)
             .map_or_else(|| "en".to_string(), |l| l.value),
         footer,
+        code_pages,
     ))
 }
 

@@ -191,6 +191,10 @@ pub enum Problem {
         output: PathBuf,
         sources: PathBuf,
     },
+    Unpublished {
+        url: String,
+        code: Option<String>,
+    },
 }
 
 /// What a broken link is missing.
@@ -255,6 +259,12 @@ impl Problem {
             } => format!("directive `{directive}`: {message}"),
             Problem::FrontMatter { message } => format!("front matter: {message}"),
             Problem::Template { name, message } => format!("template `{name}`: {message}"),
+            Problem::Unpublished { url, code } => match code {
+                Some(code) => {
+                    format!("`{url}` (code `{code}`) was published before and no longer resolves")
+                }
+                None => format!("`{url}` was published before and no longer resolves"),
+            },
             Problem::OutputOverlapsSources { output, sources } => format!(
                 "refusing to write to `{}`: it is or contains the site sources `{}`",
                 output.display(),
@@ -309,12 +319,21 @@ impl Problem {
             },
             Problem::UnknownDirective { suggestion, .. } => Some(match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => "directives are: catalog, category, envelope, retry, code, search".to_string(),
+                None => {
+                    "directives are: catalog, category, envelope, retry, code, search, statuses"
+                        .to_string()
+                }
             }),
             Problem::DirectiveArgument { hint, .. } => hint.clone(),
             Problem::OutputOverlapsSources { .. } => {
                 Some("choose an output directory such as `public/` inside the site".into())
             }
+            Problem::Unpublished { .. } => Some(
+                "URLs printed in error responses live for years: keep a removed code as a \
+                 tombstone (`removed = { since = \"...\" }`), or list the old code or URL in \
+                 `aliases` of the code that replaced it"
+                    .into(),
+            ),
             Problem::Io { .. }
             | Problem::WrongType { .. }
             | Problem::FrontMatter { .. }

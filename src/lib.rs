@@ -7,9 +7,11 @@
 //! every problem is a [`diagnostics::Diagnostic`].
 
 pub mod catalog;
+pub mod codepages;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod export;
 pub mod highlight;
 pub mod http_status;
 pub mod init;
@@ -18,4 +20,5 @@ pub mod output;
 pub mod render;
 pub mod site;
 pub mod slug;
+pub mod stability;
 pub mod tomlread;

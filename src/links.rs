@@ -140,6 +140,22 @@ impl Resolver {
         }
     }
 
+    /// The absolute URL of a target (`base_url` + path), or its href when no base URL is set.
+    pub fn absolute(&self, target: &Target) -> String {
+        let mut out = match &self.base_url {
+            Some(base) => format!("{base}{}", target.path),
+            None => self.href(&Target {
+                path: target.path.clone(),
+                fragment: None,
+            }),
+        };
+        if let Some(f) = &target.fragment {
+            out.push('#');
+            out.push_str(f);
+        }
+        out
+    }
+
     /// The output href of a target: base path + site path + fragment.
     pub fn href(&self, target: &Target) -> String {
         let mut out = format!("{}{}", self.base_path, target.path.trim_start_matches('/'));
@@ -233,6 +249,33 @@ impl Registry {
 
     pub fn add_file(&mut self, path: String) {
         self.files.insert(path);
+    }
+
+    /// True if a page or file is built at this site path.
+    pub fn has_path(&self, path: &str) -> bool {
+        self.pages.contains_key(path) || self.files.contains(path)
+    }
+
+    /// Every page and every `page#id`, sorted.
+    pub fn published(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (url, ids) in &self.pages {
+            out.push(url.clone());
+            out.extend(ids.iter().map(|id| format!("{url}#{id}")));
+        }
+        out
+    }
+
+    /// Whether a target resolves in this build (a page or file, and the anchor if any).
+    pub fn resolves(&self, target: &Target) -> bool {
+        if self.files.contains(&target.path) {
+            return true;
+        }
+        match (self.pages.get(&target.path), &target.fragment) {
+            (Some(ids), Some(f)) => ids.contains(f),
+            (Some(_), None) => true,
+            (None, _) => false,
+        }
     }
 
     /// Checks one resolved link, reporting it at `location` if it is broken.

@@ -48,6 +48,10 @@ enum Command {
     Check {
         #[command(flatten)]
         site: SiteArgs,
+        /// A previous release's urls.txt or errors.json: fail if any URL or anchor it
+        /// lists no longer resolves, and report codes whose status or retry policy changed
+        #[arg(long, value_name = "FILE")]
+        against: Option<PathBuf>,
     },
 }
 
@@ -77,15 +81,43 @@ fn main() -> ExitCode {
             };
             report(site::build(&options), "Built")
         }
-        Command::Check { site } => {
+        Command::Check { site, against } => {
             let options = Options {
                 root: site.root,
                 output: None,
                 base_url: site.base_url,
             };
-            report(site::check(&options), "Checked")
+            match against {
+                None => report(site::check(&options), "Checked"),
+                Some(old) => check_against(&options, &old),
+            }
         }
     }
+}
+
+fn check_against(options: &Options, old: &std::path::Path) -> ExitCode {
+    let started = std::time::Instant::now();
+    let built = match site::build_site(options) {
+        Ok(b) => b,
+        Err(diagnostics) => return report(Err(diagnostics), "Checked"),
+    };
+    let result = match errdocs::stability::check_against(old, &built) {
+        Ok(r) => r,
+        Err(diagnostics) => return report(Err(diagnostics), "Checked"),
+    };
+    for change in &result.changes {
+        println!("note: {change}");
+    }
+    if !result.errors.is_empty() {
+        return report(Err(result.errors), "Checked");
+    }
+    println!(
+        "Checked {} published URLs and anchors of {}: all still resolve ({} ms)",
+        result.checked,
+        old.display(),
+        started.elapsed().as_millis()
+    );
+    ExitCode::SUCCESS
 }
 
 fn report(result: Result<Summary, Vec<Diagnostic>>, verb: &str) -> ExitCode {

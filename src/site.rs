@@ -15,9 +15,11 @@ use crate::content::{self, Page, markdown};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::links::{LinkRef, Registry, Resolver, Target};
 use crate::output::{self, Content, OutputFile};
+use crate::render::view::CodeHomes;
 use crate::render::{
     self, FooterContext, NavItem, NavSection, PageContext, PageView, Renderer, SiteContext,
 };
+use crate::{codepages, export};
 
 pub const STATIC_DIR: &str = "static";
 pub const DEFAULT_OUTPUT: &str = "public";
@@ -46,6 +48,37 @@ pub struct Built {
     pub pages: usize,
     pub codes: usize,
     pub categories: usize,
+    /// Every page, anchor and file of the build.
+    pub registry: Registry,
+    pub resolver: Resolver,
+    pub summary: CodeSummary,
+}
+
+/// What `check --against` compares between releases: each code's status and retry policy.
+pub struct CodeSummary {
+    /// Code as written -> (anchor, status, retry policy name).
+    pub codes: std::collections::BTreeMap<String, (String, Option<u16>, Option<&'static str>)>,
+}
+
+impl CodeSummary {
+    fn of(catalog: &Catalog) -> Self {
+        let codes = catalog
+            .codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                (
+                    c.key.raw(),
+                    (
+                        c.anchor.clone(),
+                        c.status,
+                        catalog.retry_for(i).map(|(p, _)| p.name()),
+                    ),
+                )
+            })
+            .collect();
+        CodeSummary { codes }
+    }
 }
 
 /// What a successful build or check reports.
@@ -168,8 +201,12 @@ pub fn build_site(options: &Options) -> Result<Built, Vec<Diagnostic>> {
         .filter_map(|(i, c)| Some((i, category_home.get(&c.category)?.clone())))
         .collect();
 
+    let homes = CodeHomes {
+        rows: &code_home,
+        pages: config.code_pages.as_deref(),
+    };
     let mut links: Vec<LinkRef> = Vec::new();
-    let views = render::view::build(&catalog, &resolver, &code_home, &mut links);
+    let views = render::view::build(&catalog, &resolver, &homes, &mut links);
     let nav = navigation(&pages, &shown_on, &catalog, &resolver);
     let home = if pages.iter().any(|p| p.url == "/") {
         base_path.clone()
@@ -184,10 +221,9 @@ pub fn build_site(options: &Options) -> Result<Built, Vec<Diagnostic>> {
         views: &views,
     };
 
-    let mut registry = Registry::default();
-    let mut rendered_pages: Vec<(String, String, Location)> = Vec::new();
+    let mut rendered: Vec<RenderedPage> = Vec::new();
     for (i, page) in pages.iter().enumerate() {
-        let rendered = markdown::render_page(
+        let body = markdown::render_page(
             page,
             &blocks[i],
             &resolver,
@@ -199,7 +235,7 @@ pub fn build_site(options: &Options) -> Result<Built, Vec<Diagnostic>> {
             .rfind('/')
             .map_or("", |j| &page.rel[..j])
             .to_string();
-        for (href, line) in rendered.links {
+        for (href, line) in body.links {
             links.push(LinkRef {
                 href,
                 page: page.url.clone(),
@@ -209,23 +245,15 @@ pub fn build_site(options: &Options) -> Result<Built, Vec<Diagnostic>> {
         }
         let context = PageContext {
             site: &site,
-            page: page_view(page, rendered.html, &config),
-            nav: nav
-                .iter()
-                .map(|item| NavItem {
-                    current: item.href
-                        == resolver.href(&Target {
-                            path: page.url.clone(),
-                            fragment: None,
-                        }),
-                    ..item.clone()
-                })
-                .collect(),
+            page: page_view(page, body.html, &config),
+            nav: nav_for(&nav, &page.url, &resolver),
         };
         match renderer.page(&page.template, &context) {
-            Ok(html) => {
-                rendered_pages.push((page.url.clone(), html, Location::file(&page.source.path)));
-            }
+            Ok(html) => rendered.push(RenderedPage {
+                url: page.url.clone(),
+                html,
+                location: Location::file(&page.source.path),
+            }),
             Err(problem) => diags.push(Diagnostic::new(
                 problem,
                 Some(Location::file(&page.source.path)),
@@ -246,63 +274,170 @@ pub fn build_site(options: &Options) -> Result<Built, Vec<Diagnostic>> {
             nav: nav.clone(),
         };
         match renderer.page("404.html", &context) {
-            Ok(html) => rendered_pages.push((
-                "/404.html".into(),
+            Ok(html) => rendered.push(RenderedPage {
+                url: "/404.html".into(),
                 html,
-                Location::file(Path::new("templates/404.html")),
-            )),
+                location: Location::file(Path::new("templates/404.html")),
+            }),
             Err(problem) => diags.push(Diagnostic::new(problem, None)),
         }
     }
 
-    let mut output_files: Vec<OutputFile> = Vec::new();
-    for (rel, _) in render::THEME_STATIC {
-        if !statics.iter().any(|(r, _)| r == rel) {
-            registry.add_file(format!("/{rel}"));
+    // Pages generated from the catalog: one per code, and redirects for aliases.
+    let category_home_of = |c: usize| category_home.get(&c).cloned();
+    let inputs = codepages::Inputs {
+        catalog: &catalog,
+        renderer: &renderer,
+        resolver: &resolver,
+        site: &site,
+        nav: &nav,
+        homes: &homes,
+        category_home: &category_home_of,
+    };
+    let mut taken: HashMap<String, Location> = rendered
+        .iter()
+        .map(|r| (r.url.clone(), r.location.clone()))
+        .collect();
+    for result in codepages::code_pages(&inputs)
+        .into_iter()
+        .chain(codepages::redirects(&inputs))
+    {
+        match result {
+            Ok(page) => {
+                let location = catalog.source.locate(catalog.codes[page.code].span.clone());
+                if let Some(first) = taken.get(&page.url) {
+                    diags.push(Diagnostic::at(
+                        Problem::Duplicate {
+                            kind: "page URL",
+                            name: page.url.clone(),
+                            first: first.clone(),
+                        },
+                        location,
+                    ));
+                    continue;
+                }
+                taken.insert(page.url.clone(), location.clone());
+                rendered.push(RenderedPage {
+                    url: page.url,
+                    html: page.html,
+                    location,
+                });
+            }
+            Err((code, problem)) => diags.push(Diagnostic::new(
+                problem,
+                Some(catalog.source.locate(catalog.codes[code].span.clone())),
+            )),
         }
+    }
+
+    let mut registry = Registry::default();
+    for (rel, _) in render::THEME_STATIC {
+        registry.add_file(format!("/{rel}"));
+    }
+    for rel in [export::ERRORS_JSON, export::SCHEMA_JSON, export::URLS_TXT] {
+        registry.add_file(format!("/{rel}"));
     }
     for (rel, _) in &statics {
         registry.add_file(format!("/{rel}"));
     }
-    for (url, html, location) in &rendered_pages {
-        registry.add_page(url, html, location, &mut diags);
+    for page in &rendered {
+        registry.add_page(&page.url, &page.html, &page.location, &mut diags);
     }
-    check_links(&resolver, &registry, &links, &rendered_pages, &mut diags);
+    check_links(&resolver, &registry, &links, &rendered, &mut diags);
     if !diags.is_empty() {
         return Err(diags.into_sorted());
     }
 
-    for (url, html, _) in rendered_pages {
-        let path = match url.as_str() {
-            "/404.html" => "404.html".to_string(),
-            u => format!("{}index.html", u.trim_start_matches('/')),
-        };
-        output_files.push(OutputFile {
-            path,
-            content: Content::Bytes(html.into_bytes()),
+    let mut files: Vec<OutputFile> = Vec::new();
+    for page in rendered {
+        files.push(OutputFile {
+            path: output_path(&page.url),
+            content: Content::Bytes(page.html.into_bytes()),
+        });
+    }
+    let exports = [
+        (
+            export::ERRORS_JSON,
+            export::errors_json(
+                &config.title,
+                config.base_url.as_deref(),
+                &catalog,
+                &views.codes,
+                &homes,
+                &resolver,
+            ),
+        ),
+        (export::SCHEMA_JSON, export::SCHEMA.to_string()),
+        (export::URLS_TXT, export::urls_txt(&registry)),
+    ];
+    for (rel, text) in exports {
+        files.push(OutputFile {
+            path: rel.to_string(),
+            content: Content::Bytes(text.into_bytes()),
         });
     }
     for (rel, bytes) in render::THEME_STATIC {
         if !statics.iter().any(|(r, _)| r == rel) {
-            output_files.push(OutputFile {
+            files.push(OutputFile {
                 path: (*rel).to_string(),
                 content: Content::Bytes(bytes.to_vec()),
             });
         }
     }
     for (rel, path) in statics {
-        output_files.push(OutputFile {
+        files.push(OutputFile {
             path: rel,
             content: Content::Copy(path),
         });
     }
-    output_files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let summary = CodeSummary::of(&catalog);
     Ok(Built {
-        files: output_files,
+        files,
         pages: pages.len(),
         codes: catalog.codes.len(),
         categories: catalog.categories.len(),
+        registry,
+        resolver,
+        summary,
     })
+}
+
+/// A page ready to write, with where it came from (for messages).
+struct RenderedPage {
+    url: String,
+    html: String,
+    location: Location,
+}
+
+/// The output file of a site path: `/guide/` -> `guide/index.html`, `/404.html` -> itself.
+fn output_path(url: &str) -> String {
+    let rel = url.trim_start_matches('/');
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else if rel
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+    {
+        rel.to_string()
+    } else {
+        format!("{rel}/index.html")
+    }
+}
+
+/// The navigation with the entry of the page at `url` marked current.
+fn nav_for(nav: &[NavItem], url: &str, resolver: &Resolver) -> Vec<NavItem> {
+    let href = resolver.href(&Target {
+        path: url.to_string(),
+        fragment: None,
+    });
+    nav.iter()
+        .map(|item| NavItem {
+            current: item.href == href,
+            ..item.clone()
+        })
+        .collect()
 }
 
 fn load_catalog(root: &Path, config: &Config, diags: &mut Diagnostics) -> Option<Catalog> {
@@ -442,7 +577,7 @@ fn check_links(
     resolver: &Resolver,
     registry: &Registry,
     links: &[LinkRef],
-    pages: &[(String, String, Location)],
+    pages: &[RenderedPage],
     diags: &mut Diagnostics,
 ) {
     let mut written: HashSet<(String, String)> = HashSet::new();
@@ -456,7 +591,12 @@ fn check_links(
         written.insert((link.page.clone(), out));
     }
     let all_pages_hrefs: HashSet<&String> = written.iter().map(|(_, h)| h).collect();
-    for (url, html, location) in pages {
+    for RenderedPage {
+        url,
+        html,
+        location,
+    } in pages
+    {
         let mut seen = HashSet::new();
         for href in crate::links::hrefs_in(html) {
             if !seen.insert(href.clone())

@@ -120,9 +120,16 @@ how = "How {evil}"
             continue;
         }
         let html = String::from_utf8(bytes).unwrap();
-        assert!(!html.contains("<script>alert"), "{path} holds the raw <script> of the catalog");
+        assert!(
+            !html.contains("<script>alert"),
+            "{path} holds the raw <script> of the catalog"
+        );
         let own_scripts = html.matches("<script").count();
-        assert_eq!(own_scripts, html.matches("<script src=\"/errdocs.js\" defer>").count(), "{path}: only the theme's own script tag");
+        assert_eq!(
+            own_scripts,
+            html.matches("<script src=\"/errdocs.js\" defer>").count(),
+            "{path}: only the theme's own script tag"
+        );
         pages += 1;
     }
     assert!(pages >= 2);

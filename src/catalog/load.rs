@@ -11,8 +11,8 @@ use std::path::Path;
 use toml::de::DeValue;
 
 use super::{
-    Catalog, Category, Code, CodeKey, Column, Envelope, EnvelopeField, RetryPolicy, RetryRule,
-    RetryTarget,
+    Alias, Catalog, Category, Code, CodeKey, Column, Envelope, EnvelopeChoice, EnvelopeField,
+    FieldSource, Removed, RetryPolicy, RetryRule, RetryTarget,
 };
 use crate::diagnostics::{Diagnostics, Location, Problem, Source, did_you_mean};
 use crate::tomlread::{self, Located, Table};
@@ -28,7 +28,7 @@ const ENVELOPE_KEYS: &[&str] = &[
     "note",
     "field",
 ];
-const FIELD_KEYS: &[&str] = &["name", "type", "required", "description"];
+const FIELD_KEYS: &[&str] = &["name", "type", "required", "description", "from"];
 const CATEGORY_KEYS: &[&str] = &[
     "id",
     "title",
@@ -38,6 +38,7 @@ const CATEGORY_KEYS: &[&str] = &[
     "namespace",
     "columns",
     "headings",
+    "envelope",
 ];
 const CODE_KEYS: &[&str] = &[
     "code",
@@ -53,7 +54,10 @@ const CODE_KEYS: &[&str] = &[
     "deprecated",
     "replaced_by",
     "anchor",
+    "aliases",
+    "removed",
 ];
+const REMOVED_KEYS: &[&str] = &["since", "why", "replacement"];
 const RETRY_KEYS: &[&str] = &["status", "code", "policy", "retryable", "how", "label"];
 
 /// Loads and validates a catalog. `display_path` is how the file is named in messages.
@@ -66,9 +70,15 @@ pub fn load(display_path: &Path, text: String, diags: &mut Diagnostics) -> Optio
     }
     let mut by_anchor = HashMap::new();
     let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_alias = HashMap::new();
     for (i, code) in parts.codes.iter().enumerate() {
         by_anchor.insert(code.anchor.clone(), i);
         by_key.entry(code.key.raw()).or_default().push(i);
+        for alias in &code.aliases {
+            if let Alias::Code { anchor, .. } = alias {
+                by_alias.insert(anchor.clone(), i);
+            }
+        }
     }
     Some(Catalog {
         source,
@@ -78,6 +88,7 @@ pub fn load(display_path: &Path, text: String, diags: &mut Diagnostics) -> Optio
         retry: parts.retry,
         by_anchor,
         by_key,
+        by_alias,
     })
 }
 
@@ -99,7 +110,7 @@ fn read(source: &Source, diags: &mut Diagnostics) -> Option<Parts> {
         diags,
     );
     let mut ids = FirstSeen::default();
-    let envelopes = root
+    let envelopes: Vec<Envelope> = root
         .tables("envelope", "[[envelope]]", ENVELOPE_KEYS, diags)
         .iter()
         .filter_map(|t| read_envelope(t, &mut ids, diags))
@@ -108,7 +119,7 @@ fn read(source: &Source, diags: &mut Diagnostics) -> Option<Parts> {
         .tables("category", "[[category]]", CATEGORY_KEYS, diags)
         .iter()
         .enumerate()
-        .filter_map(|(i, t)| read_category(t, i, &mut ids, diags))
+        .filter_map(|(i, t)| read_category(t, i, &envelopes, &mut ids, diags))
         .collect();
     categories.sort_by_key(|c| c.order);
 
@@ -298,11 +309,29 @@ fn read_envelope(t: &Table, ids: &mut FirstSeen, diags: &mut Diagnostics) -> Opt
         .iter()
         .filter_map(|f| {
             let name = f.required_string("name", diags)?;
+            let from = f.string("from", diags).and_then(|from| {
+                let found = FieldSource::from_name(&from.value);
+                if found.is_none() {
+                    let names = FieldSource::ALL.map(FieldSource::name);
+                    diags.at(
+                        Problem::InvalidValue {
+                            key: "from".into(),
+                            value: from.value.clone(),
+                            reason: "not an attribute of a code".into(),
+                            hint: Some(format!("use one of: {}", names.join(", "))),
+                        },
+                        f.source(),
+                        from.span.clone(),
+                    );
+                }
+                found
+            });
             Some(EnvelopeField {
                 name: name.value,
                 kind: f.string("type", diags).map(|k| k.value),
                 required: f.bool("required", diags).is_none_or(|r| r.value),
                 description: f.string("description", diags),
+                from,
             })
         })
         .collect();
@@ -389,10 +418,36 @@ fn check_json_example(
 fn read_category(
     t: &Table,
     index: usize,
+    envelopes: &[Envelope],
     ids: &mut FirstSeen,
     diags: &mut Diagnostics,
 ) -> Option<Category> {
     let source = t.source();
+    let envelope = match t.get("envelope").map(|v| v.get_ref()) {
+        None => EnvelopeChoice::Default,
+        Some(DeValue::Boolean(false)) => EnvelopeChoice::None,
+        Some(_) => match t.string("envelope", diags) {
+            None => EnvelopeChoice::Default,
+            Some(e) => match envelopes.iter().position(|x| x.id == e.value) {
+                Some(i) => EnvelopeChoice::Envelope(i),
+                None => {
+                    diags.at(
+                        Problem::UnknownReference {
+                            kind: "envelope",
+                            name: e.value.clone(),
+                            suggestion: did_you_mean(
+                                &e.value,
+                                envelopes.iter().map(|x| x.id.as_str()),
+                            ),
+                        },
+                        source,
+                        e.span.clone(),
+                    );
+                    EnvelopeChoice::Default
+                }
+            },
+        },
+    };
     let id = t.required_string("id", diags);
     let title = t.required_string("title", diags);
     let namespace = t.string("namespace", diags);
@@ -468,6 +523,7 @@ fn read_category(
         namespace: namespace.map(|n| n.value),
         columns,
         headings,
+        envelope,
     })
 }
 
@@ -537,6 +593,36 @@ fn code_key(t: &Table, diags: &mut Diagnostics) -> Option<Located<CodeKey>> {
     Some(Located::new(key, value.span()))
 }
 
+/// The `aliases` array: strings or integers, each located.
+fn read_aliases(t: &Table, diags: &mut Diagnostics) -> Vec<Located<String>> {
+    let Some(value) = t.get("aliases") else {
+        return Vec::new();
+    };
+    let DeValue::Array(items) = value.get_ref() else {
+        t.strings("aliases", diags);
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items.iter() {
+        match item.get_ref() {
+            DeValue::String(s) => out.push(Located::new(s.to_string(), item.span())),
+            other => match tomlread::integer(other) {
+                Some(i) => out.push(Located::new(i.to_string(), item.span())),
+                None => diags.at(
+                    Problem::WrongType {
+                        key: "aliases".into(),
+                        expected: "an array of codes (strings or integers) and site paths",
+                        found: "another type",
+                    },
+                    t.source(),
+                    item.span(),
+                ),
+            },
+        }
+    }
+    out
+}
+
 fn parse_range(s: &str) -> Option<(i64, i64)> {
     let (a, b) = s.split_once("..")?;
     Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
@@ -580,6 +666,33 @@ fn read_code(
         None => None,
     };
     let explicit_anchor = t.string("anchor", diags);
+    let alias_values = read_aliases(t, diags);
+    let (removed, replacement) = match t.table("removed", REMOVED_KEYS, diags) {
+        Some(r) => {
+            let replacement = r.string("replacement", diags);
+            if let (Some(rep), Some(_)) = (&replacement, &replaced_by) {
+                diags.at(
+                    Problem::InvalidValue {
+                        key: "replacement".into(),
+                        value: rep.value.clone(),
+                        reason: "the code also sets `replaced_by`".into(),
+                        hint: Some("keep one of the two".into()),
+                    },
+                    source,
+                    rep.span.clone(),
+                );
+            }
+            (
+                Some(Removed {
+                    since: r.string("since", diags).map(|s| s.value),
+                    why: r.string("why", diags),
+                }),
+                replacement,
+            )
+        }
+        None => (None, None),
+    };
+    let replaced_by = replaced_by.or(replacement);
 
     let category = category_name.as_ref().and_then(|name| {
         let found = categories.iter().position(|c| c.id == name.value);
@@ -662,7 +775,7 @@ fn read_code(
         return None;
     }
     let anchor = match &explicit_anchor {
-        Some(a) if crate::slug::is_verbatim_anchor(&a.value) => a.value.clone(),
+        Some(a) if super::anchor_is_safe(&a.value) => a.value.clone(),
         Some(a) => {
             diags.at(
                 Problem::InvalidValue {
@@ -711,6 +824,54 @@ fn read_code(
     if !seen_anchors.insert("anchor", &anchor, &anchor, source, anchor_span, diags) {
         return None;
     }
+    let mut aliases = Vec::new();
+    for alias in alias_values {
+        let value = alias.value.trim();
+        if value.starts_with('/') {
+            if value.contains("..") || value.contains(['#', '?', ' ']) {
+                diags.at(
+                    Problem::InvalidValue {
+                        key: "aliases".into(),
+                        value: value.to_string(),
+                        reason: "an old URL is a site path without `..`, `#`, `?` or spaces".into(),
+                        hint: Some(
+                            "e.g. \"/errors/old-name/\"; old anchors are written as codes".into(),
+                        ),
+                    },
+                    source,
+                    alias.span.clone(),
+                );
+                continue;
+            }
+            if seen_anchors.insert(
+                "alias",
+                &format!("url {value}"),
+                value,
+                source,
+                alias.span.clone(),
+                diags,
+            ) {
+                aliases.push(Alias::Url(value.to_string()));
+            }
+            continue;
+        }
+        let Some(old_anchor) = CodeKey::Text(value.to_string()).anchor(namespace) else {
+            continue;
+        };
+        if seen_anchors.insert(
+            "anchor",
+            &old_anchor,
+            &old_anchor,
+            source,
+            alias.span.clone(),
+            diags,
+        ) {
+            aliases.push(Alias::Code {
+                code: value.to_string(),
+                anchor: old_anchor,
+            });
+        }
+    }
     Some((
         Code {
             key: key.value,
@@ -726,6 +887,8 @@ fn read_code(
             retry: retry.map(|r| r.value),
             deprecated,
             replaced_by: None,
+            removed,
+            aliases,
             span: key.span,
         },
         replaced_by,

@@ -13,6 +13,11 @@ use std::ops::Range;
 
 pub use load::load;
 
+/// Anchors made only of dots would be `.`/`..` path segments of per-code pages.
+pub fn anchor_is_safe(anchor: &str) -> bool {
+    crate::slug::is_verbatim_anchor(anchor) && !anchor.bytes().all(|b| b == b'.')
+}
+
 use crate::diagnostics::Source;
 use crate::tomlread::Located;
 
@@ -30,6 +35,7 @@ pub struct Catalog {
     pub retry: Vec<RetryRule>,
     by_anchor: HashMap<String, usize>,
     by_key: HashMap<String, Vec<usize>>,
+    by_alias: HashMap<String, usize>,
 }
 
 pub struct Envelope {
@@ -48,6 +54,48 @@ pub struct EnvelopeField {
     pub kind: Option<String>,
     pub required: bool,
     pub description: Option<Text>,
+    /// Which attribute of a code fills this field when the example is shown for one code.
+    pub from: Option<FieldSource>,
+}
+
+/// A code attribute an envelope field carries (`from = "message"`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FieldSource {
+    Code,
+    Message,
+    Label,
+    Status,
+    Detail,
+    Fix,
+    Docs,
+}
+
+impl FieldSource {
+    pub const ALL: [FieldSource; 7] = [
+        FieldSource::Code,
+        FieldSource::Message,
+        FieldSource::Label,
+        FieldSource::Status,
+        FieldSource::Detail,
+        FieldSource::Fix,
+        FieldSource::Docs,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FieldSource::Code => "code",
+            FieldSource::Message => "message",
+            FieldSource::Label => "label",
+            FieldSource::Status => "status",
+            FieldSource::Detail => "detail",
+            FieldSource::Fix => "fix",
+            FieldSource::Docs => "docs",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
 }
 
 pub struct Category {
@@ -59,6 +107,17 @@ pub struct Category {
     pub namespace: Option<String>,
     pub columns: Vec<Column>,
     headings: Vec<(Column, String)>,
+    /// The envelope its codes are returned in.
+    pub envelope: EnvelopeChoice,
+}
+
+/// A category's `envelope`: unset (the first envelope), `false` (none), or an envelope's id.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum EnvelopeChoice {
+    Default,
+    None,
+    /// Index into [`Catalog::envelopes`].
+    Envelope(usize),
 }
 
 impl Category {
@@ -161,7 +220,7 @@ impl CodeKey {
     /// Returns `None` when nothing usable is left (the code needs an explicit `anchor`).
     pub fn anchor(&self, namespace: Option<&str>) -> Option<String> {
         let raw = self.raw();
-        let base = if crate::slug::is_verbatim_anchor(&raw) {
+        let base = if anchor_is_safe(&raw) {
             raw
         } else {
             crate::slug::slugify(&raw)
@@ -204,8 +263,40 @@ pub struct Code {
     pub deprecated: bool,
     /// Index into [`Catalog::codes`].
     pub replaced_by: Option<usize>,
+    /// Set when the code is no longer returned; it keeps its anchor and page (a tombstone).
+    pub removed: Option<Removed>,
+    /// Old codes (their anchors keep landing on this code) and old URLs (site paths that
+    /// redirect to this code's page).
+    pub aliases: Vec<Alias>,
     /// Span of the code's value in the catalog.
     pub span: Range<usize>,
+}
+
+impl Code {
+    /// `active`, `deprecated` or `removed`.
+    pub fn state(&self) -> &'static str {
+        if self.removed.is_some() {
+            "removed"
+        } else if self.deprecated {
+            "deprecated"
+        } else {
+            "active"
+        }
+    }
+}
+
+pub struct Removed {
+    pub since: Option<String>,
+    pub why: Option<Text>,
+}
+
+/// A former name of a code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Alias {
+    /// An old code; `anchor` is the anchor it had.
+    Code { code: String, anchor: String },
+    /// An old URL, as a site path (`/errors/old-name/`).
+    Url(String),
 }
 
 /// How a client should retry.
@@ -297,10 +388,13 @@ impl RetryRule {
 }
 
 impl Catalog {
-    /// Looks a code up by anchor (`PG-1003`, `proxy-upstream-unreachable`) or, when that is
-    /// unambiguous, by the code as written (`-32602`, `Missing Bearer token.`).
+    /// Looks a code up by anchor (`PG-1003`, `proxy-upstream-unreachable`), by an alias's
+    /// anchor, or, when that is unambiguous, by the code as written (`-32602`).
     pub fn find_code(&self, name: &str) -> Result<usize, Vec<usize>> {
         if let Some(&i) = self.by_anchor.get(name) {
+            return Ok(i);
+        }
+        if let Some(&i) = self.by_alias.get(name) {
             return Ok(i);
         }
         match self.by_key.get(name).map(Vec::as_slice) {
@@ -349,11 +443,12 @@ impl Catalog {
         }
     }
 
-    /// All anchors a page holding the whole catalog would define (categories and codes).
-    pub fn anchor_names(&self) -> impl Iterator<Item = &str> {
-        self.categories
-            .iter()
-            .map(|c| c.id.as_str())
-            .chain(self.codes.iter().map(|c| c.anchor.as_str()))
+    /// The envelope a code is returned in: its category's, else the first one.
+    pub fn envelope_for(&self, code: usize) -> Option<&Envelope> {
+        match self.categories[self.codes[code].category].envelope {
+            EnvelopeChoice::Default => self.envelopes.first(),
+            EnvelopeChoice::None => None,
+            EnvelopeChoice::Envelope(e) => self.envelopes.get(e),
+        }
     }
 }

@@ -17,7 +17,9 @@ use crate::catalog::{Catalog, Column};
 use crate::diagnostics::{Problem, did_you_mean};
 
 pub const INFO_STRING: &str = "errdocs";
-const NAMES: &[&str] = &["catalog", "category", "envelope", "retry", "code", "search"];
+const NAMES: &[&str] = &[
+    "catalog", "category", "envelope", "retry", "code", "search", "statuses",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Directive {
@@ -42,6 +44,8 @@ pub enum Directive {
     Code { code: usize },
     /// The search/filter box that narrows the code tables of the page.
     Search,
+    /// For each HTTP status: the codes that use it and its retry guidance.
+    Statuses,
 }
 
 /// How a directive asks a code table to be shown; `None` means the category's own choice.
@@ -314,6 +318,10 @@ pub fn parse(line: &str, catalog: &Catalog) -> Result<Directive, Problem> {
         "search" => {
             args.expect(0, &[])?;
             Ok(Directive::Search)
+        }
+        "statuses" => {
+            args.expect(0, &[])?;
+            Ok(Directive::Statuses)
         }
         "code" => {
             args.expect(1, &[])?;

@@ -48,6 +48,18 @@ pub const THEME_TEMPLATES: &[(&str, &str)] = &[
         "directives/search.html",
         include_str!("../theme/templates/directives/search.html"),
     ),
+    (
+        "directives/statuses.html",
+        include_str!("../theme/templates/directives/statuses.html"),
+    ),
+    (
+        "code_page.html",
+        include_str!("../theme/templates/code_page.html"),
+    ),
+    (
+        "redirect.html",
+        include_str!("../theme/templates/redirect.html"),
+    ),
 ];
 
 /// The default theme's static files, written at the root of the output.
@@ -227,6 +239,11 @@ impl Renderer<'_> {
                 self.render("directives/retry.html", &ctx)
             }
             Directive::Search => self.render("directives/search.html", &Context::new()),
+            Directive::Statuses => {
+                let mut ctx = Context::new();
+                ctx.insert("rows", &self.views.statuses);
+                self.render("directives/statuses.html", &ctx)
+            }
             Directive::Code { code } => {
                 let mut ctx = Context::new();
                 let c = &self.views.codes[*code];
@@ -260,7 +277,7 @@ impl Renderer<'_> {
     }
 
     /// Renders a whole page with its template.
-    pub fn page(&self, template: &str, context: &PageContext) -> Result<String, Problem> {
+    pub fn page(&self, template: &str, context: &impl Serialize) -> Result<String, Problem> {
         let ctx = Context::from_serialize(context).map_err(|e| Problem::Template {
             name: template.to_string(),
             message: e.to_string(),
@@ -317,4 +334,30 @@ pub struct PageContext<'a> {
     pub site: &'a SiteContext,
     pub page: PageView,
     pub nav: Vec<NavItem>,
+}
+
+/// What `code_page.html` sees: a page context plus everything about one code.
+#[derive(Serialize)]
+pub struct CodePageContext<'a> {
+    pub site: &'a SiteContext,
+    pub page: PageView,
+    pub nav: Vec<NavItem>,
+    pub code: &'a view::CodeView,
+    pub category: view::CategoryLink,
+    /// The envelope this code is returned in, filled in with this code (highlighted HTML).
+    pub example: Option<view::ExampleView>,
+    /// Other codes of its category near it in the catalog.
+    pub related: Vec<view::CodeLink>,
+    /// Codes that this one replaces.
+    pub replaces: Vec<view::CodeLink>,
+}
+
+/// What `redirect.html` sees.
+#[derive(Serialize)]
+pub struct RedirectContext<'a> {
+    pub site: &'a SiteContext,
+    /// Where to go (an href), its absolute form for the canonical link, and its title.
+    pub to: String,
+    pub canonical: String,
+    pub title: String,
 }

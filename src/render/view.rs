@@ -11,7 +11,6 @@ use serde::Serialize;
 use crate::catalog::{Catalog, Column, RetryTarget, Text};
 use crate::content::directive::TableView;
 use crate::content::markdown::render_inline;
-use crate::diagnostics::Location;
 use crate::highlight::code_block;
 use crate::links::{LinkRef, Resolver, Target};
 
@@ -38,7 +37,34 @@ pub struct CodeView {
     pub replaced_by: Option<CodeLink>,
     /// Where the code's row lives (`/errors/#PG-1003`), if some page shows it in a table.
     pub href: Option<String>,
+    /// The code's own page (`/errors/PG-1003/`), when per-code pages are on.
+    pub page: Option<String>,
     pub category: String,
+    /// `active`, `deprecated` or `removed`.
+    pub state: &'static str,
+    pub removed_since: Option<String>,
+    pub removed_why: Option<String>,
+    /// Anchors of old codes that must keep landing on this row.
+    pub alias_anchors: Vec<String>,
+    /// Old codes and URLs, as written.
+    pub aliases: Vec<String>,
+    /// How to retry (the `how` of the rule that applies), as HTML.
+    pub retry_how: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct CategoryLink {
+    pub id: String,
+    pub title: String,
+    pub href: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ExampleView {
+    pub title: String,
+    pub status_line: Option<String>,
+    /// Highlighted HTML.
+    pub html: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -89,11 +115,24 @@ pub struct EnvelopeView {
 #[derive(Serialize)]
 pub struct RetryRowView {
     pub id: String,
+    /// The HTTP status of the rule (`None` for a rule about one code).
+    pub status: Option<u16>,
     pub key: String,
     pub href: Option<String>,
     pub reason: Option<&'static str>,
     pub policy: &'static str,
     pub retryable: String,
+    pub how: Option<String>,
+}
+
+/// One row of the status view: an HTTP status, the codes that use it, its retry guidance.
+#[derive(Serialize)]
+pub struct StatusRowView {
+    pub status: u16,
+    pub reason: Option<&'static str>,
+    pub class: String,
+    pub codes: Vec<CodeLink>,
+    pub retryable: Option<String>,
     pub how: Option<String>,
 }
 
@@ -103,22 +142,51 @@ pub struct CatalogView {
     pub categories: Vec<CategoryView>,
     pub envelopes: Vec<EnvelopeView>,
     pub retry: Vec<RetryRowView>,
+    pub statuses: Vec<StatusRowView>,
 }
 
-/// Builds the views. `code_home` maps a code index to the page that shows it in a table.
+/// Where codes live: the page showing each in a table, and the per-code page prefix.
+pub struct CodeHomes<'a> {
+    pub rows: &'a HashMap<usize, String>,
+    /// `errors` for `/errors/PG-1003/`; `None` when per-code pages are off.
+    pub pages: Option<&'a str>,
+}
+
+impl CodeHomes<'_> {
+    /// Site path of a code's own page.
+    pub fn page_path(&self, catalog: &Catalog, code: usize) -> Option<String> {
+        self.pages
+            .map(|prefix| format!("/{prefix}/{}/", catalog.codes[code].anchor))
+    }
+}
+
+/// Builds the views. `homes` says where each code's row and page are.
 pub fn build(
     catalog: &Catalog,
     resolver: &Resolver,
-    code_home: &HashMap<usize, String>,
+    homes: &CodeHomes,
     links: &mut Vec<LinkRef>,
 ) -> CatalogView {
-    let code_href = |i: usize| {
-        code_home.get(&i).map(|page| {
+    let code_home = homes.rows;
+    let page_href = |i: usize| {
+        homes.page_path(catalog, i).map(|path| {
             resolver.href(&Target {
-                path: page.clone(),
-                fragment: Some(catalog.codes[i].anchor.clone()),
+                path,
+                fragment: None,
             })
         })
+    };
+    // A code's link: its row when a page shows it, else its own page.
+    let code_href = |i: usize| {
+        code_home
+            .get(&i)
+            .map(|page| {
+                resolver.href(&Target {
+                    path: page.clone(),
+                    fragment: Some(catalog.codes[i].anchor.clone()),
+                })
+            })
+            .or_else(|| page_href(i))
     };
     let mut text = |t: &Option<Text>| -> Option<String> {
         let t = t.as_ref()?;
@@ -151,10 +219,49 @@ pub fn build(
         Some(html)
     };
 
+    let retry_rows = catalog
+        .retry
+        .iter()
+        .map(|r| {
+            let status = match r.target {
+                RetryTarget::Status(s) => Some(s),
+                RetryTarget::Code(_) => None,
+            };
+            let (id, key, href, reason) = match r.target {
+                RetryTarget::Status(s) => (
+                    format!("retry-{s}"),
+                    s.to_string(),
+                    None,
+                    crate::http_status::reason(i64::from(s)),
+                ),
+                RetryTarget::Code(i) => (
+                    format!("retry-{}", catalog.codes[i].anchor),
+                    catalog.codes[i].key.to_string(),
+                    code_href(i),
+                    None,
+                ),
+            };
+            RetryRowView {
+                id,
+                status,
+                key: r.label.clone().unwrap_or(key),
+                href,
+                reason,
+                policy: r.policy.name(),
+                retryable: r.retryable_text().to_string(),
+                how: text(&r.how),
+            }
+        })
+        .collect::<Vec<RetryRowView>>();
+
     let mut docs_links = Vec::new();
     let mut codes = Vec::with_capacity(catalog.codes.len());
     for (i, c) in catalog.codes.iter().enumerate() {
         let retry = catalog.retry_for(i);
+        let retry_how = retry.and_then(|(_, rule)| rule).and_then(|rule| {
+            let index = catalog.retry.iter().position(|r| std::ptr::eq(r, rule))?;
+            retry_rows[index].how.clone()
+        });
         let docs = c.docs.as_ref().map(|d| {
             docs_links.push(LinkRef {
                 href: d.value.clone(),
@@ -196,7 +303,28 @@ pub fn build(
                 href: code_href(r),
             }),
             href: code_href(i),
+            page: page_href(i),
             category: catalog.categories[c.category].id.clone(),
+            state: c.state(),
+            removed_since: c.removed.as_ref().and_then(|r| r.since.clone()),
+            removed_why: c.removed.as_ref().and_then(|r| text(&r.why)),
+            alias_anchors: c
+                .aliases
+                .iter()
+                .filter_map(|a| match a {
+                    crate::catalog::Alias::Code { anchor, .. } => Some(anchor.clone()),
+                    crate::catalog::Alias::Url(_) => None,
+                })
+                .collect(),
+            aliases: c
+                .aliases
+                .iter()
+                .map(|a| match a {
+                    crate::catalog::Alias::Code { code, .. } => code.clone(),
+                    crate::catalog::Alias::Url(url) => url.clone(),
+                })
+                .collect(),
+            retry_how,
         });
     }
 
@@ -246,43 +374,46 @@ pub fn build(
         })
         .collect();
 
-    let retry = catalog
-        .retry
-        .iter()
-        .map(|r| {
-            let (id, key, href, reason) = match r.target {
-                RetryTarget::Status(s) => (
-                    format!("retry-{s}"),
-                    s.to_string(),
-                    None,
-                    crate::http_status::reason(i64::from(s)),
-                ),
-                RetryTarget::Code(i) => (
-                    format!("retry-{}", catalog.codes[i].anchor),
-                    catalog.codes[i].key.to_string(),
-                    code_href(i),
-                    None,
-                ),
-            };
-            RetryRowView {
-                id,
-                key: r.label.clone().unwrap_or(key),
-                href,
-                reason,
-                policy: r.policy.name(),
-                retryable: r.retryable_text().to_string(),
-                how: text(&r.how),
-            }
-        })
-        .collect();
-
     links.extend(docs_links);
+    let statuses = status_rows(catalog, &codes, &retry_rows);
     CatalogView {
         codes,
         categories,
         envelopes,
-        retry,
+        retry: retry_rows,
+        statuses,
     }
+}
+
+/// One row per HTTP status that codes use, in ascending order.
+fn status_rows(
+    catalog: &Catalog,
+    codes: &[CodeView],
+    retry: &[RetryRowView],
+) -> Vec<StatusRowView> {
+    let mut by_status: std::collections::BTreeMap<u16, Vec<CodeLink>> = Default::default();
+    for (i, c) in catalog.codes.iter().enumerate() {
+        if let Some(s) = c.status {
+            by_status.entry(s).or_default().push(CodeLink {
+                code: codes[i].code.clone(),
+                href: codes[i].href.clone(),
+            });
+        }
+    }
+    by_status
+        .into_iter()
+        .map(|(status, codes)| {
+            let rule = retry.iter().find(|r| r.status == Some(status));
+            StatusRowView {
+                status,
+                reason: crate::http_status::reason(i64::from(status)),
+                class: format!("{}xx", status / 100),
+                codes,
+                retryable: rule.map(|r| r.retryable.clone()),
+                how: rule.and_then(|r| r.how.clone()),
+            }
+        })
+        .collect()
 }
 
 /// Column views; the code column carries the label when no label column is shown.
@@ -316,7 +447,77 @@ pub fn with_view(
     out
 }
 
-/// Where a code is shown: `location` names the catalog entry for messages.
-pub fn code_location(catalog: &Catalog, code: usize) -> Location {
-    catalog.source.locate(catalog.codes[code].span.clone())
+/// The example of the code's envelope with the fields that name a `from` attribute filled in
+/// for this code; `None` when the envelope is not JSON or has no such fields. `message` falls
+/// back to the label, then to the code itself when the code is an exact message.
+pub fn example_for(catalog: &Catalog, code: usize, docs_url: Option<&str>) -> Option<ExampleView> {
+    use crate::catalog::{CodeKey, FieldSource};
+    let envelope = catalog.envelope_for(code)?;
+    if envelope.language != "json" || envelope.fields.iter().all(|f| f.from.is_none()) {
+        return None;
+    }
+    let mut value: serde_json::Value = serde_json::from_str(&envelope.example).ok()?;
+    let c = &catalog.codes[code];
+    for field in &envelope.fields {
+        let Some(from) = field.from else { continue };
+        let filled = match from {
+            FieldSource::Code => Some(match &c.key {
+                CodeKey::Int(i) => serde_json::Value::from(*i),
+                other => serde_json::Value::from(other.raw()),
+            }),
+            // An exact-message code is its own message; a label is the short message.
+            FieldSource::Message => c
+                .message
+                .clone()
+                .or_else(|| c.label.clone())
+                .or_else(|| match &c.key {
+                    CodeKey::Text(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .map(Into::into),
+            FieldSource::Label => c.label.clone().map(Into::into),
+            FieldSource::Status => c.status.map(Into::into),
+            FieldSource::Detail => c.detail.as_ref().map(|t| t.value.clone().into()),
+            FieldSource::Fix => c.fix.as_ref().map(|t| t.value.clone().into()),
+            FieldSource::Docs => docs_url.map(Into::into),
+        };
+        // Without a value, a required field keeps the example's; an optional one is dropped.
+        if filled.is_some() || !field.required {
+            set_path(&mut value, &field.name, filled);
+        }
+    }
+    let text = serde_json::to_string_pretty(&value).ok()?;
+    Some(ExampleView {
+        title: envelope.title.clone(),
+        status_line: envelope.http_status.map(|s| {
+            format!(
+                "HTTP/1.1 {s} {}",
+                crate::http_status::reason(i64::from(s)).unwrap_or("")
+            )
+        }),
+        html: code_block(&text, "json"),
+    })
+}
+
+/// Sets (or, with `None`, removes) the member at a dotted path such as `error.code`.
+fn set_path(value: &mut serde_json::Value, path: &str, new: Option<serde_json::Value>) {
+    let mut parts: Vec<&str> = path.split('.').collect();
+    let Some(last) = parts.pop() else { return };
+    let mut cur = value;
+    for p in parts {
+        match cur.get_mut(p) {
+            Some(next) => cur = next,
+            None => return,
+        }
+    }
+    if let Some(obj) = cur.as_object_mut() {
+        match new {
+            Some(v) => {
+                obj.insert(last.to_string(), v);
+            }
+            None => {
+                obj.remove(last);
+            }
+        }
+    }
 }
