@@ -29,20 +29,17 @@ pub struct Inputs<'a> {
     pub nav: &'a [NavItem],
     pub homes: &'a CodeHomes<'a>,
     /// Site path of the page showing each category (its table), if any.
-    pub category_home: &'a dyn Fn(usize) -> Option<String>,
+    pub category_home: &'a (dyn Fn(usize) -> Option<String> + Sync),
 }
 
-/// Renders every code page. Errors are template problems, with the code they were about.
-pub fn code_pages(
+/// Renders the page of code `i` (`None` when per-code pages are off). Errors are template
+/// problems, with the code they were about.
+pub fn code_page(
     inputs: &Inputs,
-) -> Vec<Result<GeneratedPage, (usize, crate::diagnostics::Problem)>> {
-    let catalog = inputs.catalog;
-    (0..catalog.codes.len())
-        .filter_map(|i| {
-            let path = inputs.homes.page_path(catalog, i)?;
-            Some(render_code_page(inputs, i, path).map_err(|p| (i, p)))
-        })
-        .collect()
+    i: usize,
+) -> Option<Result<GeneratedPage, (usize, crate::diagnostics::Problem)>> {
+    let path = inputs.homes.page_path(inputs.catalog, i)?;
+    Some(render_code_page(inputs, i, path).map_err(|p| (i, p)))
 }
 
 fn render_code_page(

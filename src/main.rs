@@ -97,7 +97,7 @@ fn main() -> ExitCode {
 
 fn check_against(options: &Options, old: &std::path::Path) -> ExitCode {
     let started = std::time::Instant::now();
-    let built = match site::build_site(options) {
+    let built = match site::State::load(options) {
         Ok(b) => b,
         Err(diagnostics) => return report(Err(diagnostics), "Checked"),
     };

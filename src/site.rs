@@ -1,21 +1,25 @@
 //! The build pipeline: config -> catalog -> content -> render -> links -> output.
 //!
-//! [`build_site`] runs every stage in memory and returns the files of the site, or every
-//! problem found; [`build`] then writes them (staged and swapped in) and [`check`] stops there.
+//! [`State::load`] runs every stage in memory and keeps what it built (the parsed sources, the
+//! rendered pages, the anchor registry), so that `watch` can re-render only what a change needs
+//! ([`State::update_page`]). [`build`] writes a state's files (staged and swapped in), [`check`]
+//! stops before writing. Rendering runs on every core.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use tera::Tera;
 use walkdir::WalkDir;
 
 use crate::catalog::{self, Catalog};
 use crate::config::{self, Config};
+use crate::content::directive::Directive;
 use crate::content::{self, Page, markdown};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::links::{LinkRef, Registry, Resolver, Target};
 use crate::output::{self, Content, OutputFile};
-use crate::render::view::CodeHomes;
+use crate::render::view::{CatalogView, CodeHomes};
 use crate::render::{
     self, FooterContext, NavItem, NavSection, PageContext, PageView, Renderer, SiteContext,
 };
@@ -42,16 +46,14 @@ impl Options {
     }
 }
 
-/// A site built in memory.
-pub struct Built {
-    pub files: Vec<OutputFile>,
+/// What a successful build or check reports.
+pub struct Summary {
     pub pages: usize,
     pub codes: usize,
     pub categories: usize,
-    /// Every page, anchor and file of the build.
-    pub registry: Registry,
-    pub resolver: Resolver,
-    pub summary: CodeSummary,
+    pub files: usize,
+    pub output: Option<PathBuf>,
+    pub elapsed: Duration,
 }
 
 /// What `check --against` compares between releases: each code's status and retry policy.
@@ -81,333 +83,620 @@ impl CodeSummary {
     }
 }
 
-/// What a successful build or check reports.
-pub struct Summary {
-    pub pages: usize,
-    pub codes: usize,
-    pub categories: usize,
-    pub files: usize,
-    pub output: Option<PathBuf>,
-    pub elapsed: Duration,
-}
-
 /// Builds the site and writes it to the output directory.
 pub fn build(options: &Options) -> Result<Summary, Vec<Diagnostic>> {
     let started = Instant::now();
-    let out = options.output_dir();
-    output::check_output_dir(&options.root, &out, &source_dirs())
-        .map_err(|p| vec![Diagnostic::new(p, None)])?;
-    let built = build_site(options)?;
-    output::write_site(&out, &built.files).map_err(|e| {
-        vec![Diagnostic::new(
-            Problem::Io {
-                action: "write the site",
-                message: format!("{}: {e}", out.display()),
-            },
-            None,
-        )]
-    })?;
-    Ok(Summary {
-        pages: built.pages,
-        codes: built.codes,
-        categories: built.categories,
-        files: built.files.len(),
-        output: Some(out),
-        elapsed: started.elapsed(),
-    })
+    let state = State::load(options)?;
+    let files = state.write_all()?;
+    Ok(state.summary(Some(options.output_dir()), files, started.elapsed()))
 }
 
 /// Runs every check of a build and writes nothing.
 pub fn check(options: &Options) -> Result<Summary, Vec<Diagnostic>> {
     let started = Instant::now();
-    let built = build_site(options)?;
-    Ok(Summary {
-        pages: built.pages,
-        codes: built.codes,
-        categories: built.categories,
-        files: built.files.len(),
-        output: None,
-        elapsed: started.elapsed(),
+    let state = State::load(options)?;
+    let files = state.files().len();
+    Ok(state.summary(None, files, started.elapsed()))
+}
+
+/// Refuses an output directory that is, or contains, the site's sources.
+pub fn check_output(options: &Options) -> Result<(), Vec<Diagnostic>> {
+    output::check_output_dir(&options.root, &options.output_dir(), &SOURCE_DIRS)
+        .map_err(|p| vec![Diagnostic::new(p, None)])
+}
+
+pub const SOURCE_DIRS: [&str; 4] = [
+    content::CONTENT_DIR,
+    "catalog",
+    render::TEMPLATES_DIR,
+    STATIC_DIR,
+];
+
+/// A page ready to write, with where it came from and the links to check on it.
+struct Output {
+    html: String,
+    location: Location,
+    checks: Vec<Check>,
+}
+
+/// An internal link to verify: as written, where it points, where it was written.
+struct Check {
+    href: String,
+    target: Target,
+    location: Location,
+}
+
+/// Everything a build made, kept so a change can be applied without starting over.
+pub struct State {
+    options: Options,
+    config: Config,
+    catalog: Catalog,
+    tera: Tera,
+    pages: Vec<Page>,
+    blocks: Vec<Vec<Vec<Directive>>>,
+    shown_on: Vec<Vec<usize>>,
+    category_home: HashMap<usize, String>,
+    code_home: HashMap<usize, String>,
+    resolver: Resolver,
+    views: CatalogView,
+    site: SiteContext,
+    nav: Vec<NavItem>,
+    statics: Vec<(String, PathBuf)>,
+    /// Links written in the catalog and the config, checked once per build.
+    shared_checks: Vec<Check>,
+    /// Output hrefs those links produce (templates print them on many pages).
+    shared_hrefs: HashSet<String>,
+    /// Rendered pages by site path.
+    outputs: std::collections::BTreeMap<String, Output>,
+    registry: Registry,
+}
+
+/// Maps `f` over `0..count` on every core, keeping the order.
+fn par_map<T: Send>(count: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(count.max(1));
+    if threads <= 1 || count < 16 {
+        return (0..count).map(f).collect();
+    }
+    let chunk = count.div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let f = &f;
+                scope.spawn(move || {
+                    (t * chunk..((t + 1) * chunk).min(count))
+                        .map(f)
+                        .collect::<Vec<T>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
     })
 }
 
-fn source_dirs() -> [&'static str; 4] {
-    [
-        content::CONTENT_DIR,
-        "catalog",
-        render::TEMPLATES_DIR,
-        STATIC_DIR,
-    ]
-}
+impl State {
+    /// Runs the whole pipeline in memory: every problem found, or the built state.
+    pub fn load(options: &Options) -> Result<State, Vec<Diagnostic>> {
+        check_output(options)?;
+        let root = options.root.as_path();
+        let mut diags = Diagnostics::default();
+        let Some(mut config) = config::load(root, &mut diags) else {
+            return Err(diags.into_sorted());
+        };
+        if let Some(url) = &options.base_url
+            && let Err(reason) = config.set_base_url(url)
+        {
+            diags.push(Diagnostic::new(
+                Problem::InvalidValue {
+                    key: "--base-url".into(),
+                    value: url.clone(),
+                    reason,
+                    hint: None,
+                },
+                None,
+            ));
+        }
+        let catalog = load_catalog(root, &config, &mut diags);
+        let pages = content::load_pages(root, &mut diags);
+        let tera = render::load_theme(root, &mut diags);
+        let statics = static_files(root, &mut diags);
+        let (Some(catalog), Some(tera)) = (catalog, tera) else {
+            return Err(diags.into_sorted());
+        };
+        let blocks: Vec<_> = pages
+            .iter()
+            .map(|p| markdown::directive_blocks(p, &catalog, &mut diags))
+            .collect();
+        if !diags.is_empty() {
+            return Err(diags.into_sorted());
+        }
 
-/// Runs the whole pipeline in memory.
-pub fn build_site(options: &Options) -> Result<Built, Vec<Diagnostic>> {
-    let root = options.root.as_path();
-    let mut diags = Diagnostics::default();
-    let Some(mut config) = config::load(root, &mut diags) else {
-        return Err(diags.into_sorted());
-    };
-    if let Some(url) = &options.base_url
-        && let Err(reason) = config.set_base_url(url)
-    {
-        diags.push(Diagnostic::new(
-            Problem::InvalidValue {
-                key: "--base-url".into(),
-                value: url.clone(),
-                reason,
-                hint: None,
-            },
-            None,
-        ));
-    }
-    let catalog = load_catalog(root, &config, &mut diags);
-    let pages = content::load_pages(root, &mut diags);
-    let tera = render::load_theme(root, &mut diags);
-    let statics = static_files(root, &mut diags);
-    let (Some(catalog), Some(tera)) = (catalog, tera) else {
-        return Err(diags.into_sorted());
-    };
-    let blocks: Vec<_> = pages
-        .iter()
-        .map(|p| markdown::directive_blocks(p, &catalog, &mut diags))
-        .collect();
-    if !diags.is_empty() {
-        return Err(diags.into_sorted());
-    }
+        let base_path = config.base_path();
+        let page_urls: BTreeSet<String> = pages.iter().map(|p| p.url.clone()).collect();
+        let resolver = Resolver::new(config.base_url.as_deref(), &base_path, page_urls);
 
-    let base_path = config.base_path();
-    let page_urls: BTreeSet<String> = pages.iter().map(|p| p.url.clone()).collect();
-    let resolver = Resolver::new(config.base_url.as_deref(), &base_path, page_urls);
-
-    // Each category's home is the first page (by path) whose directives show it.
-    let mut shown_on: Vec<Vec<usize>> = Vec::with_capacity(pages.len());
-    let mut category_home: HashMap<usize, String> = HashMap::new();
-    for (page, page_blocks) in pages.iter().zip(&blocks) {
-        let mut shown = Vec::new();
-        for d in page_blocks.iter().flatten() {
-            for c in d.categories(&catalog) {
+        // Each category's home is the first page (by path) whose directives show it.
+        let shown_on: Vec<Vec<usize>> = blocks
+            .iter()
+            .map(|b| categories_shown(b, &catalog))
+            .collect();
+        let mut category_home: HashMap<usize, String> = HashMap::new();
+        for (page, shown) in pages.iter().zip(&shown_on) {
+            for &c in shown {
                 category_home.entry(c).or_insert_with(|| page.url.clone());
-                if !shown.contains(&c) {
-                    shown.push(c);
-                }
             }
         }
-        shown_on.push(shown);
+        let code_home: HashMap<usize, String> = catalog
+            .codes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| Some((i, category_home.get(&c.category)?.clone())))
+            .collect();
+        let homes = CodeHomes {
+            rows: &code_home,
+            pages: config.code_pages.as_deref(),
+        };
+        let mut shared_links: Vec<LinkRef> = Vec::new();
+        let views = render::view::build(&catalog, &resolver, &homes, &mut shared_links);
+        let nav = navigation(&pages, &shown_on, &catalog, &resolver);
+        let home = if pages.iter().any(|p| p.url == "/") {
+            base_path.clone()
+        } else {
+            nav.first()
+                .map_or_else(|| base_path.clone(), |n| n.href.clone())
+        };
+        let site = site_context(&config, &resolver, &base_path, home, &mut shared_links);
+        let mut shared_hrefs = HashSet::new();
+        let shared_checks = shared_links
+            .iter()
+            .filter_map(|link| {
+                let target =
+                    resolver.resolve(&link.href, &link.page, link.source_dir.as_deref())?;
+                shared_hrefs.insert(resolver.rewrite(&link.href, &link.page, None));
+                Some(Check {
+                    href: link.href.clone(),
+                    target,
+                    location: link.location.clone(),
+                })
+            })
+            .collect();
+
+        let mut state = State {
+            options: options.clone(),
+            config,
+            catalog,
+            tera,
+            pages,
+            blocks,
+            shown_on,
+            category_home,
+            code_home,
+            resolver,
+            views,
+            site,
+            nav,
+            statics,
+            shared_checks,
+            shared_hrefs,
+            outputs: Default::default(),
+            registry: Registry::default(),
+        };
+        state.render_all(&mut diags);
+        if !diags.is_empty() {
+            return Err(diags.into_sorted());
+        }
+        Ok(state)
     }
-    let code_home: HashMap<usize, String> = catalog
-        .codes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| Some((i, category_home.get(&c.category)?.clone())))
-        .collect();
 
-    let homes = CodeHomes {
-        rows: &code_home,
-        pages: config.code_pages.as_deref(),
-    };
-    let mut links: Vec<LinkRef> = Vec::new();
-    let views = render::view::build(&catalog, &resolver, &homes, &mut links);
-    let nav = navigation(&pages, &shown_on, &catalog, &resolver);
-    let home = if pages.iter().any(|p| p.url == "/") {
-        base_path.clone()
-    } else {
-        nav.first()
-            .map_or_else(|| base_path.clone(), |n| n.href.clone())
-    };
-    let site = site_context(&config, &resolver, &base_path, home, &mut links);
-    let renderer = Renderer {
-        tera: &tera,
-        catalog: &catalog,
-        views: &views,
-    };
+    fn renderer(&self) -> Renderer<'_> {
+        Renderer {
+            tera: &self.tera,
+            catalog: &self.catalog,
+            views: &self.views,
+        }
+    }
 
-    let mut rendered: Vec<RenderedPage> = Vec::new();
-    for (i, page) in pages.iter().enumerate() {
+    /// Renders content page `i`: its HTML and the links to check on it.
+    fn render_content_page(&self, i: usize) -> (Result<Output, Diagnostic>, Diagnostics) {
+        let page = &self.pages[i];
+        let renderer = self.renderer();
+        let mut diags = Diagnostics::default();
         let body = markdown::render_page(
             page,
-            &blocks[i],
-            &resolver,
+            &self.blocks[i],
+            &self.resolver,
             &mut |d| renderer.directive(d),
             &mut diags,
         );
-        let source_dir = page
-            .rel
-            .rfind('/')
-            .map_or("", |j| &page.rel[..j])
-            .to_string();
-        for (href, line) in body.links {
-            links.push(LinkRef {
+        let source_dir = page.rel.rfind('/').map_or("", |j| &page.rel[..j]);
+        let links: Vec<LinkRef> = body
+            .links
+            .into_iter()
+            .map(|(href, line)| LinkRef {
                 href,
                 page: page.url.clone(),
-                source_dir: Some(source_dir.clone()),
+                source_dir: Some(source_dir.to_string()),
                 location: page.source.locate_line(line),
-            });
-        }
+            })
+            .collect();
         let context = PageContext {
-            site: &site,
-            page: page_view(page, body.html, &config),
-            nav: nav_for(&nav, &page.url, &resolver),
+            site: &self.site,
+            page: page_view(page, body.html, &self.config),
+            nav: nav_for(&self.nav, &page.url, &self.resolver),
         };
-        match renderer.page(&page.template, &context) {
-            Ok(html) => rendered.push(RenderedPage {
-                url: page.url.clone(),
-                html,
-                location: Location::file(&page.source.path),
-            }),
-            Err(problem) => diags.push(Diagnostic::new(
-                problem,
-                Some(Location::file(&page.source.path)),
-            )),
-        }
-    }
-    if !pages.iter().any(|p| p.url == "/404.html") {
-        let context = PageContext {
-            site: &site,
-            page: PageView {
-                title: "Page not found".into(),
-                description: None,
-                url: "/404.html".into(),
-                permalink: None,
-                content: String::new(),
-                source: String::new(),
-            },
-            nav: nav.clone(),
-        };
-        match renderer.page("404.html", &context) {
-            Ok(html) => rendered.push(RenderedPage {
-                url: "/404.html".into(),
-                html,
-                location: Location::file(Path::new("templates/404.html")),
-            }),
-            Err(problem) => diags.push(Diagnostic::new(problem, None)),
-        }
+        let location = Location::file(&page.source.path);
+        let result = renderer
+            .page(&page.template, &context)
+            .map(|html| self.output(&page.url, html, location.clone(), &links))
+            .map_err(|p| Diagnostic::new(p, Some(location)));
+        (result, diags)
     }
 
-    // Pages generated from the catalog: one per code, and redirects for aliases.
-    let category_home_of = |c: usize| category_home.get(&c).cloned();
-    let inputs = codepages::Inputs {
-        catalog: &catalog,
-        renderer: &renderer,
-        resolver: &resolver,
-        site: &site,
-        nav: &nav,
-        homes: &homes,
-        category_home: &category_home_of,
-    };
-    let mut taken: HashMap<String, Location> = rendered
-        .iter()
-        .map(|r| (r.url.clone(), r.location.clone()))
-        .collect();
-    for result in codepages::code_pages(&inputs)
-        .into_iter()
-        .chain(codepages::redirects(&inputs))
-    {
-        match result {
-            Ok(page) => {
-                let location = catalog.source.locate(catalog.codes[page.code].span.clone());
-                if let Some(first) = taken.get(&page.url) {
-                    diags.push(Diagnostic::at(
-                        Problem::Duplicate {
-                            kind: "page URL",
-                            name: page.url.clone(),
-                            first: first.clone(),
-                        },
-                        location,
-                    ));
-                    continue;
-                }
-                taken.insert(page.url.clone(), location.clone());
-                rendered.push(RenderedPage {
-                    url: page.url,
-                    html: page.html,
-                    location,
+    /// An output with its checks: the recorded links, then the other hrefs of the HTML.
+    fn output(&self, url: &str, html: String, location: Location, links: &[LinkRef]) -> Output {
+        let mut checks = Vec::new();
+        let mut written = HashSet::new();
+        for link in links {
+            if let Some(target) =
+                self.resolver
+                    .resolve(&link.href, &link.page, link.source_dir.as_deref())
+            {
+                written.insert(self.resolver.rewrite(
+                    &link.href,
+                    &link.page,
+                    link.source_dir.as_deref(),
+                ));
+                checks.push(Check {
+                    href: link.href.clone(),
+                    target,
+                    location: link.location.clone(),
                 });
             }
-            Err((code, problem)) => diags.push(Diagnostic::new(
-                problem,
-                Some(catalog.source.locate(catalog.codes[code].span.clone())),
-            )),
+        }
+        let mut seen = HashSet::new();
+        for href in crate::links::hrefs_in(&html) {
+            if written.contains(&href)
+                || (!href.starts_with('#') && self.shared_hrefs.contains(&href))
+                || !seen.insert(href.clone())
+            {
+                continue;
+            }
+            if let Some(target) = self.resolver.resolve_output(&href, url) {
+                checks.push(Check {
+                    href,
+                    target,
+                    location: location.clone(),
+                });
+            }
+        }
+        Output {
+            html,
+            location,
+            checks,
         }
     }
 
-    let mut registry = Registry::default();
-    for (rel, _) in render::THEME_STATIC {
-        registry.add_file(format!("/{rel}"));
-    }
-    for rel in [export::ERRORS_JSON, export::SCHEMA_JSON, export::URLS_TXT] {
-        registry.add_file(format!("/{rel}"));
-    }
-    for (rel, _) in &statics {
-        registry.add_file(format!("/{rel}"));
-    }
-    for page in &rendered {
-        registry.add_page(&page.url, &page.html, &page.location, &mut diags);
-    }
-    check_links(&resolver, &registry, &links, &rendered, &mut diags);
-    if !diags.is_empty() {
-        return Err(diags.into_sorted());
+    /// Renders every page (content, 404, per-code pages, redirects) and checks every link.
+    fn render_all(&mut self, diags: &mut Diagnostics) {
+        let mut outputs = std::collections::BTreeMap::new();
+        let mut taken: HashMap<String, Location> = HashMap::new();
+        let results = par_map(self.pages.len(), |i| self.render_content_page(i));
+        for (i, (result, page_diags)) in results.into_iter().enumerate() {
+            diags.extend(page_diags);
+            match result {
+                Ok(out) => {
+                    taken.insert(self.pages[i].url.clone(), out.location.clone());
+                    outputs.insert(self.pages[i].url.clone(), out);
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        if !self.pages.iter().any(|p| p.url == "/404.html") {
+            let context = PageContext {
+                site: &self.site,
+                page: PageView {
+                    title: "Page not found".into(),
+                    description: None,
+                    url: "/404.html".into(),
+                    permalink: None,
+                    content: String::new(),
+                    source: String::new(),
+                },
+                nav: self.nav.clone(),
+            };
+            match self.renderer().page("404.html", &context) {
+                Ok(html) => {
+                    let location = Location::file(Path::new("templates/404.html"));
+                    outputs.insert(
+                        "/404.html".into(),
+                        self.output("/404.html", html, location, &[]),
+                    );
+                }
+                Err(problem) => diags.push(Diagnostic::new(problem, None)),
+            }
+        }
+
+        // Pages generated from the catalog: one per code, and redirects for aliases.
+        let renderer = self.renderer();
+        let homes = CodeHomes {
+            rows: &self.code_home,
+            pages: self.config.code_pages.as_deref(),
+        };
+        let category_home_of = |c: usize| self.category_home.get(&c).cloned();
+        let inputs = codepages::Inputs {
+            catalog: &self.catalog,
+            renderer: &renderer,
+            resolver: &self.resolver,
+            site: &self.site,
+            nav: &self.nav,
+            homes: &homes,
+            category_home: &category_home_of,
+        };
+        let generated = par_map(self.catalog.codes.len(), |i| {
+            codepages::code_page(&inputs, i).map(|r| {
+                r.map(|page| {
+                    let location = self
+                        .catalog
+                        .source
+                        .locate(self.catalog.codes[page.code].span.clone());
+                    let out = self.output(&page.url, page.html, location, &[]);
+                    (page.url, out)
+                })
+            })
+        });
+        let redirects = codepages::redirects(&inputs).into_iter().map(|r| {
+            Some(r.map(|page| {
+                let location = self
+                    .catalog
+                    .source
+                    .locate(self.catalog.codes[page.code].span.clone());
+                let out = self.output(&page.url, page.html, location, &[]);
+                (page.url, out)
+            }))
+        });
+        for result in generated.into_iter().chain(redirects).flatten() {
+            match result {
+                Ok((url, out)) => {
+                    if let Some(first) = taken.get(&url) {
+                        diags.push(Diagnostic::at(
+                            Problem::Duplicate {
+                                kind: "page URL",
+                                name: url.clone(),
+                                first: first.clone(),
+                            },
+                            out.location.clone(),
+                        ));
+                        continue;
+                    }
+                    taken.insert(url.clone(), out.location.clone());
+                    outputs.insert(url, out);
+                }
+                Err((code, problem)) => diags.push(Diagnostic::new(
+                    problem,
+                    Some(
+                        self.catalog
+                            .source
+                            .locate(self.catalog.codes[code].span.clone()),
+                    ),
+                )),
+            }
+        }
+
+        let mut registry = Registry::default();
+        for (rel, _) in render::THEME_STATIC {
+            registry.add_file(format!("/{rel}"));
+        }
+        for rel in [export::ERRORS_JSON, export::SCHEMA_JSON, export::URLS_TXT] {
+            registry.add_file(format!("/{rel}"));
+        }
+        for (rel, _) in &self.statics {
+            registry.add_file(format!("/{rel}"));
+        }
+        for (url, out) in &outputs {
+            registry.add_page(url, &out.html, &out.location, diags);
+        }
+        self.outputs = outputs;
+        self.registry = registry;
+        self.check_links(diags);
     }
 
-    let mut files: Vec<OutputFile> = Vec::new();
-    for page in rendered {
-        files.push(OutputFile {
-            path: output_path(&page.url),
-            content: Content::Bytes(page.html.into_bytes()),
-        });
+    fn check_links(&self, diags: &mut Diagnostics) {
+        let all = self
+            .shared_checks
+            .iter()
+            .chain(self.outputs.values().flat_map(|o| &o.checks));
+        for c in all {
+            self.registry.check(&c.href, &c.target, &c.location, diags);
+        }
     }
-    let exports = [
-        (
-            export::ERRORS_JSON,
-            export::errors_json(
-                &config.title,
-                config.base_url.as_deref(),
-                &catalog,
-                &views.codes,
-                &homes,
-                &resolver,
-            ),
-        ),
-        (export::SCHEMA_JSON, export::SCHEMA.to_string()),
-        (export::URLS_TXT, export::urls_txt(&registry)),
-    ];
-    for (rel, text) in exports {
-        files.push(OutputFile {
-            path: rel.to_string(),
-            content: Content::Bytes(text.into_bytes()),
-        });
-    }
-    for (rel, bytes) in render::THEME_STATIC {
-        if !statics.iter().any(|(r, _)| r == rel) {
+
+    /// Every file of the site, sorted by path.
+    pub fn files(&self) -> Vec<OutputFile> {
+        let mut files: Vec<OutputFile> = Vec::with_capacity(self.outputs.len() + 8);
+        for (url, out) in &self.outputs {
             files.push(OutputFile {
-                path: (*rel).to_string(),
-                content: Content::Bytes(bytes.to_vec()),
+                path: output_path(url),
+                content: Content::Bytes(out.html.clone().into_bytes()),
             });
         }
+        for (rel, text) in self.exports() {
+            files.push(OutputFile {
+                path: rel.to_string(),
+                content: Content::Bytes(text.into_bytes()),
+            });
+        }
+        for (rel, bytes) in render::THEME_STATIC {
+            if !self.statics.iter().any(|(r, _)| r == rel) {
+                files.push(OutputFile {
+                    path: (*rel).to_string(),
+                    content: Content::Bytes(bytes.to_vec()),
+                });
+            }
+        }
+        for (rel, path) in &self.statics {
+            files.push(OutputFile {
+                path: rel.clone(),
+                content: Content::Copy(path.clone()),
+            });
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
     }
-    for (rel, path) in statics {
-        files.push(OutputFile {
-            path: rel,
-            content: Content::Copy(path),
-        });
+
+    fn exports(&self) -> [(&'static str, String); 3] {
+        let homes = CodeHomes {
+            rows: &self.code_home,
+            pages: self.config.code_pages.as_deref(),
+        };
+        [
+            (
+                export::ERRORS_JSON,
+                export::errors_json(
+                    &self.config.title,
+                    self.config.base_url.as_deref(),
+                    &self.catalog,
+                    &self.views.codes,
+                    &homes,
+                    &self.resolver,
+                ),
+            ),
+            (export::SCHEMA_JSON, export::SCHEMA.to_string()),
+            (export::URLS_TXT, export::urls_txt(&self.registry)),
+        ]
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let summary = CodeSummary::of(&catalog);
-    Ok(Built {
-        files,
-        pages: pages.len(),
-        codes: catalog.codes.len(),
-        categories: catalog.categories.len(),
-        registry,
-        resolver,
-        summary,
-    })
+
+    /// Writes the whole site (staged, then swapped in). Returns the number of files.
+    pub fn write_all(&self) -> Result<usize, Vec<Diagnostic>> {
+        let out = self.options.output_dir();
+        let files = self.files();
+        output::write_site(&out, &files).map_err(|e| {
+            vec![Diagnostic::new(
+                Problem::Io {
+                    action: "write the site",
+                    message: format!("{}: {e}", out.display()),
+                },
+                None,
+            )]
+        })?;
+        Ok(files.len())
+    }
+
+    pub fn summary(&self, output: Option<PathBuf>, files: usize, elapsed: Duration) -> Summary {
+        Summary {
+            pages: self.pages.len(),
+            codes: self.catalog.codes.len(),
+            categories: self.catalog.categories.len(),
+            files,
+            output,
+            elapsed,
+        }
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    pub fn code_summary(&self) -> CodeSummary {
+        CodeSummary::of(&self.catalog)
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Applies an edit of the existing page `content/REL` by re-rendering that page alone
+    /// (plus the link check over the whole site). Returns the output files that changed, or
+    /// `Ok(None)` when the edit reaches further (title, weight, template, the categories it
+    /// shows) and a full build is needed. On error the state is left as it was.
+    pub fn update_page(&mut self, rel: &str) -> Result<Option<Vec<String>>, Vec<Diagnostic>> {
+        let Some(i) = self.pages.iter().position(|p| p.rel == rel) else {
+            return Ok(None);
+        };
+        let mut diags = Diagnostics::default();
+        let path = self.options.root.join(content::CONTENT_DIR).join(rel);
+        let Some(page) = content::load_page(&self.options.root, &path, &mut diags) else {
+            return Err(diags.into_sorted());
+        };
+        let old = &self.pages[i];
+        if (&page.url, &page.title, page.weight, &page.template)
+            != (&old.url, &old.title, old.weight, &old.template)
+        {
+            return Ok(None);
+        }
+        let blocks = markdown::directive_blocks(&page, &self.catalog, &mut diags);
+        if !diags.is_empty() {
+            return Err(diags.into_sorted());
+        }
+        if categories_shown(&blocks, &self.catalog) != self.shown_on[i] {
+            return Ok(None);
+        }
+        let url = page.url.clone();
+        let old_page = std::mem::replace(&mut self.pages[i], page);
+        let old_blocks = std::mem::replace(&mut self.blocks[i], blocks);
+        let (result, page_diags) = self.render_content_page(i);
+        diags.extend(page_diags);
+        let out = match result {
+            Ok(out) if diags.is_empty() => out,
+            other => {
+                if let Err(d) = other {
+                    diags.push(d);
+                }
+                self.pages[i] = old_page;
+                self.blocks[i] = old_blocks;
+                return Err(diags.into_sorted());
+            }
+        };
+        let old_out = self.outputs.insert(url.clone(), out);
+        if let Some(out) = self.outputs.get(&url) {
+            self.registry.add_page(&url, &out.html, &out.location, &mut diags);
+        }
+        self.check_links(&mut diags);
+        if !diags.is_empty() {
+            // Put everything back: the state must keep matching what is on disk.
+            self.pages[i] = old_page;
+            self.blocks[i] = old_blocks;
+            if let Some(old) = old_out {
+                let mut ignore = Diagnostics::default();
+                self.registry.add_page(&url, &old.html, &old.location, &mut ignore);
+                self.outputs.insert(url, old);
+            }
+            return Err(diags.into_sorted());
+        }
+        Ok(Some(vec![output_path(&url), export::URLS_TXT.to_string()]))
+    }
+
+    /// The current content of one output file (a page or an export).
+    pub fn file(&self, rel: &str) -> Option<Vec<u8>> {
+        if let Some((_, out)) = self.outputs.iter().find(|(url, _)| output_path(url) == rel) {
+            return Some(out.html.clone().into_bytes());
+        }
+        self.exports()
+            .into_iter()
+            .find(|(name, _)| *name == rel)
+            .map(|(_, text)| text.into_bytes())
+    }
+
+    /// Whether `rel` (relative to `static/`) is a known static file of this state.
+    pub fn has_static(&self, rel: &str) -> bool {
+        self.statics.iter().any(|(r, _)| r == rel)
+    }
 }
 
-/// A page ready to write, with where it came from (for messages).
-struct RenderedPage {
-    url: String,
-    html: String,
-    location: Location,
+/// The categories a page's directives show, in order of first appearance.
+fn categories_shown(blocks: &[Vec<Directive>], catalog: &Catalog) -> Vec<usize> {
+    let mut shown = Vec::new();
+    for d in blocks.iter().flatten() {
+        for c in d.categories(catalog) {
+            if !shown.contains(&c) {
+                shown.push(c);
+            }
+        }
+    }
+    shown
 }
 
 /// The output file of a site path: `/guide/` -> `guide/index.html`, `/404.html` -> itself.
@@ -571,43 +860,3 @@ fn navigation(
         .collect()
 }
 
-/// Checks every recorded link (reported where it was written), then every other internal
-/// href of the rendered pages (links that templates write), reported against the page.
-fn check_links(
-    resolver: &Resolver,
-    registry: &Registry,
-    links: &[LinkRef],
-    pages: &[RenderedPage],
-    diags: &mut Diagnostics,
-) {
-    let mut written: HashSet<(String, String)> = HashSet::new();
-    for link in links {
-        let Some(target) = resolver.resolve(&link.href, &link.page, link.source_dir.as_deref())
-        else {
-            continue;
-        };
-        registry.check(&link.href, &target, &link.location, diags);
-        let out = resolver.rewrite(&link.href, &link.page, link.source_dir.as_deref());
-        written.insert((link.page.clone(), out));
-    }
-    let all_pages_hrefs: HashSet<&String> = written.iter().map(|(_, h)| h).collect();
-    for RenderedPage {
-        url,
-        html,
-        location,
-    } in pages
-    {
-        let mut seen = HashSet::new();
-        for href in crate::links::hrefs_in(html) {
-            if !seen.insert(href.clone())
-                || written.contains(&(url.clone(), href.clone()))
-                || (!href.starts_with('#') && all_pages_hrefs.contains(&href))
-            {
-                continue;
-            }
-            if let Some(target) = resolver.resolve_output(&href, url) {
-                registry.check(&href, &target, location, diags);
-            }
-        }
-    }
-}

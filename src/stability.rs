@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Location, Problem, Source};
 use crate::links::Target;
-use crate::site::Built;
+use crate::site::State;
 
 /// The outcome: broken promises (errors) and behaviour changes (notes).
 pub struct Report {
@@ -21,7 +21,7 @@ pub struct Report {
 }
 
 /// Checks `built` against the manifest at `old`; `Err` when `old` cannot be read.
-pub fn check_against(old: &Path, built: &Built) -> Result<Report, Vec<Diagnostic>> {
+pub fn check_against(old: &Path, built: &State) -> Result<Report, Vec<Diagnostic>> {
     let text = std::fs::read_to_string(old).map_err(|e| {
         vec![Diagnostic::new(
             Problem::Io {
@@ -63,7 +63,7 @@ fn unpublished(url: &str, code: Option<String>, location: Location) -> Diagnosti
     )
 }
 
-fn against_urls(source: &Source, built: &Built) -> Report {
+fn against_urls(source: &Source, built: &State) -> Report {
     let mut errors = Vec::new();
     let mut checked = 0;
     let mut offset = 0;
@@ -75,7 +75,7 @@ fn against_urls(source: &Source, built: &Built) -> Report {
             continue;
         }
         checked += 1;
-        if !built.registry.resolves(&target_of(entry)) {
+        if !built.registry().resolves(&target_of(entry)) {
             errors.push(unpublished(
                 entry,
                 None,
@@ -90,7 +90,7 @@ fn against_urls(source: &Source, built: &Built) -> Report {
     }
 }
 
-fn against_errors_json(source: &Source, built: &Built) -> Result<Report, Vec<Diagnostic>> {
+fn against_errors_json(source: &Source, built: &State) -> Result<Report, Vec<Diagnostic>> {
     let doc: Value = serde_json::from_str(&source.text).map_err(|e| {
         vec![Diagnostic::new(
             Problem::Io {
@@ -106,6 +106,7 @@ fn against_errors_json(source: &Source, built: &Built) -> Result<Report, Vec<Dia
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
+    let summary = built.code_summary();
     let mut errors = Vec::new();
     let mut changes = Vec::new();
     let mut checked = 0;
@@ -132,11 +133,11 @@ fn against_errors_json(source: &Source, built: &Built) -> Result<Report, Vec<Dia
                 format!("/{path}")
             };
             checked += 1;
-            if !built.registry.resolves(&target_of(&path)) {
+            if !built.registry().resolves(&target_of(&path)) {
                 errors.push(unpublished(&path, Some(raw.clone()), location.clone()));
             }
         }
-        let Some((_, status, policy)) = built.summary.codes.get(&raw) else {
+        let Some((_, status, policy)) = summary.codes.get(&raw) else {
             continue;
         };
         let old_status = entry.get("status").and_then(Value::as_u64);

@@ -78,29 +78,7 @@ pub fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
     let mut pages = Vec::new();
     let mut outputs: Vec<(String, Location)> = Vec::new();
     for path in files {
-        let rel_to_root = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        let rel = path
-            .strip_prefix(&dir)
-            .unwrap_or(&path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                diags.push(Diagnostic::new(
-                    Problem::Io {
-                        action: "read a page",
-                        message: e.to_string(),
-                    },
-                    Some(Location::file(&rel_to_root)),
-                ));
-                continue;
-            }
-        };
-        let source = Source::new(rel_to_root, text);
-        if let Some(page) = read_page(source, rel, diags) {
+        if let Some(page) = load_page(root, &path, diags) {
             if let Some((_, first)) = outputs.iter().find(|(o, _)| *o == page.output) {
                 diags.push(Diagnostic::at(
                     Problem::Duplicate {
@@ -117,6 +95,33 @@ pub fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
         }
     }
     pages
+}
+
+/// Reads one page file (`path` is under `root/content`).
+pub fn load_page(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Page> {
+    let dir = root.join(CONTENT_DIR);
+    let rel_to_root = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let rel = path
+        .strip_prefix(&dir)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                Problem::Io {
+                    action: "read a page",
+                    message: e.to_string(),
+                },
+                Some(Location::file(&rel_to_root)),
+            ));
+            return None;
+        }
+    };
+    read_page(Source::new(rel_to_root, text), rel, diags)
 }
 
 fn read_page(source: Source, rel: String, diags: &mut Diagnostics) -> Option<Page> {
