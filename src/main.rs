@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use errdocs::diagnostics::Diagnostic;
@@ -44,6 +45,40 @@ enum Command {
         #[arg(long, short = 'o', value_name = "DIR")]
         output: Option<PathBuf>,
     },
+    /// Build, then rebuild whenever the sources change (only what the change needs)
+    Watch {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Output directory [default: ROOT/public]
+        #[arg(long, short = 'o', value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// How long the files must stay quiet before a rebuild starts
+        #[arg(long, value_name = "MS", default_value_t = 75)]
+        debounce_ms: u64,
+    },
+    /// Watch, and serve the output over HTTP with live reload
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Output directory [default: ROOT/public]
+        #[arg(long, short = 'o', value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Address to listen on (loopback unless you say otherwise)
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to listen on (0 picks a free one)
+        #[arg(long, short = 'p', default_value_t = 1111)]
+        port: u16,
+        /// Another host name to accept in the Host header (repeatable)
+        #[arg(long, value_name = "NAME")]
+        allow_host: Vec<String>,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// How long the files must stay quiet before a rebuild starts
+        #[arg(long, value_name = "MS", default_value_t = 75)]
+        debounce_ms: u64,
+    },
     /// Run every check of a build (catalog, pages, templates, links) and write nothing
     Check {
         #[command(flatten)]
@@ -81,6 +116,74 @@ fn main() -> ExitCode {
             };
             report(site::build(&options), "Built")
         }
+        Command::Watch {
+            site,
+            output,
+            debounce_ms,
+        } => {
+            let options = Options {
+                root: site.root,
+                output,
+                base_url: site.base_url,
+            };
+            if let Err(d) = site::check_output(&options) {
+                return report(Err(d), "Built");
+            }
+            exit_on_ctrl_c();
+            let result =
+                errdocs::watch::run(options, Duration::from_millis(debounce_ms), print_outcome);
+            fail(result)
+        }
+        Command::Serve {
+            site,
+            output,
+            bind,
+            port,
+            allow_host,
+            open,
+            debounce_ms,
+        } => {
+            let options = Options {
+                root: site.root,
+                output,
+                base_url: site.base_url,
+            };
+            if let Err(d) = site::check_output(&options) {
+                return report(Err(d), "Built");
+            }
+            let serve = errdocs::serve::ServeOptions {
+                bind,
+                port,
+                allowed_hosts: allow_host,
+            };
+            let (addr, handle) = match errdocs::serve::start(&options.output_dir(), &serve) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            let host = if addr.ip().is_loopback() || addr.ip().is_unspecified() {
+                format!("localhost:{}", addr.port())
+            } else {
+                addr.to_string()
+            };
+            println!(
+                "Serving {} on http://{host}/ (Ctrl-C to stop)",
+                options.output_dir().display()
+            );
+            if open {
+                let _ = std::process::Command::new("xdg-open")
+                    .arg(format!("http://{host}/"))
+                    .spawn();
+            }
+            exit_on_ctrl_c();
+            let result = errdocs::watch::run(options, Duration::from_millis(debounce_ms), |o| {
+                print_outcome(o);
+                handle.record(o);
+            });
+            fail(result)
+        }
         Command::Check { site, against } => {
             let options = Options {
                 root: site.root,
@@ -91,6 +194,33 @@ fn main() -> ExitCode {
                 None => report(site::check(&options), "Checked"),
                 Some(old) => check_against(&options, &old),
             }
+        }
+    }
+}
+
+fn print_outcome(outcome: &errdocs::watch::Outcome) {
+    let line = outcome.report();
+    match outcome {
+        errdocs::watch::Outcome::Rebuilt { .. } => println!("{line}"),
+        errdocs::watch::Outcome::Failed { .. } => eprintln!("{line}"),
+    }
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+}
+
+/// Ctrl-C stops watching at once; the output directory is left as it is.
+fn exit_on_ctrl_c() {
+    let _ = ctrlc::set_handler(|| {
+        println!("\nstopped; the output is left in place");
+        std::process::exit(0);
+    });
+}
+
+fn fail(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
         }
     }
 }

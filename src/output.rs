@@ -118,6 +118,25 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
     Ok(())
 }
 
+/// Replaces one file of an existing output atomically (written beside it, then renamed), for
+/// incremental rebuilds.
+pub fn write_file(output: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
+    let path = output.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::other("no file name"))?
+        .to_string_lossy()
+        .into_owned();
+    let tmp = path.with_file_name(format!(".{name}.errdocs-tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, &path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
 fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     for file in files {

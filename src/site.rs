@@ -652,7 +652,8 @@ impl State {
         };
         let old_out = self.outputs.insert(url.clone(), out);
         if let Some(out) = self.outputs.get(&url) {
-            self.registry.add_page(&url, &out.html, &out.location, &mut diags);
+            self.registry
+                .add_page(&url, &out.html, &out.location, &mut diags);
         }
         self.check_links(&mut diags);
         if !diags.is_empty() {
@@ -661,7 +662,8 @@ impl State {
             self.blocks[i] = old_blocks;
             if let Some(old) = old_out {
                 let mut ignore = Diagnostics::default();
-                self.registry.add_page(&url, &old.html, &old.location, &mut ignore);
+                self.registry
+                    .add_page(&url, &old.html, &old.location, &mut ignore);
                 self.outputs.insert(url, old);
             }
             return Err(diags.into_sorted());
@@ -678,6 +680,16 @@ impl State {
             .into_iter()
             .find(|(name, _)| *name == rel)
             .map(|(_, text)| text.into_bytes())
+    }
+
+    /// Whether `rel` (relative to `content/`) is a page of this state.
+    pub fn has_page(&self, rel: &str) -> bool {
+        self.pages.iter().any(|p| p.rel == rel)
+    }
+
+    /// The catalog's path relative to the site root.
+    pub fn catalog_path(&self) -> PathBuf {
+        self.config.catalog.clone()
     }
 
     /// Whether `rel` (relative to `static/`) is a known static file of this state.
@@ -859,4 +871,3 @@ fn navigation(
         })
         .collect()
 }
-

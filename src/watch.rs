@@ -1,0 +1,338 @@
+//! `errdocs watch`: build once, then rebuild on every change of the site's sources.
+//!
+//! File-system events (notify) are debounced: a burst of saves gives one rebuild. A rebuild
+//! does no more than the change needs: an edited static file is copied alone, an edited page is
+//! re-rendered alone (plus the whole-site link check, see [`State::update_page`]); the catalog,
+//! a template, the config, or a page created, deleted or renamed rebuild everything, in memory,
+//! then swap the output in. A failed rebuild prints the same errors as `build` and leaves the
+//! last good output in place; the next good save recovers.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::diagnostics::Diagnostic;
+use crate::output;
+use crate::site::{Options, State};
+
+/// What a rebuild did, for the one line printed about it and for live reload.
+pub enum Outcome {
+    /// The output changed: `what` describes the change and the work done.
+    Rebuilt { what: String, elapsed: Duration },
+    /// The sources have errors; the output was left as it was.
+    Failed {
+        diagnostics: Vec<Diagnostic>,
+        elapsed: Duration,
+    },
+}
+
+impl Outcome {
+    /// The one line (or the errors) to print for this rebuild.
+    pub fn report(&self) -> String {
+        match self {
+            Outcome::Rebuilt { what, elapsed } => {
+                format!("rebuilt: {what} in {} ms", elapsed.as_millis())
+            }
+            Outcome::Failed {
+                diagnostics,
+                elapsed,
+            } => {
+                let mut s: String = diagnostics.iter().map(|d| format!("{d}\n")).collect();
+                s.push_str(&format!(
+                    "error: rebuild failed: {} error{} ({} ms); the last good output is unchanged",
+                    diagnostics.len(),
+                    if diagnostics.len() == 1 { "" } else { "s" },
+                    elapsed.as_millis()
+                ));
+                s
+            }
+        }
+    }
+}
+
+/// The site being watched: its last good state (if the last build succeeded).
+pub struct Session {
+    options: Options,
+    state: Option<State>,
+}
+
+/// A relevant change, classified by what it touches.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Clone)]
+enum Change {
+    /// A Markdown page under `content/` (path relative to it) that exists now.
+    Page(String),
+    /// A file under `static/` (relative to it) that exists now.
+    Static(String),
+    /// Anything else that matters: catalog, templates, config, deletions, renames.
+    Other(PathBuf),
+}
+
+impl Session {
+    pub fn new(options: Options) -> Self {
+        Session {
+            options,
+            state: None,
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// A full build: in memory, then staged and swapped in.
+    pub fn full_build(&mut self, what: &str) -> Outcome {
+        let started = Instant::now();
+        match State::load(&self.options).and_then(|s| s.write_all().map(|n| (s, n))) {
+            Ok((state, files)) => {
+                let summary = state.summary(None, files, Duration::ZERO);
+                let what = format!(
+                    "{what} (full build: {} pages, {} codes, {files} files)",
+                    summary.pages, summary.codes
+                );
+                self.state = Some(state);
+                Outcome::Rebuilt {
+                    what,
+                    elapsed: started.elapsed(),
+                }
+            }
+            Err(diagnostics) => {
+                // The sources no longer match the kept state: the next change rebuilds fully.
+                self.state = None;
+                Outcome::Failed {
+                    diagnostics,
+                    elapsed: started.elapsed(),
+                }
+            }
+        }
+    }
+
+    /// Applies a set of changed paths (absolute) with the least work that is correct.
+    pub fn apply(&mut self, paths: &BTreeSet<PathBuf>) -> Option<Outcome> {
+        let changes: BTreeSet<Change> = paths.iter().filter_map(|p| self.classify(p)).collect();
+        if changes.is_empty() {
+            return None;
+        }
+        let what = describe(&changes, &self.options.root);
+        let started = Instant::now();
+        let Some(state) = self.state.as_mut() else {
+            return Some(self.full_build(&what));
+        };
+        let incremental = changes.iter().all(|c| match c {
+            Change::Page(rel) => state.has_page(rel),
+            Change::Static(rel) => state.has_static(rel),
+            Change::Other(_) => false,
+        });
+        if !incremental {
+            return Some(self.full_build(&what));
+        }
+        let out_dir = self.options.output_dir();
+        let mut written = 0;
+        for change in &changes {
+            let result = match change {
+                Change::Static(rel) => {
+                    let from = self.options.root.join(crate::site::STATIC_DIR).join(rel);
+                    std::fs::read(&from)
+                        .and_then(|bytes| output::write_file(&out_dir, rel, &bytes))
+                        .map(|()| Some(1))
+                        .map_err(|e| io_error(&from, e))
+                }
+                Change::Page(rel) => match state.update_page(rel) {
+                    Ok(Some(files)) => {
+                        let mut n = 0;
+                        let mut result = Ok(Some(0));
+                        for file in &files {
+                            if let Some(bytes) = state.file(file)
+                                && let Err(e) = output::write_file(&out_dir, file, &bytes)
+                            {
+                                result = Err(io_error(&out_dir.join(file), e));
+                                break;
+                            }
+                            n += 1;
+                        }
+                        result.map(|r| r.map(|_| n))
+                    }
+                    Ok(None) => Ok(None),
+                    Err(d) => Err(d),
+                },
+                Change::Other(_) => Ok(None),
+            };
+            match result {
+                Ok(Some(n)) => written += n,
+                Ok(None) => return Some(self.full_build(&what)),
+                Err(diagnostics) => {
+                    return Some(Outcome::Failed {
+                        diagnostics,
+                        elapsed: started.elapsed(),
+                    });
+                }
+            }
+        }
+        Some(Outcome::Rebuilt {
+            what: format!("{what} ({written} files written)"),
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Sorts a path into what it touches, or `None` if it does not matter (the output, editor
+    /// swap files, other files in the site directory).
+    fn classify(&self, path: &Path) -> Option<Change> {
+        let root = output::absolute(&self.options.root);
+        let out = output::absolute(&self.options.output_dir());
+        let path = output::absolute(path);
+        let out_name = out.file_name().map(|n| n.to_string_lossy().into_owned());
+        if path.starts_with(&out) {
+            return None;
+        }
+        // Staging and old directories of the output swap sit beside it.
+        if let (Some(name), Some(parent)) = (&out_name, out.parent())
+            && let Ok(rest) = path.strip_prefix(parent)
+            && rest.components().next().is_some_and(|c| {
+                c.as_os_str()
+                    .to_string_lossy()
+                    .starts_with(&format!(".{name}.errdocs-"))
+            })
+        {
+            return None;
+        }
+        let rel = path.strip_prefix(&root).ok()?;
+        let first = rel
+            .components()
+            .next()?
+            .as_os_str()
+            .to_string_lossy()
+            .into_owned();
+        let rest = || {
+            rel.components()
+                .skip(1)
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        let catalog = self
+            .state
+            .as_ref()
+            .map(|s| s.catalog_path())
+            .unwrap_or_else(|| PathBuf::from("catalog/errors.toml"));
+        match first.as_str() {
+            crate::content::CONTENT_DIR => {
+                let name = rest();
+                if !name.ends_with(".md") {
+                    return None;
+                }
+                Some(if path.is_file() {
+                    Change::Page(name)
+                } else {
+                    Change::Other(path)
+                })
+            }
+            crate::site::STATIC_DIR => {
+                let name = rest();
+                if name.is_empty() || is_editor_temp(&name) {
+                    return None;
+                }
+                Some(if path.is_file() {
+                    Change::Static(name)
+                } else {
+                    Change::Other(path)
+                })
+            }
+            crate::render::TEMPLATES_DIR => {
+                (!is_editor_temp(&rest())).then_some(Change::Other(path))
+            }
+            _ if rel == Path::new(crate::config::CONFIG_FILE) || rel == catalog => {
+                Some(Change::Other(path))
+            }
+            _ => None,
+        }
+    }
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Vec<Diagnostic> {
+    vec![Diagnostic::new(
+        crate::diagnostics::Problem::Io {
+            action: "write the change",
+            message: format!("{}: {e}", path.display()),
+        },
+        None,
+    )]
+}
+
+/// Swap and backup files editors write next to the real one.
+fn is_editor_temp(name: &str) -> bool {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    base.ends_with('~')
+        || base.ends_with(".swp")
+        || base.ends_with(".swx")
+        || base.starts_with(".#")
+        || base.starts_with("#")
+        || base.ends_with(".tmp")
+}
+
+/// `content/guide.md`, or `3 files` for a burst.
+fn describe(changes: &BTreeSet<Change>, _root: &Path) -> String {
+    let names: Vec<String> = changes
+        .iter()
+        .map(|c| match c {
+            Change::Page(rel) => format!("content/{rel}"),
+            Change::Static(rel) => format!("static/{rel}"),
+            Change::Other(p) => p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+        })
+        .collect();
+    match names.as_slice() {
+        [one] => one.clone(),
+        many if many.len() <= 3 => many.join(", "),
+        many => format!("{} and {} more", many[..2].join(", "), many.len() - 2),
+    }
+}
+
+/// Watches the site and calls `on_outcome` after the first build and after every rebuild.
+/// Returns only on a watcher error.
+pub fn run(
+    options: Options,
+    debounce: Duration,
+    mut on_outcome: impl FnMut(&Outcome),
+) -> Result<(), String> {
+    let mut session = Session::new(options);
+    // Watch before the first build, so that no save made after it is missed.
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        // Reads (our own builds open every source) are not changes.
+        if let Ok(event) = event
+            && !matches!(event.kind, notify::EventKind::Access(_))
+        {
+            let _ = tx.send(event.paths);
+        }
+    })
+    .map_err(|e| format!("cannot watch files: {e}"))?;
+    watcher
+        .watch(&session.options().root, RecursiveMode::Recursive)
+        .map_err(|e| format!("cannot watch {}: {e}", session.options().root.display()))?;
+    let first = session.full_build("initial build");
+    on_outcome(&first);
+
+    loop {
+        let Ok(first) = rx.recv() else {
+            return Err("the file watcher stopped".into());
+        };
+        let mut paths: BTreeSet<PathBuf> = first.into_iter().collect();
+        // Debounce: keep collecting until the events pause.
+        loop {
+            match rx.recv_timeout(debounce) {
+                Ok(more) => paths.extend(more),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err("the file watcher stopped".into());
+                }
+            }
+        }
+        if let Some(outcome) = session.apply(&paths) {
+            on_outcome(&outcome);
+        }
+    }
+}

@@ -1,0 +1,389 @@
+//! `watch` and `serve` against real files, real file-system events and real HTTP requests.
+
+mod common;
+use common::*;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+/// A running errdocs process; killed when dropped. Its output lines arrive on `lines`.
+struct Running {
+    child: Child,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Running {
+    fn start(args: &[&str]) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_errdocs"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, rx) = channel();
+        let out = child.stdout.take().unwrap();
+        let err = child.stderr.take().unwrap();
+        let tx2 = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                let _ = tx2.send(line);
+            }
+        });
+        Running {
+            child,
+            lines: rx,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits (up to 20 s) for a line containing `needle`; returns it.
+    fn expect(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!("no line with {needle:?}; got:\n{}", self.seen.join("\n")),
+            }
+        }
+    }
+
+    /// Lines that arrive within `quiet` of each other, until a pause.
+    fn drain(&mut self, quiet: Duration) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Ok(line) = self.lines.recv_timeout(quiet) {
+            self.seen.push(line.clone());
+            out.push(line);
+        }
+        out
+    }
+}
+
+fn init_site(dir: &Path) -> PathBuf {
+    let site = dir.join("site");
+    assert!(errdocs(&["init", site.to_str().unwrap()]).status.success());
+    site
+}
+
+/// Polls until `path` exists with content satisfying `pred` (up to 20 s).
+fn wait_for(path: &Path, pred: impl Fn(Option<&str>) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = std::fs::read_to_string(path).ok();
+        if pred(text.as_deref()) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {}",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn append(path: &Path, text: &str) {
+    let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+#[test]
+fn watch_follows_edits_survives_errors_debounces_and_follows_deletes_and_renames() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init_site(dir.path());
+    let out = site.join("public");
+    let mut watch = Running::start(&[
+        "watch",
+        "--root",
+        site.to_str().unwrap(),
+        "--debounce-ms",
+        "60",
+    ]);
+    watch.expect("rebuilt: initial build");
+
+    // Edit a page: its output follows, re-rendered alone.
+    append(&site.join("content/guide.md"), "\nFirst marker.\n");
+    wait_for(&out.join("guide/index.html"), |t| {
+        t.is_some_and(|t| t.contains("First marker."))
+    });
+    let line = watch.expect("rebuilt: content/guide.md");
+    assert!(
+        line.contains("files written"),
+        "an incremental rebuild: {line}"
+    );
+    // ...and the result is exactly a full build of the same sources.
+    let full = dir.path().join("full");
+    build_ok(&site, &full);
+    assert_eq!(snapshot(&out), snapshot(&full), "incremental == full build");
+
+    // Break the catalog: errors reported, old output intact; fix it: recovers by itself.
+    let before = snapshot(&out);
+    let catalog = site.join("catalog/errors.toml");
+    let good = read(&catalog);
+    std::fs::write(&catalog, good.replace("status = 429", "status = 4290")).unwrap();
+    watch.expect("`4290` is not an HTTP status code");
+    watch.expect("rebuild failed");
+    assert_eq!(snapshot(&out), before, "the last good output stays");
+    std::fs::write(
+        &catalog,
+        good.replace("Rate limit exceeded", "Rate limit hit"),
+    )
+    .unwrap();
+    watch.expect("rebuilt: errors.toml");
+    wait_for(&out.join("errors/index.html"), |t| {
+        t.is_some_and(|t| t.contains("Rate limit hit"))
+    });
+
+    // A burst of 20 saves gives one or two rebuilds.
+    watch.drain(Duration::from_millis(300));
+    let guide = site.join("content/guide.md");
+    for i in 0..20 {
+        append(&guide, &format!("\nburst {i}\n"));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    wait_for(&out.join("guide/index.html"), |t| {
+        t.is_some_and(|t| t.contains("burst 19"))
+    });
+    let rebuilds = watch
+        .drain(Duration::from_millis(600))
+        .into_iter()
+        .filter(|l| l.starts_with("rebuilt"))
+        .count();
+    assert!(
+        (1..=2).contains(&rebuilds),
+        "{rebuilds} rebuilds for a burst: {:?}",
+        watch.seen
+    );
+
+    // A new page appears; deleted, it disappears; renamed, it moves.
+    let extra = site.join("content/extra.md");
+    std::fs::write(&extra, "+++\ntitle = \"Extra\"\n+++\nHello.\n").unwrap();
+    wait_for(&out.join("extra/index.html"), |t| t.is_some());
+    std::fs::rename(&extra, site.join("content/moved.md")).unwrap();
+    wait_for(&out.join("moved/index.html"), |t| t.is_some());
+    wait_for(&out.join("extra/index.html"), |t| t.is_none());
+    std::fs::remove_file(site.join("content/moved.md")).unwrap();
+    wait_for(&out.join("moved/index.html"), |t| t.is_none());
+    // An editor that saves by writing a temp file and renaming it over the page.
+    let tmp = site.join("content/.guide.md.tmp-save");
+    std::fs::write(&tmp, read(&guide) + "\nRenamed over.\n").unwrap();
+    std::fs::rename(&tmp, &guide).unwrap();
+    wait_for(&out.join("guide/index.html"), |t| {
+        t.is_some_and(|t| t.contains("Renamed over."))
+    });
+}
+
+/// A raw HTTP/1.1 request; returns (status line, headers, body).
+fn http(port: u16, target: &str, host: Option<&str>) -> (String, String, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let host_line = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\n{host_line}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let (status, headers) = head.split_once("\r\n").unwrap_or((head, ""));
+    (status.to_string(), headers.to_string(), body.to_string())
+}
+
+fn start_serve(site: &Path) -> (Running, u16) {
+    let mut serve = Running::start(&[
+        "serve",
+        "--root",
+        site.to_str().unwrap(),
+        "--port",
+        "0",
+        "--debounce-ms",
+        "50",
+    ]);
+    let line = serve.expect("Serving");
+    let port: u16 = line
+        .split("http://localhost:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {line}"));
+    serve.expect("rebuilt: initial build");
+    (serve, port)
+}
+
+#[test]
+fn serve_answers_pages_safely() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init_site(dir.path());
+    let (_serve, port) = start_serve(&site);
+    let host = format!("localhost:{port}");
+    let get = |target: &str| http(port, target, Some(&host));
+
+    let (status, headers, body) = get("/");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(headers.contains("Content-Type: text/html; charset=utf-8"));
+    assert!(headers.contains("Cache-Control: no-store"));
+    assert!(
+        !headers
+            .to_ascii_lowercase()
+            .contains("access-control-allow-origin")
+    );
+    assert!(
+        body.contains("/__errdocs/livereload.js"),
+        "live reload injected when served"
+    );
+    assert!(
+        !read(&site.join("public/index.html")).contains("livereload"),
+        "never in build output"
+    );
+
+    let (a, _, pretty) = get("/guide");
+    let (b, _, slash) = get("/guide/");
+    assert_eq!(
+        (a.as_str(), b.as_str()),
+        ("HTTP/1.1 200 OK", "HTTP/1.1 200 OK")
+    );
+    assert_eq!(pretty, slash);
+    assert!(slash.contains("id=\"api-keys\""));
+
+    let (status, _, body) = get("/no/such/page/");
+    assert_eq!(status, "HTTP/1.1 404 Not Found");
+    assert!(body.contains("Page not found"), "the site's 404 page");
+
+    for (path, ty) in [
+        ("/errdocs.css", "text/css; charset=utf-8"),
+        ("/errors.json", "application/json"),
+        ("/urls.txt", "text/plain; charset=utf-8"),
+        ("/errdocs.js", "text/javascript; charset=utf-8"),
+    ] {
+        let (status, headers, _) = get(path);
+        assert_eq!(status, "HTTP/1.1 200 OK", "{path}");
+        assert!(
+            headers.contains(&format!("Content-Type: {ty}")),
+            "{path}: {headers}"
+        );
+    }
+
+    // Nothing outside the output directory, however the path is written.
+    std::os::unix::fs::symlink("/etc", site.join("public/etc-link")).unwrap();
+    for target in [
+        "/../errdocs.toml",
+        "/../../../../etc/passwd",
+        "/%2e%2e/errdocs.toml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/guide/%2e%2e/%2e%2e/errdocs.toml",
+        "/..%2ferrdocs.toml",
+        "/%2f%2fetc/passwd",
+        "/..%5cerrdocs.toml",
+        "/etc-link/passwd",
+        "/etc-link/",
+    ] {
+        let (status, _, body) = get(target);
+        assert!(
+            status.contains(" 403 ") || status.contains(" 400 ") || status.contains(" 404 "),
+            "{target}: {status}"
+        );
+        assert!(!body.contains("root:"), "{target} leaked a file");
+        assert!(
+            !body.contains("[[code]]") && !body.contains("title = "),
+            "{target} leaked a source"
+        );
+    }
+
+    // DNS rebinding: only our own names.
+    let (status, _, _) = http(port, "/", Some("evil.example"));
+    assert_eq!(status, "HTTP/1.1 403 Forbidden");
+    let (status, _, _) = http(port, "/", Some(&format!("evil.example:{port}")));
+    assert_eq!(status, "HTTP/1.1 403 Forbidden");
+    let (status, _, _) = http(port, "/", None);
+    assert_eq!(status, "HTTP/1.1 403 Forbidden");
+    let (status, _, _) = http(port, "/", Some(&format!("127.0.0.1:{port}")));
+    assert_eq!(status, "HTTP/1.1 200 OK");
+
+    // A port in use is a clear error.
+    let busy = errdocs(&[
+        "serve",
+        "--root",
+        site.to_str().unwrap(),
+        "--port",
+        &port.to_string(),
+    ]);
+    assert_eq!(busy.status.code(), Some(1));
+    assert!(
+        stderr(&busy).contains("already in use"),
+        "{}",
+        stderr(&busy)
+    );
+}
+
+#[test]
+fn serve_sends_a_reload_event_after_an_edit_and_errors_while_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init_site(dir.path());
+    let (_serve, port) = start_serve(&site);
+    let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        events,
+        "GET /__errdocs/events HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(events.try_clone().unwrap());
+    let mut read_until = |needle: &str, timeout: Duration| -> String {
+        events.set_read_timeout(Some(timeout)).unwrap();
+        let mut got = String::new();
+        let mut line = String::new();
+        loop {
+            line.clear();
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => panic!("no {needle:?} within {timeout:?}; got {got:?}"),
+                Ok(_) => {
+                    got.push_str(&line);
+                    if got.contains(needle) {
+                        return got;
+                    }
+                }
+            }
+        }
+    };
+    let hello = read_until("data: 1\n", Duration::from_secs(10));
+    assert!(hello.contains("text/event-stream"));
+    // The promise: the reload event arrives within a second of the edit.
+    append(&site.join("content/guide.md"), "\nLive.\n");
+    read_until("event: built\ndata: 2\n", Duration::from_secs(1));
+    // A broken build sends the errors (the page shows them as an overlay)...
+    let catalog = site.join("catalog/errors.toml");
+    let good = read(&catalog);
+    std::fs::write(
+        &catalog,
+        good.replace("category = \"auth\"", "category = \"nope\""),
+    )
+    .unwrap();
+    let failed = read_until("rebuild failed", Duration::from_secs(10));
+    assert!(failed.contains("event: failed"), "{failed}");
+    assert!(failed.contains("unknown category `nope`"), "{failed}");
+    // ...and a good one tells the page to reload.
+    std::fs::write(&catalog, good).unwrap();
+    read_until("event: built\ndata: 3\n", Duration::from_secs(10));
+}
