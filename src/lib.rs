@@ -17,6 +17,7 @@ pub mod http_status;
 pub mod init;
 pub mod links;
 pub mod output;
+pub mod parallel;
 pub mod render;
 pub mod serve;
 pub mod site;

@@ -251,6 +251,11 @@ impl Registry {
         self.files.insert(path);
     }
 
+    /// The ids defined on a page.
+    pub fn ids(&self, url: &str) -> Option<&BTreeSet<String>> {
+        self.pages.get(url)
+    }
+
     /// True if a page or file is built at this site path.
     pub fn has_path(&self, path: &str) -> bool {
         self.pages.contains_key(path) || self.files.contains(path)

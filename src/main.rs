@@ -53,7 +53,7 @@ enum Command {
         #[arg(long, short = 'o', value_name = "DIR")]
         output: Option<PathBuf>,
         /// How long the files must stay quiet before a rebuild starts
-        #[arg(long, value_name = "MS", default_value_t = 75)]
+        #[arg(long, value_name = "MS", default_value_t = 50)]
         debounce_ms: u64,
     },
     /// Watch, and serve the output over HTTP with live reload
@@ -76,7 +76,7 @@ enum Command {
         #[arg(long)]
         open: bool,
         /// How long the files must stay quiet before a rebuild starts
-        #[arg(long, value_name = "MS", default_value_t = 75)]
+        #[arg(long, value_name = "MS", default_value_t = 50)]
         debounce_ms: u64,
     },
     /// Run every check of a build (catalog, pages, templates, links) and write nothing

@@ -15,6 +15,8 @@ pub struct OutputFile {
 
 pub enum Content {
     Bytes(Vec<u8>),
+    /// Text shared with the in-memory build (rendered pages), not copied.
+    Shared(std::sync::Arc<str>),
     /// Copied from this file (static files), without loading it into memory.
     Copy(PathBuf),
 }
@@ -146,6 +148,7 @@ fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
         }
         match &file.content {
             Content::Bytes(b) => std::fs::write(&path, b)?,
+            Content::Shared(text) => std::fs::write(&path, text.as_bytes())?,
             Content::Copy(from) => {
                 std::fs::copy(from, &path)?;
             }

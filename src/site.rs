@@ -19,6 +19,7 @@ use crate::content::{self, Page, markdown};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::links::{LinkRef, Registry, Resolver, Target};
 use crate::output::{self, Content, OutputFile};
+use crate::parallel::par_map;
 use crate::render::view::{CatalogView, CodeHomes};
 use crate::render::{
     self, FooterContext, NavItem, NavSection, PageContext, PageView, Renderer, SiteContext,
@@ -95,7 +96,7 @@ pub fn build(options: &Options) -> Result<Summary, Vec<Diagnostic>> {
 pub fn check(options: &Options) -> Result<Summary, Vec<Diagnostic>> {
     let started = Instant::now();
     let state = State::load(options)?;
-    let files = state.files().len();
+    let files = state.file_count();
     Ok(state.summary(None, files, started.elapsed()))
 }
 
@@ -114,9 +115,12 @@ pub const SOURCE_DIRS: [&str; 4] = [
 
 /// A page ready to write, with where it came from and the links to check on it.
 struct Output {
-    html: String,
+    html: std::sync::Arc<str>,
     location: Location,
     checks: Vec<Check>,
+    /// Absolute hrefs written by templates (navigation, assets): the same on many pages, so
+    /// they are resolved and checked once per build, not once per page.
+    template_hrefs: Vec<String>,
 }
 
 /// An internal link to verify: as written, where it points, where it was written.
@@ -151,37 +155,36 @@ pub struct State {
     registry: Registry,
 }
 
-/// Maps `f` over `0..count` on every core, keeping the order.
-fn par_map<T: Send>(count: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(count.max(1));
-    if threads <= 1 || count < 16 {
-        return (0..count).map(f).collect();
+/// Prints how long each stage took when `ERRDOCS_TIMINGS` is set (for profiling builds).
+struct Timings {
+    on: bool,
+    last: Instant,
+}
+
+impl Timings {
+    fn start() -> Self {
+        Timings {
+            on: std::env::var_os("ERRDOCS_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
     }
-    let chunk = count.div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let f = &f;
-                scope.spawn(move || {
-                    (t * chunk..((t + 1) * chunk).min(count))
-                        .map(f)
-                        .collect::<Vec<T>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
+
+    fn lap(&mut self, stage: &str) {
+        if self.on {
+            eprintln!(
+                "timing: {stage:<28} {:>7.1} ms",
+                self.last.elapsed().as_secs_f64() * 1e3
+            );
+        }
+        self.last = Instant::now();
+    }
 }
 
 impl State {
     /// Runs the whole pipeline in memory: every problem found, or the built state.
     pub fn load(options: &Options) -> Result<State, Vec<Diagnostic>> {
         check_output(options)?;
+        let mut timings = Timings::start();
         let root = options.root.as_path();
         let mut diags = Diagnostics::default();
         let Some(mut config) = config::load(root, &mut diags) else {
@@ -200,10 +203,13 @@ impl State {
                 None,
             ));
         }
+        timings.lap("config");
         let catalog = load_catalog(root, &config, &mut diags);
+        timings.lap("catalog");
         let pages = content::load_pages(root, &mut diags);
         let tera = render::load_theme(root, &mut diags);
         let statics = static_files(root, &mut diags);
+        timings.lap("pages, theme, static");
         let (Some(catalog), Some(tera)) = (catalog, tera) else {
             return Err(diags.into_sorted());
         };
@@ -241,7 +247,9 @@ impl State {
             pages: config.code_pages.as_deref(),
         };
         let mut shared_links: Vec<LinkRef> = Vec::new();
+        timings.lap("directives");
         let views = render::view::build(&catalog, &resolver, &homes, &mut shared_links);
+        timings.lap("catalog views");
         let nav = navigation(&pages, &shown_on, &catalog, &resolver);
         let home = if pages.iter().any(|p| p.url == "/") {
             base_path.clone()
@@ -285,7 +293,7 @@ impl State {
             outputs: Default::default(),
             registry: Registry::default(),
         };
-        state.render_all(&mut diags);
+        state.render_all(&mut diags, &mut timings);
         if !diags.is_empty() {
             return Err(diags.into_sorted());
         }
@@ -358,6 +366,7 @@ impl State {
             }
         }
         let mut seen = HashSet::new();
+        let mut template_hrefs = Vec::new();
         for href in crate::links::hrefs_in(&html) {
             if written.contains(&href)
                 || (!href.starts_with('#') && self.shared_hrefs.contains(&href))
@@ -365,7 +374,9 @@ impl State {
             {
                 continue;
             }
-            if let Some(target) = self.resolver.resolve_output(&href, url) {
+            if href.starts_with('/') && !href.starts_with("//") {
+                template_hrefs.push(href);
+            } else if let Some(target) = self.resolver.resolve_output(&href, url) {
                 checks.push(Check {
                     href,
                     target,
@@ -374,17 +385,19 @@ impl State {
             }
         }
         Output {
-            html,
+            html: html.into(),
             location,
             checks,
+            template_hrefs,
         }
     }
 
     /// Renders every page (content, 404, per-code pages, redirects) and checks every link.
-    fn render_all(&mut self, diags: &mut Diagnostics) {
+    fn render_all(&mut self, diags: &mut Diagnostics, timings: &mut Timings) {
         let mut outputs = std::collections::BTreeMap::new();
         let mut taken: HashMap<String, Location> = HashMap::new();
         let results = par_map(self.pages.len(), |i| self.render_content_page(i));
+        timings.lap("content pages");
         for (i, (result, page_diags)) in results.into_iter().enumerate() {
             diags.extend(page_diags);
             match result {
@@ -486,6 +499,7 @@ impl State {
             }
         }
 
+        timings.lap("code pages, redirects");
         let mut registry = Registry::default();
         for (rel, _) in render::THEME_STATIC {
             registry.add_file(format!("/{rel}"));
@@ -501,7 +515,9 @@ impl State {
         }
         self.outputs = outputs;
         self.registry = registry;
+        timings.lap("anchor registry");
         self.check_links(diags);
+        timings.lap("link check");
     }
 
     fn check_links(&self, diags: &mut Diagnostics) {
@@ -512,6 +528,35 @@ impl State {
         for c in all {
             self.registry.check(&c.href, &c.target, &c.location, diags);
         }
+        // Absolute template hrefs: each distinct one once, reported on the first page.
+        let mut first: HashMap<&str, &Location> = HashMap::new();
+        for out in self.outputs.values() {
+            for href in &out.template_hrefs {
+                first.entry(href.as_str()).or_insert(&out.location);
+            }
+        }
+        let mut unique: Vec<(&str, &Location)> = first.into_iter().collect();
+        unique.sort_by(|a, b| a.0.cmp(b.0));
+        for (href, location) in unique {
+            if let Some(target) = self.resolver.resolve_output(href, "/") {
+                self.registry.check(href, &target, location, diags);
+            }
+        }
+    }
+
+    /// Checks the links of one page only.
+    fn check_page_links(&self, url: &str, diags: &mut Diagnostics) {
+        let Some(out) = self.outputs.get(url) else {
+            return;
+        };
+        for c in &out.checks {
+            self.registry.check(&c.href, &c.target, &c.location, diags);
+        }
+        for href in &out.template_hrefs {
+            if let Some(target) = self.resolver.resolve_output(href, "/") {
+                self.registry.check(href, &target, &out.location, diags);
+            }
+        }
     }
 
     /// Every file of the site, sorted by path.
@@ -520,7 +565,7 @@ impl State {
         for (url, out) in &self.outputs {
             files.push(OutputFile {
                 path: output_path(url),
-                content: Content::Bytes(out.html.clone().into_bytes()),
+                content: Content::Shared(out.html.clone()),
             });
         }
         for (rel, text) in self.exports() {
@@ -545,6 +590,15 @@ impl State {
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
+    }
+
+    /// How many files [`State::files`] would write.
+    pub fn file_count(&self) -> usize {
+        let theme = render::THEME_STATIC
+            .iter()
+            .filter(|(rel, _)| !self.has_static(rel))
+            .count();
+        self.outputs.len() + 3 + theme + self.statics.len()
     }
 
     fn exports(&self) -> [(&'static str, String); 3] {
@@ -674,12 +728,16 @@ impl State {
     /// The current content of one output file (a page or an export).
     pub fn file(&self, rel: &str) -> Option<Vec<u8>> {
         if let Some((_, out)) = self.outputs.iter().find(|(url, _)| output_path(url) == rel) {
-            return Some(out.html.clone().into_bytes());
+            return Some(out.html.as_bytes().to_vec());
         }
-        self.exports()
-            .into_iter()
-            .find(|(name, _)| *name == rel)
-            .map(|(_, text)| text.into_bytes())
+        match rel {
+            export::URLS_TXT => Some(export::urls_txt(&self.registry).into_bytes()),
+            _ => self
+                .exports()
+                .into_iter()
+                .find(|(name, _)| *name == rel)
+                .map(|(_, text)| text.into_bytes()),
+        }
     }
 
     /// Whether `rel` (relative to `content/`) is a page of this state.

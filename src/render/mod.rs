@@ -210,11 +210,13 @@ impl Renderer<'_> {
     pub fn directive(&self, directive: &Directive) -> Result<String, Problem> {
         match directive {
             Directive::Catalog { level, view } => {
-                let mut html = String::new();
-                for i in 0..self.catalog.categories.len() {
-                    html.push_str(&self.category(i, true, *level, view)?);
-                }
-                Ok(html)
+                let parts = crate::parallel::par_map(self.catalog.categories.len(), |i| {
+                    self.category(i, true, *level, view)
+                });
+                parts
+                    .into_iter()
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(|p| p.concat())
             }
             Directive::Category {
                 category,
