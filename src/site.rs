@@ -704,12 +704,18 @@ impl State {
                 return Err(diags.into_sorted());
             }
         };
+        let old_ids = self.registry.ids(&url).cloned();
         let old_out = self.outputs.insert(url.clone(), out);
         if let Some(out) = self.outputs.get(&url) {
             self.registry
                 .add_page(&url, &out.html, &out.location, &mut diags);
         }
-        self.check_links(&mut diags);
+        if self.registry.ids(&url) == old_ids.as_ref() {
+            // Same anchors as before: only the links on this page can have changed.
+            self.check_page_links(&url, &mut diags);
+        } else {
+            self.check_links(&mut diags);
+        }
         if !diags.is_empty() {
             // Put everything back: the state must keep matching what is on disk.
             self.pages[i] = old_page;
