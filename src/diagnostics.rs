@@ -414,10 +414,6 @@ impl Diagnostics {
         self.list.len()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.list.iter()
-    }
-
     pub fn extend(&mut self, other: Diagnostics) {
         self.list.extend(other.list);
     }

@@ -256,11 +256,6 @@ impl Registry {
         self.pages.get(url)
     }
 
-    /// True if a page or file is built at this site path.
-    pub fn has_path(&self, path: &str) -> bool {
-        self.pages.contains_key(path) || self.files.contains(path)
-    }
-
     /// Every page and every `page#id`, sorted.
     pub fn published(&self) -> Vec<String> {
         let mut out = Vec::new();

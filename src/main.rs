@@ -29,6 +29,16 @@ struct SiteArgs {
     base_url: Option<String>,
 }
 
+impl SiteArgs {
+    fn options(self, output: Option<PathBuf>) -> Options {
+        Options {
+            root: self.root,
+            output,
+            base_url: self.base_url,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Create a new site that builds as it is
@@ -109,11 +119,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Build { site, output } => {
-            let options = Options {
-                root: site.root,
-                output,
-                base_url: site.base_url,
-            };
+            let options = site.options(output);
             report(site::build(&options), "Built")
         }
         Command::Watch {
@@ -121,11 +127,7 @@ fn main() -> ExitCode {
             output,
             debounce_ms,
         } => {
-            let options = Options {
-                root: site.root,
-                output,
-                base_url: site.base_url,
-            };
+            let options = site.options(output);
             if let Err(d) = site::check_output(&options) {
                 return report(Err(d), "Built");
             }
@@ -143,11 +145,7 @@ fn main() -> ExitCode {
             open,
             debounce_ms,
         } => {
-            let options = Options {
-                root: site.root,
-                output,
-                base_url: site.base_url,
-            };
+            let options = site.options(output);
             if let Err(d) = site::check_output(&options) {
                 return report(Err(d), "Built");
             }
@@ -185,11 +183,7 @@ fn main() -> ExitCode {
             fail(result)
         }
         Command::Check { site, against } => {
-            let options = Options {
-                root: site.root,
-                output: None,
-                base_url: site.base_url,
-            };
+            let options = site.options(None);
             match against {
                 None => report(site::check(&options), "Checked"),
                 Some(old) => check_against(&options, &old),

@@ -449,28 +449,17 @@ impl State {
             homes: &homes,
             category_home: &category_home_of,
         };
+        let to_output = |page: codepages::GeneratedPage| {
+            let span = self.catalog.codes[page.code].span.clone();
+            let out = self.output(&page.url, page.html, self.catalog.source.locate(span), &[]);
+            (page.url, out)
+        };
         let generated = par_map(self.catalog.codes.len(), |i| {
-            codepages::code_page(&inputs, i).map(|r| {
-                r.map(|page| {
-                    let location = self
-                        .catalog
-                        .source
-                        .locate(self.catalog.codes[page.code].span.clone());
-                    let out = self.output(&page.url, page.html, location, &[]);
-                    (page.url, out)
-                })
-            })
+            codepages::code_page(&inputs, i).map(|r| r.map(to_output))
         });
-        let redirects = codepages::redirects(&inputs).into_iter().map(|r| {
-            Some(r.map(|page| {
-                let location = self
-                    .catalog
-                    .source
-                    .locate(self.catalog.codes[page.code].span.clone());
-                let out = self.output(&page.url, page.html, location, &[]);
-                (page.url, out)
-            }))
-        });
+        let redirects = codepages::redirects(&inputs)
+            .into_iter()
+            .map(|r| Some(r.map(to_output)));
         for result in generated.into_iter().chain(redirects).flatten() {
             match result {
                 Ok((url, out)) => {
@@ -656,10 +645,6 @@ impl State {
 
     pub fn code_summary(&self) -> CodeSummary {
         CodeSummary::of(&self.catalog)
-    }
-
-    pub fn options(&self) -> &Options {
-        &self.options
     }
 
     /// Applies an edit of the existing page `content/REL` by re-rendering that page alone

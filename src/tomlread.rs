@@ -144,11 +144,6 @@ impl<'a, 's> Table<'a, 's> {
         self.table.get(key)
     }
 
-    /// The span of the key itself (for errors about the key, not the value).
-    pub fn key_span(&self, key: &str) -> Option<Range<usize>> {
-        self.table.get_key_value(key).map(|(k, _)| k.span())
-    }
-
     fn wrong_type(
         &self,
         key: &str,

@@ -408,10 +408,6 @@ impl Catalog {
         self.categories.iter().find(|c| c.id == id)
     }
 
-    pub fn find_envelope(&self, id: &str) -> Option<&Envelope> {
-        self.envelopes.iter().find(|e| e.id == id)
-    }
-
     /// The codes of a category, in catalog order.
     pub fn codes_in(&self, category: usize) -> impl Iterator<Item = (usize, &Code)> {
         self.codes

@@ -113,37 +113,34 @@ pub fn render_page(
     let mut code: Option<(String, String)> = None;
     let mut block_index = 0;
     for (event, range) in Parser::new_ext(body, page_options()).into_offset_iter() {
+        // Links and images are recorded (for the checker) and rewritten for the output.
+        let mut rewrite = |dest_url: &CowStr| {
+            links.push((dest_url.to_string(), line_of(range.start)));
+            CowStr::from(resolver.rewrite(dest_url, &page.url, Some(source_dir)))
+        };
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                links.push((dest_url.to_string(), line_of(range.start)));
-                let href = resolver.rewrite(&dest_url, &page.url, Some(source_dir));
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: CowStr::from(href),
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: rewrite(&dest_url),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                links.push((dest_url.to_string(), line_of(range.start)));
-                let src = resolver.rewrite(&dest_url, &page.url, Some(source_dir));
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: CowStr::from(src),
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: rewrite(&dest_url),
+                title,
+                id,
+            }),
             other => other,
         };
         if let Some((lang, text)) = code.as_mut() {
