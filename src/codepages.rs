@@ -19,6 +19,8 @@ pub struct GeneratedPage {
     pub html: String,
     /// Index of the code it is about (for messages).
     pub code: usize,
+    /// For a redirect: the site path it sends readers to.
+    pub redirect_to: Option<String>,
 }
 
 pub struct Inputs<'a> {
@@ -120,6 +122,7 @@ fn render_code_page(
     };
     let html = inputs.renderer.page("code_page.html", &context)?;
     Ok(GeneratedPage {
+        redirect_to: None,
         url: path,
         html,
         code: i,
@@ -171,6 +174,7 @@ pub fn redirects(
                         url: from,
                         html,
                         code: i,
+                        redirect_to: to_path.as_ref().map(|t| t.path.clone()),
                     })
                     .map_err(|p| (i, p)),
             );

@@ -226,6 +226,8 @@ pub fn percent_decode(s: &str) -> String {
 pub struct Registry {
     pages: BTreeMap<String, BTreeSet<String>>,
     files: BTreeSet<String>,
+    /// Redirect pages: site path -> the site path they send readers to.
+    redirects: BTreeMap<String, String>,
 }
 
 impl Registry {
@@ -251,6 +253,23 @@ impl Registry {
         self.files.insert(path);
     }
 
+    /// Records that the page at `from` redirects to `to`: an anchor on `from` resolves when
+    /// it exists on `to`.
+    pub fn add_redirect(&mut self, from: &str, to: &str) {
+        self.redirects.insert(from.to_string(), to.to_string());
+    }
+
+    /// Follows a redirect (one hop) for a target with a fragment.
+    fn through_redirect<'t>(&self, target: &'t Target) -> std::borrow::Cow<'t, Target> {
+        match (self.redirects.get(&target.path), &target.fragment) {
+            (Some(to), Some(_)) => std::borrow::Cow::Owned(Target {
+                path: to.clone(),
+                fragment: target.fragment.clone(),
+            }),
+            _ => std::borrow::Cow::Borrowed(target),
+        }
+    }
+
     /// The ids defined on a page.
     pub fn ids(&self, url: &str) -> Option<&BTreeSet<String>> {
         self.pages.get(url)
@@ -268,6 +287,7 @@ impl Registry {
 
     /// Whether a target resolves in this build (a page or file, and the anchor if any).
     pub fn resolves(&self, target: &Target) -> bool {
+        let target = self.through_redirect(target);
         if self.files.contains(&target.path) {
             return true;
         }
@@ -280,6 +300,7 @@ impl Registry {
 
     /// Checks one resolved link, reporting it at `location` if it is broken.
     pub fn check(&self, href: &str, target: &Target, location: &Location, diags: &mut Diagnostics) {
+        let target = self.through_redirect(target);
         if self.files.contains(&target.path) {
             return;
         }

@@ -121,6 +121,8 @@ struct Output {
     /// Absolute hrefs written by templates (navigation, assets): the same on many pages, so
     /// they are resolved and checked once per build, not once per page.
     template_hrefs: Vec<String>,
+    /// For a redirect page: where it sends readers.
+    redirect_to: Option<String>,
 }
 
 /// An internal link to verify: as written, where it points, where it was written.
@@ -389,6 +391,7 @@ impl State {
             location,
             checks,
             template_hrefs,
+            redirect_to: None,
         }
     }
 
@@ -451,7 +454,8 @@ impl State {
         };
         let to_output = |page: codepages::GeneratedPage| {
             let span = self.catalog.codes[page.code].span.clone();
-            let out = self.output(&page.url, page.html, self.catalog.source.locate(span), &[]);
+            let mut out = self.output(&page.url, page.html, self.catalog.source.locate(span), &[]);
+            out.redirect_to = page.redirect_to;
             (page.url, out)
         };
         let generated = par_map(self.catalog.codes.len(), |i| {
@@ -501,6 +505,9 @@ impl State {
         }
         for (url, out) in &outputs {
             registry.add_page(url, &out.html, &out.location, diags);
+            if let Some(to) = &out.redirect_to {
+                registry.add_redirect(url, to);
+            }
         }
         self.outputs = outputs;
         self.registry = registry;
