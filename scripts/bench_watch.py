@@ -9,6 +9,7 @@ writer actually waits.
 """
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -103,6 +104,7 @@ def main():
     finally:
         proc.terminate()
         proc.wait()
+        shutil.rmtree(work, ignore_errors=True)
 
     def row(name, xs):
         return (f"{name:<34} median {statistics.median(xs):8.1f} ms   "

@@ -61,8 +61,9 @@ fn render_code_page(
             .clone()
             .or_else(|| views.codes[j].href.clone()),
     };
-    let siblings: Vec<usize> = catalog.codes_in(c.category).map(|(j, _)| j).collect();
-    let at = siblings.iter().position(|&j| j == i).unwrap_or(0);
+    let siblings = catalog.category_codes(c.category);
+    // Catalog order within a category is ascending, so the position is a binary search.
+    let at = siblings.binary_search(&i).unwrap_or(0);
     let start = at.saturating_sub(RELATED / 2);
     let related = siblings
         .iter()
@@ -71,13 +72,7 @@ fn render_code_page(
         .take(RELATED)
         .map(|&j| link(j))
         .collect();
-    let replaces = catalog
-        .codes
-        .iter()
-        .enumerate()
-        .filter(|(_, other)| other.replaced_by == Some(i))
-        .map(|(j, _)| link(j))
-        .collect();
+    let replaces = catalog.replacing(i).iter().map(|&j| link(j)).collect();
     let absolute = |target: &Target| inputs.resolver.absolute(target);
     let docs_url = c
         .docs

@@ -71,7 +71,13 @@ pub fn load(display_path: &Path, text: String, diags: &mut Diagnostics) -> Optio
     let mut by_anchor = HashMap::new();
     let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
     let mut by_alias = HashMap::new();
+    let mut by_category = vec![Vec::new(); parts.categories.len()];
+    let mut replaced: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, code) in parts.codes.iter().enumerate() {
+        by_category[code.category].push(i);
+        if let Some(r) = code.replaced_by {
+            replaced.entry(r).or_default().push(i);
+        }
         by_anchor.insert(code.anchor.clone(), i);
         by_key.entry(code.key.raw()).or_default().push(i);
         for alias in &code.aliases {
@@ -89,6 +95,8 @@ pub fn load(display_path: &Path, text: String, diags: &mut Diagnostics) -> Optio
         by_anchor,
         by_key,
         by_alias,
+        by_category,
+        replaced,
     })
 }
 

@@ -36,6 +36,10 @@ pub struct Catalog {
     by_anchor: HashMap<String, usize>,
     by_key: HashMap<String, Vec<usize>>,
     by_alias: HashMap<String, usize>,
+    /// The codes of each category, in catalog order.
+    by_category: Vec<Vec<usize>>,
+    /// For each code that others name as `replaced_by`, those others.
+    replaced: HashMap<usize, Vec<usize>>,
 }
 
 pub struct Envelope {
@@ -410,10 +414,19 @@ impl Catalog {
 
     /// The codes of a category, in catalog order.
     pub fn codes_in(&self, category: usize) -> impl Iterator<Item = (usize, &Code)> {
-        self.codes
+        self.category_codes(category)
             .iter()
-            .enumerate()
-            .filter(move |(_, c)| c.category == category)
+            .map(move |&i| (i, &self.codes[i]))
+    }
+
+    /// The indexes of a category's codes, in catalog order.
+    pub fn category_codes(&self, category: usize) -> &[usize] {
+        self.by_category.get(category).map_or(&[], Vec::as_slice)
+    }
+
+    /// The codes whose `replaced_by` is `code`.
+    pub fn replacing(&self, code: usize) -> &[usize] {
+        self.replaced.get(&code).map_or(&[], Vec::as_slice)
     }
 
     /// The retry rule that applies to a code: one written for the code, else its own policy,
