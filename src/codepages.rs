@@ -7,7 +7,7 @@
 use crate::catalog::{Alias, Catalog};
 use crate::links::{Resolver, Target};
 use crate::render::view::{self, CategoryLink, CodeHomes, CodeLink};
-use crate::render::{CodePageContext, NavItem, PageView, RedirectContext, Renderer, SiteContext};
+use crate::render::{CodePageContext, PageView, RedirectContext, Renderer, SiteContext};
 
 /// How many codes of the same category a code page lists (nearest in catalog order).
 const RELATED: usize = 8;
@@ -28,7 +28,8 @@ pub struct Inputs<'a> {
     pub renderer: &'a Renderer<'a>,
     pub resolver: &'a Resolver,
     pub site: &'a SiteContext,
-    pub nav: &'a [NavItem],
+    /// The rendered navigation (no page of it is current on a code page).
+    pub nav_html: &'a str,
     pub homes: &'a CodeHomes<'a>,
     /// Site path of the page showing each category (its table), if any.
     pub category_home: &'a (dyn Fn(usize) -> Option<String> + Sync),
@@ -99,7 +100,7 @@ fn render_code_page(
             content: String::new(),
             source: inputs.catalog.source.path.to_string_lossy().into_owned(),
         },
-        nav: inputs.nav.to_vec(),
+        nav_html: inputs.nav_html.to_string(),
         code,
         category: CategoryLink {
             id: category.id.clone(),

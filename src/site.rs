@@ -146,7 +146,8 @@ pub struct State {
     resolver: Resolver,
     views: CatalogView,
     site: SiteContext,
-    nav: Vec<NavItem>,
+    /// The navigation rendered once (`nav.html`).
+    nav_html: String,
     statics: Vec<(String, PathBuf)>,
     /// Links written in the catalog and the config, checked once per build.
     shared_checks: Vec<Check>,
@@ -288,13 +289,20 @@ impl State {
             resolver,
             views,
             site,
-            nav,
+            nav_html: String::new(),
             statics,
             shared_checks,
             shared_hrefs,
             outputs: Default::default(),
             registry: Registry::default(),
         };
+        match state.renderer().nav(&state.site, &nav) {
+            Ok(html) => state.nav_html = html,
+            Err(problem) => {
+                diags.push(Diagnostic::new(problem, None));
+                return Err(diags.into_sorted());
+            }
+        }
         state.render_all(&mut diags, &mut timings);
         if !diags.is_empty() {
             return Err(diags.into_sorted());
@@ -336,7 +344,7 @@ impl State {
         let context = PageContext {
             site: &self.site,
             page: page_view(page, body.html, &self.config),
-            nav: nav_for(&self.nav, &page.url, &self.resolver),
+            nav_html: nav_for(&self.nav_html, &page.url, &self.resolver),
         };
         let location = Location::file(&page.source.path);
         let result = renderer
@@ -422,7 +430,7 @@ impl State {
                     content: String::new(),
                     source: String::new(),
                 },
-                nav: self.nav.clone(),
+                nav_html: self.nav_html.clone(),
             };
             match self.renderer().page("404.html", &context) {
                 Ok(html) => {
@@ -448,7 +456,7 @@ impl State {
             renderer: &renderer,
             resolver: &self.resolver,
             site: &self.site,
-            nav: &self.nav,
+            nav_html: &self.nav_html,
             homes: &homes,
             category_home: &category_home_of,
         };
@@ -783,18 +791,18 @@ fn output_path(url: &str) -> String {
     }
 }
 
-/// The navigation with the entry of the page at `url` marked current.
-fn nav_for(nav: &[NavItem], url: &str, resolver: &Resolver) -> Vec<NavItem> {
+/// The navigation with the link to the page at `url` marked `aria-current="page"`.
+fn nav_for(nav_html: &str, url: &str, resolver: &Resolver) -> String {
     let href = resolver.href(&Target {
         path: url.to_string(),
         fragment: None,
     });
-    nav.iter()
-        .map(|item| NavItem {
-            current: item.href == href,
-            ..item.clone()
-        })
-        .collect()
+    let link = format!("<a href=\"{}\">", crate::highlight::escape_html(&href));
+    let current = format!(
+        "<a href=\"{}\" aria-current=\"page\">",
+        crate::highlight::escape_html(&href)
+    );
+    nav_html.replacen(&link, &current, 1)
 }
 
 fn load_catalog(root: &Path, config: &Config, diags: &mut Diagnostics) -> Option<Catalog> {

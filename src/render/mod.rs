@@ -28,6 +28,7 @@ pub const THEME_TEMPLATES: &[(&str, &str)] = &[
         "head_extra.html",
         include_str!("../theme/templates/head_extra.html"),
     ),
+    ("nav.html", include_str!("../theme/templates/nav.html")),
     (
         "directives/category.html",
         include_str!("../theme/templates/directives/category.html"),
@@ -278,6 +279,14 @@ impl Renderer<'_> {
         self.render("directives/category.html", &ctx)
     }
 
+    /// Renders the navigation once per build (`nav.html`); pages mark their own entry.
+    pub fn nav(&self, site: &SiteContext, nav: &[NavItem]) -> Result<String, Problem> {
+        let mut ctx = Context::new();
+        ctx.insert("site", site);
+        ctx.insert("nav", nav);
+        self.render("nav.html", &ctx)
+    }
+
     /// Renders a whole page with its template.
     pub fn page(&self, template: &str, context: &impl Serialize) -> Result<String, Problem> {
         let ctx = Context::from_serialize(context).map_err(|e| Problem::Template {
@@ -335,7 +344,8 @@ pub struct PageView {
 pub struct PageContext<'a> {
     pub site: &'a SiteContext,
     pub page: PageView,
-    pub nav: Vec<NavItem>,
+    /// The navigation, rendered once per build by `nav.html`, this page's link marked current.
+    pub nav_html: String,
 }
 
 /// What `code_page.html` sees: a page context plus everything about one code.
@@ -343,7 +353,7 @@ pub struct PageContext<'a> {
 pub struct CodePageContext<'a> {
     pub site: &'a SiteContext,
     pub page: PageView,
-    pub nav: Vec<NavItem>,
+    pub nav_html: String,
     pub code: &'a view::CodeView,
     pub category: view::CategoryLink,
     /// The envelope this code is returned in, filled in with this code (highlighted HTML).
