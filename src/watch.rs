@@ -1,6 +1,8 @@
 //! `errdocs watch`: build once, then rebuild on every change of the site's sources.
 //!
-//! File-system events (notify) are debounced: a burst of saves gives one rebuild. A rebuild
+//! File-system events (notify) are debounced: an isolated save is rebuilt once its events pause
+//! for 10 ms; saves that keep coming within the debounce period (a burst) wait for a pause of the
+//! whole period, so a burst gives one rebuild (two if it began as a lone save). A rebuild
 //! does no more than the change needs: an edited static file is copied alone, an edited page is
 //! re-rendered alone (plus the whole-site link check, see [`State::update_page`]); the catalog,
 //! a template, the config, or a page created, deleted or renamed rebuild everything, in memory,
@@ -316,14 +318,23 @@ pub fn run(
     let first = session.full_build("initial build");
     on_outcome(&first);
 
+    let mut last_rebuild: Option<Instant> = None;
     loop {
         let Ok(first) = rx.recv() else {
             return Err("the file watcher stopped".into());
         };
         let mut paths: BTreeSet<PathBuf> = first.into_iter().collect();
-        // Debounce: keep collecting until the events pause.
+        // An isolated save is rebuilt as soon as its few events (write, rename, ...) settle; a
+        // change that follows a rebuild closely is part of a burst, which waits for a pause of
+        // the full debounce. A burst thus gives one rebuild, or two if it starts with a lone save.
+        let in_burst = last_rebuild.is_some_and(|t| t.elapsed() < debounce);
+        let quiet = if in_burst {
+            debounce
+        } else {
+            debounce.min(SETTLE)
+        };
         loop {
-            match rx.recv_timeout(debounce) {
+            match rx.recv_timeout(quiet) {
                 Ok(more) => paths.extend(more),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => {
@@ -333,6 +344,10 @@ pub fn run(
         }
         if let Some(outcome) = session.apply(&paths) {
             on_outcome(&outcome);
+            last_rebuild = Some(Instant::now());
         }
     }
 }
+
+/// How long the events of one save must pause before an isolated save is rebuilt.
+const SETTLE: Duration = Duration::from_millis(10);
