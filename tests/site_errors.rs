@@ -207,8 +207,12 @@ fn every_catalog_mistake_is_reported_at_once_and_the_old_output_survives() {
 #[test]
 fn toml_syntax_errors_are_located() {
     let dir = tempfile::tempdir().unwrap();
+    site(dir.path(), GOOD_CATALOG);
+    assert!(build(dir.path()).0);
+    let before = snapshot(&dir.path().join("public"));
     site(dir.path(), "[[category]]\nid = \"auth\ntitle = \"A\"\n");
     let (ok, code, err) = build(dir.path());
+    assert_eq!(snapshot(&dir.path().join("public")), before, "the previous output is untouched");
     assert!(!ok);
     assert_eq!(code, Some(1));
     assert!(err.contains("error: TOML syntax error"), "{err}");
