@@ -212,7 +212,11 @@ fn toml_syntax_errors_are_located() {
     let before = snapshot(&dir.path().join("public"));
     site(dir.path(), "[[category]]\nid = \"auth\ntitle = \"A\"\n");
     let (ok, code, err) = build(dir.path());
-    assert_eq!(snapshot(&dir.path().join("public")), before, "the previous output is untouched");
+    assert_eq!(
+        snapshot(&dir.path().join("public")),
+        before,
+        "the previous output is untouched"
+    );
     assert!(!ok);
     assert_eq!(code, Some(1));
     assert!(err.contains("error: TOML syntax error"), "{err}");
