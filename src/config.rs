@@ -6,6 +6,8 @@ use crate::diagnostics::{Diagnostics, Problem, Source};
 use crate::tomlread::{self, Located, Table};
 
 pub const CONFIG_FILE: &str = "errdocs.toml";
+/// Where the catalog is unless `catalog = "..."` says otherwise.
+pub const DEFAULT_CATALOG: &str = "catalog/errors.toml";
 const KEYS: &[&str] = &[
     "title",
     "description",
@@ -183,7 +185,7 @@ fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
         t.string("description", diags).map(|d| d.value),
         base_url,
         t.string("catalog", diags).map_or_else(
-            || PathBuf::from("catalog/errors.toml"),
+            || PathBuf::from(DEFAULT_CATALOG),
             |c| PathBuf::from(c.value),
         ),
         t.string("language", diags)

@@ -187,9 +187,26 @@ pub enum Problem {
         name: String,
         message: String,
     },
-    OutputOverlapsSources {
+    /// The output is, or contains, one of the site's sources.
+    OutputHoldsSources {
         output: PathBuf,
-        sources: PathBuf,
+        source: PathBuf,
+    },
+    /// The output lies inside a source directory.
+    OutputInsideSources {
+        output: PathBuf,
+        source: PathBuf,
+    },
+    /// The output holds a `.git` (a repository or a worktree).
+    OutputHoldsGit {
+        output: PathBuf,
+    },
+    /// The output is a non-empty directory errdocs did not make (no marker).
+    OutputNotOurs {
+        output: PathBuf,
+    },
+    OutputNotADirectory {
+        output: PathBuf,
     },
     Unpublished {
         url: String,
@@ -265,10 +282,29 @@ impl Problem {
                 }
                 None => format!("`{url}` was published before and no longer resolves"),
             },
-            Problem::OutputOverlapsSources { output, sources } => format!(
-                "refusing to write to `{}`: it is or contains the site sources `{}`",
+            Problem::OutputHoldsSources { output, source } => format!(
+                "refusing to write to `{}`: it is or contains the site's source `{}`",
                 output.display(),
-                sources.display()
+                source.display()
+            ),
+            Problem::OutputInsideSources { output, source } => format!(
+                "refusing to write to `{}`: it lies inside the site's source `{}`",
+                output.display(),
+                source.display()
+            ),
+            Problem::OutputHoldsGit { output } => format!(
+                "refusing to replace `{}`: it holds a `.git` (a repository or worktree)",
+                output.display()
+            ),
+            Problem::OutputNotOurs { output } => format!(
+                "refusing to replace `{}`: it is not empty and errdocs did not create it \
+                 (it has no `{}` marker)",
+                output.display(),
+                crate::output::MARKER
+            ),
+            Problem::OutputNotADirectory { output } => format!(
+                "refusing to write to `{}`: it exists and is not a directory",
+                output.display()
             ),
         }
     }
@@ -325,8 +361,21 @@ impl Problem {
                 }
             }),
             Problem::DirectiveArgument { hint, .. } => hint.clone(),
-            Problem::OutputOverlapsSources { .. } => {
+            Problem::OutputHoldsSources { .. } | Problem::OutputInsideSources { .. } => {
                 Some("choose an output directory such as `public/` inside the site".into())
+            }
+            Problem::OutputHoldsGit { .. } => Some(
+                "errdocs replaces its output whole; build into another directory and copy it \
+                 into the repository, e.g. `errdocs build --output public && cp -r public/. DIR/`"
+                    .into(),
+            ),
+            Problem::OutputNotOurs { .. } => Some(
+                "choose a new or empty directory, or pass `--force` to replace this one \
+                 (everything in it is deleted)"
+                    .into(),
+            ),
+            Problem::OutputNotADirectory { .. } => {
+                Some("choose another output path with `--output`".into())
             }
             Problem::Unpublished { .. } => Some(
                 "URLs printed in error responses live for years: keep a removed code as a \

@@ -15,6 +15,7 @@ pub mod export;
 pub mod highlight;
 pub mod http_status;
 pub mod init;
+pub mod interrupt;
 pub mod links;
 pub mod output;
 pub mod parallel;

@@ -13,7 +13,9 @@ use errdocs::site::{self, Options, Summary};
 /// guides, with every link checked.
 #[derive(Parser)]
 #[command(name = "errdocs", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 success, 1 the site has errors, 2 usage error.")]
+#[command(
+    after_help = "Exit codes: 0 success, 1 the site has errors, 2 usage error, 130 stopped by Ctrl-C."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -29,12 +31,26 @@ struct SiteArgs {
     base_url: Option<String>,
 }
 
+/// Where a build writes.
+#[derive(clap::Args, Clone)]
+struct OutputArgs {
+    /// Output directory [default: ROOT/public]
+    #[arg(long, short = 'o', value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Replace the output directory even if it is not empty and errdocs did not create it
+    /// (everything in it is deleted; never a directory holding the sources or a .git)
+    #[arg(long)]
+    force: bool,
+}
+
 impl SiteArgs {
-    fn options(self, output: Option<PathBuf>) -> Options {
+    fn options(self, output: Option<OutputArgs>) -> Options {
+        let (output, force) = output.map_or((None, false), |o| (o.output, o.force));
         Options {
             root: self.root,
             output,
             base_url: self.base_url,
+            force,
         }
     }
 }
@@ -51,17 +67,15 @@ enum Command {
     Build {
         #[command(flatten)]
         site: SiteArgs,
-        /// Output directory [default: ROOT/public]
-        #[arg(long, short = 'o', value_name = "DIR")]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Build, then rebuild whenever the sources change (only what the change needs)
     Watch {
         #[command(flatten)]
         site: SiteArgs,
-        /// Output directory [default: ROOT/public]
-        #[arg(long, short = 'o', value_name = "DIR")]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
         /// How long the files must stay quiet before a rebuild starts
         #[arg(long, value_name = "MS", default_value_t = 50)]
         debounce_ms: u64,
@@ -70,9 +84,8 @@ enum Command {
     Serve {
         #[command(flatten)]
         site: SiteArgs,
-        /// Output directory [default: ROOT/public]
-        #[arg(long, short = 'o', value_name = "DIR")]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
         /// Address to listen on (loopback unless you say otherwise)
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
@@ -119,15 +132,21 @@ fn main() -> ExitCode {
             }
         },
         Command::Build { site, output } => {
-            let options = site.options(output);
-            report(site::build(&options), "Built")
+            let options = site.options(Some(output));
+            errdocs::interrupt::install("interrupted; the previous output is unchanged");
+            let result = site::build(&options);
+            if errdocs::interrupt::requested() {
+                eprintln!("interrupted; the previous output is unchanged");
+                return ExitCode::from(130);
+            }
+            report(result, "Built")
         }
         Command::Watch {
             site,
             output,
             debounce_ms,
         } => {
-            let options = site.options(output);
+            let options = site.options(Some(output));
             if let Err(d) = site::check_output(&options) {
                 return report(Err(d), "Built");
             }
@@ -145,7 +164,7 @@ fn main() -> ExitCode {
             open,
             debounce_ms,
         } => {
-            let options = site.options(output);
+            let options = site.options(Some(output));
             if let Err(d) = site::check_output(&options) {
                 return report(Err(d), "Built");
             }
@@ -201,12 +220,10 @@ fn print_outcome(outcome: &errdocs::watch::Outcome) {
     let _ = std::io::Write::flush(&mut std::io::stdout());
 }
 
-/// Ctrl-C stops watching at once; the output directory is left as it is.
+/// Ctrl-C (or SIGTERM) stops watching with status 130; the output directory is left as it is
+/// (a rebuild in progress is abandoned, its staging directory removed).
 fn exit_on_ctrl_c() {
-    let _ = ctrlc::set_handler(|| {
-        println!("\nstopped; the output is left in place");
-        std::process::exit(0);
-    });
+    errdocs::interrupt::install("stopped; the output is left in place");
 }
 
 fn fail(result: Result<(), String>) -> ExitCode {

@@ -18,7 +18,22 @@ use crate::content::directive::Directive;
 use crate::content::{self, Page, markdown};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::links::{LinkRef, Registry, Resolver, Target};
-use crate::output::{self, Content, OutputFile};
+use crate::output;
+
+/// One file of the built site.
+pub struct OutputFile {
+    /// Path inside the output directory, with `/` separators.
+    pub path: String,
+    pub content: Content,
+}
+
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// Text shared with the in-memory build (rendered pages), not copied.
+    Shared(std::sync::Arc<str>),
+    /// Copied from this file (static files), without loading it into memory.
+    Copy(PathBuf),
+}
 use crate::parallel::par_map;
 use crate::render::view::{CatalogView, CodeHomes};
 use crate::render::{
@@ -37,6 +52,8 @@ pub struct Options {
     pub output: Option<PathBuf>,
     /// Overrides `base_url` of the config.
     pub base_url: Option<String>,
+    /// Replace a non-empty output directory that errdocs did not make (`--force`).
+    pub force: bool,
 }
 
 impl Options {
@@ -87,6 +104,7 @@ impl CodeSummary {
 /// Builds the site and writes it to the output directory.
 pub fn build(options: &Options) -> Result<Summary, Vec<Diagnostic>> {
     let started = Instant::now();
+    check_output(options)?;
     let state = State::load(options)?;
     let files = state.write_all()?;
     Ok(state.summary(Some(options.output_dir()), files, started.elapsed()))
@@ -100,18 +118,32 @@ pub fn check(options: &Options) -> Result<Summary, Vec<Diagnostic>> {
     Ok(state.summary(None, files, started.elapsed()))
 }
 
-/// Refuses an output directory that is, or contains, the site's sources.
+/// Refuses an output directory that errdocs may not replace: one that is, contains or lies in
+/// the site's configured sources, holds a `.git`, or is a non-empty directory errdocs did not
+/// make (unless forced). Reads the config for the catalog path (the default if it cannot).
 pub fn check_output(options: &Options) -> Result<(), Vec<Diagnostic>> {
-    output::check_output_dir(&options.root, &options.output_dir(), &SOURCE_DIRS)
-        .map_err(|p| vec![Diagnostic::new(p, None)])
+    let mut ignored = Diagnostics::default();
+    let catalog = config::load(&options.root, &mut ignored)
+        .map_or_else(|| PathBuf::from(config::DEFAULT_CATALOG), |c| c.catalog);
+    check_output_with(options, &catalog)
 }
 
-pub const SOURCE_DIRS: [&str; 4] = [
-    content::CONTENT_DIR,
-    "catalog",
-    render::TEMPLATES_DIR,
-    STATIC_DIR,
-];
+fn check_output_with(options: &Options, catalog: &Path) -> Result<(), Vec<Diagnostic>> {
+    let sources = [
+        PathBuf::from(config::CONFIG_FILE),
+        catalog.to_path_buf(),
+        PathBuf::from(content::CONTENT_DIR),
+        PathBuf::from(render::TEMPLATES_DIR),
+        PathBuf::from(STATIC_DIR),
+    ];
+    output::check_target(
+        &options.root,
+        &options.output_dir(),
+        &sources,
+        options.force,
+    )
+    .map_err(|p| vec![Diagnostic::new(p, None)])
+}
 
 /// A page ready to write, with where it came from and the links to check on it.
 struct Output {
@@ -186,7 +218,6 @@ impl Timings {
 impl State {
     /// Runs the whole pipeline in memory: every problem found, or the built state.
     pub fn load(options: &Options) -> Result<State, Vec<Diagnostic>> {
-        check_output(options)?;
         let mut timings = Timings::start();
         let root = options.root.as_path();
         let mut diags = Diagnostics::default();
@@ -629,9 +660,20 @@ impl State {
 
     /// Writes the whole site (staged, then swapped in). Returns the number of files.
     pub fn write_all(&self) -> Result<usize, Vec<Diagnostic>> {
+        check_output_with(&self.options, &self.config.catalog)?;
         let out = self.options.output_dir();
         let files = self.files();
-        output::write_site(&out, &files).map_err(|e| {
+        let written = output::Staging::begin(&out).and_then(|staging| {
+            for file in &files {
+                match &file.content {
+                    Content::Bytes(b) => staging.write(&file.path, b)?,
+                    Content::Shared(text) => staging.write(&file.path, text.as_bytes())?,
+                    Content::Copy(from) => staging.copy(&file.path, from)?,
+                }
+            }
+            staging.commit()
+        });
+        written.map_err(|e| {
             vec![Diagnostic::new(
                 Problem::Io {
                     action: "write the site",
