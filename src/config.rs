@@ -2,12 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostics, Problem, Source};
+use crate::diagnostics::{BaseUrlError, Diagnostic, Diagnostics, Problem, Source};
 use crate::tomlread::{self, Located, Table};
 
-pub const CONFIG_FILE: &str = "errdocs.toml";
+pub(crate) const CONFIG_FILE: &str = "errdocs.toml";
 /// Where the catalog is unless `catalog = "..."` says otherwise.
-pub const DEFAULT_CATALOG: &str = "catalog/errors.toml";
+pub(crate) const DEFAULT_CATALOG: &str = "catalog/errors.toml";
 const KEYS: &[&str] = &[
     "title",
     "description",
@@ -20,35 +20,42 @@ const KEYS: &[&str] = &[
 const FOOTER_KEYS: &[&str] = &["heading", "text"];
 const CODE_PAGES_KEYS: &[&str] = &["enabled", "path"];
 
-pub struct Config {
-    pub source: Source,
-    pub title: String,
-    pub description: Option<String>,
+pub(crate) struct Config {
+    pub(crate) source: Source,
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
     /// The absolute URL of the site, without a trailing slash (`https://x.com/docs`), if set.
-    pub base_url: Option<String>,
+    pub(crate) base_url: Option<String>,
     /// Catalog path relative to the site root.
-    pub catalog: PathBuf,
-    pub language: String,
-    pub footer: Option<Footer>,
+    pub(crate) catalog: PathBuf,
+    pub(crate) language: String,
+    pub(crate) footer: Option<Footer>,
     /// The path prefix of per-code pages (`errors` -> `/errors/PG-1003/`), `None` when off.
-    pub code_pages: Option<String>,
+    pub(crate) code_pages: Option<String>,
 }
 
-pub struct Footer {
-    pub heading: Option<String>,
+pub(crate) struct Footer {
+    pub(crate) heading: Option<String>,
     /// Inline Markdown, with where it was written.
-    pub text: Option<Located<String>>,
+    pub(crate) text: Option<Located<String>>,
 }
 
 impl Config {
     /// The path prefix every internal URL starts with: `/` or `/docs/`.
-    pub fn base_path(&self) -> String {
+    pub(crate) fn base_path(&self) -> String {
         base_path_of(self.base_url.as_deref())
     }
 
     /// Replaces the base URL (the `--base-url` flag), validating it like the config value.
-    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
-        self.base_url = Some(normalize_base_url(url)?);
+    pub(crate) fn set_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
+        let normalized = normalize_base_url(url).map_err(|error| {
+            Diagnostic::bare(Problem::InvalidBaseUrl {
+                key: "--base-url",
+                value: url.to_string(),
+                error,
+            })
+        })?;
+        self.base_url = Some(normalized);
         Ok(())
     }
 }
@@ -64,34 +71,29 @@ fn base_path_of(base_url: Option<&str>) -> String {
     format!("{path}/")
 }
 
-fn normalize_base_url(url: &str) -> Result<String, String> {
+fn normalize_base_url(url: &str) -> Result<String, BaseUrlError> {
     let url = url.trim();
     let ok_scheme = url.starts_with("https://") || url.starts_with("http://");
     let host = url.split_once("://").map_or("", |(_, r)| r);
     if !ok_scheme || host.is_empty() || host.starts_with('/') {
-        return Err(
-            "a base URL is absolute: `https://example.com` or `https://example.com/docs/`".into(),
-        );
+        return Err(BaseUrlError::NotAbsolute);
     }
     if url.contains(['?', '#', ' ']) {
-        return Err("a base URL cannot hold a query, a fragment or spaces".into());
+        return Err(BaseUrlError::QueryOrFragment);
     }
     Ok(url.trim_end_matches('/').to_string())
 }
 
 /// Reads `errdocs.toml` from `root`.
-pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
+pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     let path = root.join(CONFIG_FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(crate::diagnostics::Diagnostic::new(
-                Problem::Io {
-                    action: "read the site config",
-                    message: format!("{}: {e}", path.display()),
-                },
-                None,
-            ));
+            diags.push(Diagnostic::bare(Problem::Io {
+                action: "read the site config",
+                message: format!("{}: {e}", path.display()),
+            }));
             return None;
         }
     };
@@ -132,13 +134,12 @@ fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
         .string("base_url", diags)
         .and_then(|u| match normalize_base_url(&u.value) {
             Ok(url) => Some(url),
-            Err(reason) => {
+            Err(error) => {
                 diags.at(
-                    Problem::InvalidValue {
-                        key: "base_url".into(),
+                    Problem::InvalidBaseUrl {
+                        key: "base_url",
                         value: u.value.clone(),
-                        reason,
-                        hint: None,
+                        error,
                     },
                     source,
                     u.span.clone(),
@@ -163,11 +164,8 @@ fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
                 });
             if !valid && let Some(p) = &path {
                 diags.at(
-                    Problem::InvalidValue {
-                        key: "path".into(),
+                    Problem::InvalidPathPrefix {
                         value: p.value.clone(),
-                        reason: "a path prefix is one or more segments of letters, digits, `.`, `_` and `-`".into(),
-                        hint: Some("e.g. `errors` or `reference/codes`".into()),
                     },
                     source,
                     p.span.clone(),

@@ -1,26 +1,37 @@
 //! Problems found in a site, as data, and the one place they are formatted.
 //!
-//! Every stage of the build pushes [`Diagnostic`]s into a [`Diagnostics`] list instead of
-//! stopping at the first mistake, so a run reports everything at once. A diagnostic is a
-//! [`Problem`] (what is wrong, with the offending values) plus an optional [`Location`]
-//! (`file:line:col`, the source line and the width to underline). Messages and hints are
-//! derived from the problem in [`Problem::message`] and [`Problem::hint`]; the rustc-like
-//! layout lives in the `Display` impl of [`Diagnostic`].
+//! Every stage pushes [`Diagnostic`]s into a [`Diagnostics`] list instead of stopping at the
+//! first mistake, so a run reports everything at once. A diagnostic is a [`Problem`] (one
+//! variant per kind of mistake, carrying the offending values; never a sentence built at the
+//! call site), a [`Severity`], an optional [`Location`] (`file:line:col` and a bounded window
+//! of the source line) and secondary locations (where a duplicate was first defined). The
+//! message and hint of each kind live in [`Problem::message`] and [`Problem::hint`]; the
+//! rustc-like layout lives in the `Display` impl of [`Diagnostic`].
+//!
+//! The layout is written here rather than with annotate-snippets or codespan-reporting: both
+//! want the whole source text at format time, while a [`Location`] keeps only a bounded window
+//! of its line (so a flood of errors on one long line costs memory linear in the input), and
+//! the format is part of the documented interface (README, tests).
 
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use unicode_width::UnicodeWidthChar;
+
 /// A source file kept in memory so spans can be turned into `line:col` and a snippet.
-pub struct Source {
+pub(crate) struct Source {
     /// Path as shown to the user (relative to the site root when possible).
-    pub path: PathBuf,
-    pub text: String,
+    pub(crate) path: PathBuf,
+    pub(crate) text: String,
     line_starts: Vec<usize>,
 }
 
+/// At most this many display columns of a source line are shown around a span.
+const SNIPPET_WIDTH: usize = 100;
+
 impl Source {
-    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+    pub(crate) fn new(path: impl Into<PathBuf>, text: String) -> Self {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -32,40 +43,45 @@ impl Source {
     }
 
     /// The 1-based line containing byte `offset`.
-    pub fn line_of(&self, offset: usize) -> usize {
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i + 1,
             Err(i) => i,
         }
     }
 
-    /// Resolves a byte span to a location with line, column and the source line.
-    pub fn locate(&self, span: Range<usize>) -> Location {
-        let start = span.start.min(self.text.len());
+    /// Resolves a byte span to a location: line, column (in characters) and a window of the
+    /// line around the span.
+    pub(crate) fn locate(&self, span: Range<usize>) -> Location {
+        let mut start = span.start.min(self.text.len());
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
         let line = self.line_of(start);
         let line_start = self.line_starts[line - 1];
         let line_end = self.text[line_start..]
             .find('\n')
             .map_or(self.text.len(), |i| line_start + i);
         let line_text = self.text[line_start..line_end].trim_end_matches('\r');
-        let prefix = self.text.get(line_start..start).unwrap_or("");
-        let col = prefix.chars().count() + 1;
-        let end = span.end.clamp(start, line_end);
-        let width = self
-            .text
-            .get(start..end)
-            .map_or(1, |s| s.chars().count().max(1));
+        let col = self.text[line_start..start].chars().count() + 1;
+        let mut end = span.end.clamp(start, line_start + line_text.len());
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
         Location {
             file: self.path.clone(),
             line,
             col,
-            source_line: Some(line_text.to_string()),
-            width,
+            snippet: Some(Snippet::new(
+                line_text,
+                start - line_start,
+                end.max(start) - line_start,
+            )),
         }
     }
 
     /// A location for a whole 1-based line (used for Markdown events and directives).
-    pub fn locate_line(&self, line: usize) -> Location {
+    pub(crate) fn locate_line(&self, line: usize) -> Location {
         let start = self
             .line_starts
             .get(line.saturating_sub(1))
@@ -75,25 +91,94 @@ impl Source {
     }
 }
 
-/// Where a problem is: `file:line:col`, and the line itself for the snippet.
+/// A bounded window of a source line, with the span to underline inside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Snippet {
+    /// The shown text: tabs as spaces, cut to about [`SNIPPET_WIDTH`] columns.
+    text: String,
+    /// Display columns before the underline, and its width (at least 1).
+    pad: usize,
+    width: usize,
+}
+
+impl Snippet {
+    /// `start..end` are byte offsets of the span inside `line`. A line wider than
+    /// [`SNIPPET_WIDTH`] columns is cut around the span's start, marked with `...`.
+    fn new(line: &str, start: usize, end: usize) -> Snippet {
+        let width = |c: char| if c == '\t' { 1 } else { c.width().unwrap_or(0) };
+        let width_of = |s: &str| -> usize { s.chars().map(width).sum() };
+        let (mut left, mut right) = (0, line.len());
+        if width_of(line) > SNIPPET_WIDTH {
+            // Up to a third of the window before the span, the rest after it.
+            let mut used = 0;
+            left = start;
+            for (i, c) in line[..start].char_indices().rev() {
+                used += width(c);
+                if used > SNIPPET_WIDTH / 3 {
+                    break;
+                }
+                left = i;
+            }
+            let mut used = width_of(&line[left..start]);
+            right = start;
+            for (i, c) in line[start..].char_indices() {
+                used += width(c);
+                if used > SNIPPET_WIDTH {
+                    break;
+                }
+                right = start + i + c.len_utf8();
+            }
+        }
+        let cut_left = left > 0;
+        let cut_right = right < line.len();
+        let mut text = String::new();
+        if cut_left {
+            text.push_str("...");
+        }
+        text.push_str(&line[left..right].replace('\t', " "));
+        if cut_right {
+            text.push_str("...");
+        }
+        let pad = width_of(&line[left..start]) + if cut_left { 3 } else { 0 };
+        let width = width_of(&line[start..end.clamp(start, right)]).max(1);
+        Snippet { text, pad, width }
+    }
+}
+
+/// Where a problem is: `file:line:col`, and a window of the line for the snippet.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
-    pub file: PathBuf,
-    pub line: usize,
-    pub col: usize,
-    pub source_line: Option<String>,
-    pub width: usize,
+    pub(crate) file: PathBuf,
+    pub(crate) line: usize,
+    pub(crate) col: usize,
+    pub(crate) snippet: Option<Snippet>,
 }
 
 impl Location {
     /// A location that names only a file (no line is known, e.g. an I/O error).
-    pub fn file(path: &Path) -> Self {
+    pub(crate) fn file(path: &Path) -> Self {
         Location {
             file: path.to_path_buf(),
             line: 0,
             col: 0,
-            source_line: None,
-            width: 0,
+            snippet: None,
+        }
+    }
+
+    /// A location at `line:col` of `file` showing `line_text` (e.g. a template line).
+    pub(crate) fn at_line(file: &Path, line: usize, col: usize, line_text: Option<&str>) -> Self {
+        let snippet = line_text.map(|t| {
+            let start = t
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map_or(t.len(), |(i, _)| i);
+            Snippet::new(t, start, start)
+        });
+        Location {
+            file: file.to_path_buf(),
+            line,
+            col,
+            snippet,
         }
     }
 }
@@ -108,9 +193,59 @@ impl fmt::Display for Location {
     }
 }
 
+/// How bad a diagnostic is. Errors fail the run; warnings and notes are printed.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Severity {
+    fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+/// A choice among fixed names (for messages and did-you-mean).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Choice {
+    RetryPolicy,
+    FieldSource,
+    Column,
+}
+
+/// Why a required field is required.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Need {
+    /// The table always needs it.
+    Always,
+    /// Category `category` shows a column for it.
+    ShownColumn { category: String },
+    /// Category `category` shows a `retry` column and no rule covers the code.
+    RetryColumn { category: String },
+    /// `columns` may not be an empty list.
+    SomeColumn,
+    /// A retry rule needs a policy.
+    Policy,
+    /// A retry rule is for a status or a code.
+    RetryTarget,
+}
+
+/// What is wrong with a base URL.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum BaseUrlError {
+    NotAbsolute,
+    QueryOrFragment,
+}
+
 /// Everything that can be wrong with a site. Each variant carries the values the message needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Problem {
+pub(crate) enum Problem {
     Io {
         action: &'static str,
         message: String,
@@ -127,18 +262,58 @@ pub enum Problem {
     MissingField {
         field: String,
         table: String,
-        why: Option<String>,
+        need: Need,
     },
     WrongType {
         key: String,
         expected: &'static str,
         found: &'static str,
     },
-    InvalidValue {
+    /// An id of an envelope, category or namespace with characters outside `[a-z0-9-]`.
+    InvalidId {
+        key: &'static str,
+        value: String,
+    },
+    /// A value that must be one of a fixed set of names.
+    UnknownChoice {
         key: String,
         value: String,
-        reason: String,
-        hint: Option<String>,
+        choice: Choice,
+        suggestion: Option<String>,
+    },
+    EmptyValue {
+        key: &'static str,
+    },
+    ListedTwice {
+        key: &'static str,
+        value: String,
+    },
+    /// Two keys of one table that exclude each other.
+    ConflictingKeys {
+        key: &'static str,
+        value: String,
+        other: &'static str,
+    },
+    InvalidAnchor {
+        value: String,
+    },
+    NoAnchor {
+        code: String,
+    },
+    AnchorIsCategory {
+        code: String,
+        anchor: String,
+    },
+    InvalidAliasUrl {
+        value: String,
+    },
+    InvalidPathPrefix {
+        value: String,
+    },
+    InvalidBaseUrl {
+        key: &'static str,
+        value: String,
+        error: BaseUrlError,
     },
     Duplicate {
         kind: &'static str,
@@ -175,35 +350,73 @@ pub enum Problem {
         name: String,
         suggestion: Option<String>,
     },
-    DirectiveArgument {
+    DirectiveUnclosedQuote {
         directive: String,
-        message: String,
-        hint: Option<String>,
     },
-    FrontMatter {
-        message: String,
+    DirectiveUnexpectedArgument {
+        directive: String,
+        argument: String,
+        allowed: &'static [&'static str],
     },
+    DirectiveUnknownOption {
+        directive: String,
+        option: String,
+        suggestion: Option<String>,
+        allowed: &'static [&'static str],
+    },
+    /// `category` or `code` without saying which.
+    DirectiveMissingArgument {
+        directive: String,
+        candidates: Vec<String>,
+    },
+    DirectiveBadFlag {
+        directive: String,
+        option: String,
+        value: String,
+    },
+    DirectiveBadLevel {
+        directive: String,
+        value: String,
+    },
+    DirectiveBadLayout {
+        directive: String,
+        value: String,
+    },
+    DirectiveHeadingsWithoutColumns {
+        directive: String,
+    },
+    DirectiveUnknownColumn {
+        directive: String,
+        name: String,
+        suggestion: Option<String>,
+    },
+    AmbiguousCode {
+        name: String,
+        candidates: Vec<String>,
+    },
+    NoEnvelope {
+        directive: String,
+    },
+    FrontMatterMissing,
+    FrontMatterUnclosed,
     Template {
         name: String,
         message: String,
     },
-    /// The output is, or contains, one of the site's sources.
     OutputHoldsSources {
         output: PathBuf,
         source: PathBuf,
     },
-    /// The output lies inside a source directory.
     OutputInsideSources {
         output: PathBuf,
         source: PathBuf,
     },
-    /// The output holds a `.git` (a repository or a worktree).
     OutputHoldsGit {
         output: PathBuf,
     },
-    /// The output is a non-empty directory errdocs did not make (no marker).
     OutputNotOurs {
         output: PathBuf,
+        marker: &'static str,
     },
     OutputNotADirectory {
         output: PathBuf,
@@ -212,11 +425,26 @@ pub enum Problem {
         url: String,
         code: Option<String>,
     },
+    /// A code whose status or retry policy changed since the previous release (a note).
+    Changed {
+        code: String,
+        what: &'static str,
+        from: String,
+        to: String,
+    },
+    PortInUse {
+        bind: std::net::IpAddr,
+        port: u16,
+    },
+    InitWouldOverwrite {
+        dir: PathBuf,
+        files: Vec<String>,
+    },
 }
 
 /// What a broken link is missing.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MissingTarget {
+pub(crate) enum MissingTarget {
     /// No page or file is built at this path.
     Page {
         path: String,
@@ -230,9 +458,48 @@ pub enum MissingTarget {
     },
 }
 
+impl Choice {
+    fn noun(self) -> &'static str {
+        match self {
+            Choice::RetryPolicy => "a retry policy",
+            Choice::FieldSource => "an attribute of a code",
+            Choice::Column => "a column",
+        }
+    }
+
+    fn names(self) -> Vec<&'static str> {
+        use crate::catalog::{Column, FieldSource, RetryPolicy};
+        match self {
+            Choice::RetryPolicy => RetryPolicy::ALL.map(RetryPolicy::name).to_vec(),
+            Choice::FieldSource => FieldSource::ALL.map(FieldSource::name).to_vec(),
+            Choice::Column => Column::names().collect(),
+        }
+    }
+
+    fn plural(self) -> &'static str {
+        match self {
+            Choice::RetryPolicy => "policies",
+            Choice::FieldSource => "attributes",
+            Choice::Column => "columns",
+        }
+    }
+}
+
+fn or_list(items: &[&str]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn did_you(suggestion: Option<&String>) -> Option<String> {
+    suggestion.map(|s| format!("did you mean `{s}`?"))
+}
+
 impl Problem {
     /// The one-line message, shown after `error:`.
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         match self {
             Problem::Io { action, message } => format!("could not {action}: {message}"),
             Problem::TomlSyntax { message } => format!("TOML syntax error: {message}"),
@@ -245,9 +512,42 @@ impl Problem {
                 expected,
                 found,
             } => format!("`{key}` must be {expected}, found {found}"),
-            Problem::InvalidValue {
-                key, value, reason, ..
-            } => format!("invalid `{key}` value `{value}`: {reason}"),
+            Problem::InvalidId { key, value } => format!(
+                "invalid `{key}` value `{value}`: ids may hold only lowercase letters, digits and `-`"
+            ),
+            Problem::UnknownChoice {
+                key, value, choice, ..
+            } => format!("invalid `{key}` value `{value}`: not {}", choice.noun()),
+            Problem::EmptyValue { key } => format!("invalid `{key}` value ``: it cannot be empty"),
+            Problem::ListedTwice { key, value } => {
+                format!("invalid `{key}` value `{value}`: this column is listed twice")
+            }
+            Problem::ConflictingKeys { key, value, other } => {
+                format!("invalid `{key}` value `{value}`: the table also sets `{other}`")
+            }
+            Problem::InvalidAnchor { value } => format!(
+                "invalid `anchor` value `{value}`: anchors may hold only letters, digits, `.`, `_` and `-`"
+            ),
+            Problem::NoAnchor { code } => {
+                format!("invalid `code` value `{code}`: no anchor can be derived from this code")
+            }
+            Problem::AnchorIsCategory { code, anchor } => format!(
+                "invalid `code` value `{code}`: its anchor `{anchor}` is also a category id"
+            ),
+            Problem::InvalidAliasUrl { value } => format!(
+                "invalid `aliases` value `{value}`: an old URL is a site path without `..`, `#`, `?` or spaces"
+            ),
+            Problem::InvalidPathPrefix { value } => format!(
+                "invalid `path` value `{value}`: a path prefix is one or more segments of letters, digits, `.`, `_` and `-`"
+            ),
+            Problem::InvalidBaseUrl { key, value, error } => match error {
+                BaseUrlError::NotAbsolute => format!(
+                    "invalid `{key}` value `{value}`: a base URL is absolute: `https://example.com` or `https://example.com/docs/`"
+                ),
+                BaseUrlError::QueryOrFragment => format!(
+                    "invalid `{key}` value `{value}`: a base URL cannot hold a query, a fragment or spaces"
+                ),
+            },
             Problem::Duplicate { kind, name, .. } => format!("duplicate {kind} `{name}`"),
             Problem::CodeOutsideRange {
                 code,
@@ -271,10 +571,52 @@ impl Problem {
                 }
             },
             Problem::UnknownDirective { name, .. } => format!("unknown directive `{name}`"),
-            Problem::DirectiveArgument {
-                directive, message, ..
-            } => format!("directive `{directive}`: {message}"),
-            Problem::FrontMatter { message } => format!("front matter: {message}"),
+            Problem::DirectiveUnclosedQuote { directive } => {
+                format!("directive `{directive}`: a quoted value is not closed by `\"`")
+            }
+            Problem::DirectiveUnexpectedArgument {
+                directive,
+                argument,
+                ..
+            } => format!("directive `{directive}`: unexpected argument `{argument}`"),
+            Problem::DirectiveUnknownOption {
+                directive, option, ..
+            } => format!("directive `{directive}`: unknown option `{option}`"),
+            Problem::DirectiveMissingArgument { directive, .. } => match directive.as_str() {
+                "category" => "directive `category`: which category? write `category ID`".into(),
+                _ => format!("directive `{directive}`: which code? write `code PG-1003`"),
+            },
+            Problem::DirectiveBadFlag {
+                directive,
+                option,
+                value,
+            } => format!(
+                "directive `{directive}`: `{option}` must be `true` or `false`, not `{value}`"
+            ),
+            Problem::DirectiveBadLevel { directive, value } => {
+                format!("directive `{directive}`: `level` must be 1 to 6, not `{value}`")
+            }
+            Problem::DirectiveBadLayout { directive, value } => format!(
+                "directive `{directive}`: `layout` must be `table` or `list`, not `{value}`"
+            ),
+            Problem::DirectiveHeadingsWithoutColumns { directive } => format!(
+                "directive `{directive}`: `headings` needs `columns`, with one heading per column"
+            ),
+            Problem::DirectiveUnknownColumn {
+                directive, name, ..
+            } => format!("directive `{directive}`: unknown column `{name}`"),
+            Problem::AmbiguousCode { name, .. } => {
+                format!("directive `code`: `{name}` names several codes")
+            }
+            Problem::NoEnvelope { directive } => {
+                format!("directive `{directive}`: the catalog defines no [[envelope]]")
+            }
+            Problem::FrontMatterMissing => {
+                "front matter: a page starts with TOML front matter between `+++` lines".into()
+            }
+            Problem::FrontMatterUnclosed => {
+                "front matter: the front matter is not closed by a `+++` line".into()
+            }
             Problem::Template { name, message } => format!("template `{name}`: {message}"),
             Problem::Unpublished { url, code } => match code {
                 Some(code) => {
@@ -282,6 +624,12 @@ impl Problem {
                 }
                 None => format!("`{url}` was published before and no longer resolves"),
             },
+            Problem::Changed {
+                code,
+                what,
+                from,
+                to,
+            } => format!("code {code}: {what} changed from {from} to {to}"),
             Problem::OutputHoldsSources { output, source } => format!(
                 "refusing to write to `{}`: it is or contains the site's source `{}`",
                 output.display(),
@@ -296,36 +644,82 @@ impl Problem {
                 "refusing to replace `{}`: it holds a `.git` (a repository or worktree)",
                 output.display()
             ),
-            Problem::OutputNotOurs { output } => format!(
+            Problem::OutputNotOurs { output, marker } => format!(
                 "refusing to replace `{}`: it is not empty and errdocs did not create it \
-                 (it has no `{}` marker)",
+                 (it has no `{marker}` marker)",
                 output.display(),
-                crate::output::MARKER
             ),
             Problem::OutputNotADirectory { output } => format!(
                 "refusing to write to `{}`: it exists and is not a directory",
                 output.display()
             ),
+            Problem::PortInUse { bind, port } => {
+                format!("port {port} on {bind} is already in use")
+            }
+            Problem::InitWouldOverwrite { dir, files } => format!(
+                "{} already holds {}; errdocs init never overwrites files",
+                dir.display(),
+                files.join(", ")
+            ),
         }
     }
 
     /// Advice on how to fix the problem, when there is some.
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         match self {
             Problem::TomlSyntax { .. } => Some("see https://toml.io for the syntax".into()),
             Problem::UnknownKey {
                 suggestion,
                 expected,
                 ..
-            } => Some(match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("expected one of: {}", expected.join(", ")),
+            } => did_you(suggestion.as_ref())
+                .or_else(|| Some(format!("expected one of: {}", expected.join(", ")))),
+            Problem::MissingField { field, need, .. } => Some(match need {
+                Need::Always => format!("add `{field} = ...` to this table"),
+                Need::ShownColumn { category } => format!(
+                    "category `{category}` shows a `{field}` column; add `{field} = ...` to this code"
+                ),
+                Need::RetryColumn { category } => format!(
+                    "category `{category}` shows a `retry` column and no [[retry]] rule covers \
+                     this code; add `retry = \"...\"` or a [[retry]] rule for its status"
+                ),
+                Need::SomeColumn => {
+                    "list at least one column, e.g. `columns = [\"code\", \"message\"]`".into()
+                }
+                Need::Policy => format!(
+                    "add `policy = \"...\"`, one of: {}",
+                    Choice::RetryPolicy.names().join(", ")
+                ),
+                Need::RetryTarget => {
+                    "add `status = 429` (or `code = ...` for one code's rule)".into()
+                }
             }),
-            Problem::MissingField { why, field, .. } => Some(
-                why.clone()
-                    .unwrap_or_else(|| format!("add `{field} = ...` to this table")),
-            ),
-            Problem::InvalidValue { hint, .. } => hint.clone(),
+            Problem::InvalidId { value, .. } => {
+                Some(format!("try `{}`", crate::slug::slugify(value)))
+            }
+            Problem::UnknownChoice {
+                suggestion, choice, ..
+            } => Some(did_you(suggestion.as_ref()).unwrap_or_else(|| {
+                format!("{} are: {}", choice.plural(), choice.names().join(", "))
+            })),
+            Problem::EmptyValue { key } => match *key {
+                "range" => Some("write it like `PG-1xxx`, where `x` stands for one digit".into()),
+                _ => None,
+            },
+            Problem::ConflictingKeys { .. } => Some("keep one of the two".into()),
+            Problem::InvalidAnchor { value } => {
+                Some(format!("try `{}`", crate::slug::slugify(value)))
+            }
+            Problem::NoAnchor { .. } => {
+                Some("add `anchor = \"...\"` with letters, digits and `-`".into())
+            }
+            Problem::AnchorIsCategory { .. } => {
+                Some("rename the category or set this code's `anchor`".into())
+            }
+            Problem::InvalidAliasUrl { .. } => {
+                Some("e.g. \"/errors/old-name/\"; old anchors are written as codes".into())
+            }
+            Problem::InvalidPathPrefix { .. } => Some("e.g. `errors` or `reference/codes`".into()),
             Problem::Duplicate { first, kind, .. } => Some(format!(
                 "the first {kind} with this name is at {first}; each must be unique"
             )),
@@ -335,10 +729,11 @@ impl Problem {
             )),
             Problem::UnknownReference {
                 suggestion, kind, ..
-            } => Some(match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("no {kind} with this name is defined in the catalog"),
-            }),
+            } => {
+                Some(did_you(suggestion.as_ref()).unwrap_or_else(|| {
+                    format!("no {kind} with this name is defined in the catalog")
+                }))
+            }
             Problem::InvalidStatus { .. } => Some(
                 "use a registered HTTP status between 100 and 599, such as 400, 404, 429 or 503"
                     .into(),
@@ -349,18 +744,41 @@ impl Problem {
             }
             Problem::BrokenLink { missing, .. } => match missing {
                 MissingTarget::Page { suggestion, .. }
-                | MissingTarget::Anchor { suggestion, .. } => {
-                    suggestion.as_ref().map(|s| format!("did you mean `{s}`?"))
-                }
+                | MissingTarget::Anchor { suggestion, .. } => did_you(suggestion.as_ref()),
             },
-            Problem::UnknownDirective { suggestion, .. } => Some(match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => {
+            Problem::UnknownDirective { suggestion, .. } => {
+                Some(did_you(suggestion.as_ref()).unwrap_or_else(|| {
                     "directives are: catalog, category, envelope, retry, code, search, statuses"
                         .to_string()
-                }
-            }),
-            Problem::DirectiveArgument { hint, .. } => hint.clone(),
+                }))
+            }
+            Problem::DirectiveUnexpectedArgument { allowed, .. } => Some(format!(
+                "options are written `key=value`; allowed: {}",
+                or_list(allowed)
+            )),
+            Problem::DirectiveUnknownOption {
+                directive,
+                suggestion,
+                allowed,
+                ..
+            } => Some(
+                did_you(suggestion.as_ref())
+                    .unwrap_or_else(|| format!("options of `{directive}`: {}", or_list(allowed))),
+            ),
+            Problem::DirectiveMissingArgument { candidates, .. } if !candidates.is_empty() => {
+                Some(format!("categories: {}", candidates.join(", ")))
+            }
+            Problem::DirectiveHeadingsWithoutColumns { .. } => {
+                Some("e.g. columns=\"code,meaning\" headings=\"Message,Meaning\"".into())
+            }
+            Problem::DirectiveUnknownColumn { suggestion, .. } => {
+                Some(did_you(suggestion.as_ref()).unwrap_or_else(|| {
+                    format!("columns are: {}", Choice::Column.names().join(", "))
+                }))
+            }
+            Problem::AmbiguousCode { candidates, .. } => {
+                Some(format!("use an anchor instead: {}", candidates.join(", ")))
+            }
             Problem::OutputHoldsSources { .. } | Problem::OutputInsideSources { .. } => {
                 Some("choose an output directory such as `public/` inside the site".into())
             }
@@ -383,54 +801,131 @@ impl Problem {
                  `aliases` of the code that replaced it"
                     .into(),
             ),
+            Problem::PortInUse { .. } => {
+                Some("stop the other server or pick another port with --port".into())
+            }
             Problem::Io { .. }
             | Problem::WrongType { .. }
-            | Problem::FrontMatter { .. }
-            | Problem::Template { .. } => None,
+            | Problem::ListedTwice { .. }
+            | Problem::InvalidBaseUrl { .. }
+            | Problem::DirectiveUnclosedQuote { .. }
+            | Problem::DirectiveMissingArgument { .. }
+            | Problem::DirectiveBadFlag { .. }
+            | Problem::DirectiveBadLevel { .. }
+            | Problem::DirectiveBadLayout { .. }
+            | Problem::NoEnvelope { .. }
+            | Problem::FrontMatterMissing
+            | Problem::FrontMatterUnclosed
+            | Problem::Template { .. }
+            | Problem::Changed { .. }
+            | Problem::InitWouldOverwrite { .. } => None,
+        }
+    }
+
+    /// Places related to the problem, shown as secondary snippets.
+    fn related(&self) -> Vec<(Location, &'static str)> {
+        match self {
+            Problem::Duplicate { first, .. } if first.line > 0 => {
+                vec![(first.clone(), "first defined here")]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn severity(&self) -> Severity {
+        match self {
+            Problem::Changed { .. } => Severity::Note,
+            _ => Severity::Error,
         }
     }
 }
 
-/// A problem and where it is.
+/// A problem, how bad it is and where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub problem: Problem,
-    pub location: Option<Location>,
+    pub(crate) severity: Severity,
+    /// Boxed: problems carry locations of their own, and a `Result<_, Diagnostic>` stays small.
+    pub(crate) problem: Box<Problem>,
+    pub(crate) location: Option<Location>,
 }
 
 impl Diagnostic {
-    pub fn new(problem: Problem, location: Option<Location>) -> Self {
-        Diagnostic { problem, location }
-    }
-
-    pub fn at(problem: Problem, location: Location) -> Self {
+    pub(crate) fn new(problem: Problem, location: Option<Location>) -> Self {
         Diagnostic {
-            problem,
-            location: Some(location),
+            severity: problem.severity(),
+            problem: Box::new(problem),
+            location,
         }
     }
+
+    pub(crate) fn at(problem: Problem, location: Location) -> Self {
+        Self::new(problem, Some(location))
+    }
+
+    /// A diagnostic with no location (command-line values, I/O outside the site).
+    pub(crate) fn bare(problem: Problem) -> Self {
+        Self::new(problem, None)
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// The one-line message (after `error:`).
+    pub fn message(&self) -> String {
+        self.problem.message()
+    }
+
+    /// The location as `file:line:col`, if the problem has one.
+    pub fn location(&self) -> Option<String> {
+        self.location.as_ref().map(ToString::to_string)
+    }
+}
+
+fn write_snippet(
+    f: &mut fmt::Formatter<'_>,
+    gutter: usize,
+    loc: &Location,
+    mark: char,
+    label: &str,
+) -> fmt::Result {
+    let Some(snippet) = &loc.snippet else {
+        return Ok(());
+    };
+    writeln!(f, "{:gutter$} |", "")?;
+    writeln!(f, "{:>gutter$} | {}", loc.line, snippet.text)?;
+    let marks: String = std::iter::repeat_n(mark, snippet.width).collect();
+    let label = if label.is_empty() {
+        String::new()
+    } else {
+        format!(" {label}")
+    };
+    writeln!(
+        f,
+        "{:gutter$} | {}{marks}{label}",
+        "",
+        " ".repeat(snippet.pad)
+    )
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.problem.message())?;
-        let mut gutter = 1;
+        writeln!(f, "{}: {}", self.severity.label(), self.problem.message())?;
+        let related = self.problem.related();
+        let gutter = self
+            .location
+            .iter()
+            .chain(related.iter().map(|(l, _)| l))
+            .map(|l| l.line.to_string().len())
+            .max()
+            .unwrap_or(1);
         if let Some(loc) = &self.location {
-            gutter = loc.line.to_string().len();
             writeln!(f, "{:gutter$}--> {loc}", "")?;
-            if let Some(line) = &loc.source_line {
-                let tabless = line.replace('\t', " ");
-                writeln!(f, "{:gutter$} |", "")?;
-                writeln!(f, "{} | {tabless}", loc.line)?;
-                writeln!(
-                    f,
-                    "{:gutter$} | {:pad$}{}",
-                    "",
-                    "",
-                    "^".repeat(loc.width.max(1)),
-                    pad = loc.col.saturating_sub(1)
-                )?;
-            }
+            write_snippet(f, gutter, loc, '^', "")?;
+        }
+        for (loc, label) in &related {
+            writeln!(f, "{:gutter$}::: {loc}", "")?;
+            write_snippet(f, gutter, loc, '-', label)?;
         }
         if let Some(hint) = self.problem.hint() {
             writeln!(f, "{:gutter$} = hint: {hint}", "")?;
@@ -441,34 +936,39 @@ impl fmt::Display for Diagnostic {
 
 /// The problems collected by one run.
 #[derive(Default, Debug)]
-pub struct Diagnostics {
+pub(crate) struct Diagnostics {
     list: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         self.list.push(diagnostic);
     }
 
     /// Records a problem located by a span of a source file.
-    pub fn at(&mut self, problem: Problem, source: &Source, span: Range<usize>) {
+    pub(crate) fn at(&mut self, problem: Problem, source: &Source, span: Range<usize>) {
         self.push(Diagnostic::at(problem, source.locate(span)));
     }
 
-    pub fn is_empty(&self) -> bool {
+    /// Whether an error (not a warning or note) was recorded.
+    pub(crate) fn has_errors(&self) -> bool {
+        self.list.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.list.len()
     }
 
-    pub fn extend(&mut self, other: Diagnostics) {
+    pub(crate) fn extend(&mut self, other: Diagnostics) {
         self.list.extend(other.list);
     }
 
     /// The diagnostics in a stable order: by file, line and column, then by message.
-    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+    pub(crate) fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.list.sort_by(|a, b| {
             let key = |d: &Diagnostic| {
                 d.location
@@ -485,33 +985,27 @@ impl Diagnostics {
     }
 }
 
-/// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics { list: vec![d] }
+    }
+}
+
+/// The closest candidate to `word`, if it is close enough to be a likely typo: optimal string
+/// alignment distance (a transposition counts as one edit, so `fxi` finds `fix`), ignoring
+/// case, at most a third of the word's length (and at least 1).
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
     let limit = (word.chars().count() / 3).max(1);
+    let lower = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(word, c), c))
+        .map(|c| (strsim::osa_distance(&lower, &c.to_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c.to_string())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.to_lowercase().chars().collect();
-    let b: Vec<char> = b.to_lowercase().chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -523,7 +1017,7 @@ mod tests {
         let src = Source::new("a.toml", "x = 1\ny = \"→bad\"\n".to_string());
         let off = src.text.find("bad").unwrap();
         let loc = src.locate(off..off + 3);
-        assert_eq!((loc.line, loc.col, loc.width), (2, 7, 3));
+        assert_eq!((loc.line, loc.col), (2, 7));
         assert_eq!(loc.to_string(), "a.toml:2:7");
     }
 
@@ -533,6 +1027,7 @@ mod tests {
             did_you_mean("mesage", ["message", "status"]),
             Some("message".into())
         );
+        assert_eq!(did_you_mean("fxi", ["fix", "meaning"]), Some("fix".into()));
         assert_eq!(did_you_mean("zzz", ["message", "status"]), None);
     }
 
@@ -557,5 +1052,22 @@ mod tests {
         assert!(text.contains("1 | statu = 401"), "{text}");
         assert!(text.contains("^^^^^"), "{text}");
         assert!(text.contains("hint: did you mean `status`?"), "{text}");
+    }
+
+    #[test]
+    fn a_duplicate_shows_where_it_was_first_defined() {
+        let src = Source::new("c.toml", "code = \"A\"\n\ncode = \"A\"\n".to_string());
+        let d = Diagnostic::at(
+            Problem::Duplicate {
+                kind: "code",
+                name: "A".into(),
+                first: src.locate(7..10),
+            },
+            src.locate(19..22),
+        );
+        let text = d.to_string();
+        assert!(text.contains("--> c.toml:3:8"), "{text}");
+        assert!(text.contains("::: c.toml:1:8"), "{text}");
+        assert!(text.contains("--- first defined here"), "{text}");
     }
 }

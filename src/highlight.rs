@@ -30,32 +30,16 @@ fn token_for(lang: &str) -> &str {
     }
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Renders a code block: `<pre class="code"><code class="language-x">…</code></pre>`, with
 /// highlighting classes when the language is known to syntect, escaped plain text otherwise.
-pub fn code_block(code: &str, lang: &str) -> String {
+pub(crate) fn code_block(code: &str, lang: &str) -> String {
     let lang = lang.trim();
     let class = if lang.is_empty() {
         String::new()
     } else {
-        format!(" class=\"language-{}\"", escape_html(lang))
+        format!(" class=\"language-{}\"", crate::html::escape(lang))
     };
-    let body = highlight(code, lang).unwrap_or_else(|| escape_html(code));
+    let body = highlight(code, lang).unwrap_or_else(|| crate::html::escape(code));
     format!("<pre class=\"code\"><code{class}>{body}</code></pre>\n")
 }
 
@@ -75,7 +59,8 @@ fn highlight(code: &str, lang: &str) -> Option<String> {
 }
 
 /// The CSS for the light scheme and, under `prefers-color-scheme: dark`, the dark one.
-pub fn theme_css() -> String {
+#[cfg(test)]
+fn theme_css() -> String {
     use syntect::highlighting::ThemeSet;
     use syntect::html::css_for_theme_with_class_style;
     let themes = ThemeSet::load_defaults();

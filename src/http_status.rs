@@ -66,7 +66,7 @@ const REGISTERED: &[(u16, &str)] = &[
 ];
 
 /// The reason phrase of a registered status, `None` for anything that is not one.
-pub fn reason(status: i64) -> Option<&'static str> {
+pub(crate) fn reason(status: i64) -> Option<&'static str> {
     REGISTERED
         .binary_search_by_key(&status, |(code, _)| i64::from(*code))
         .ok()

@@ -1,28 +1,39 @@
 //! errdocs: a static site generator for an API's error reference.
 //!
-//! One error catalog (TOML) and some Markdown pages become a static site. The build is one
-//! pipeline, one module per stage: [`config`] -> [`catalog`] (load + validate) -> [`content`]
-//! (Markdown, headings, directives) -> [`render`] (tera, embedded theme) -> [`links`] (anchor
-//! registry + checker) -> [`output`] (staging directory, swap). [`site`] runs the stages;
-//! every problem is a [`diagnostics::Diagnostic`].
+//! This library is the engine of the `errdocs` command-line tool. Its public surface is what
+//! the binary and the fuzz harness need, and is kept that small on purpose: [`build()`],
+//! [`check()`] and [`check_against`] with their [`Options`]; [`watch::run`] and
+//! [`serve::start`] for the local preview; [`init()`] for a starter site; every problem is a
+//! [`Diagnostic`]. Everything else is private to the crate.
+//!
+//! The build is a chain of stages handing plain data forward (see `ARCHITECTURE.md`):
+//! sources (config, catalog, pages, theme) -> plan (URLs, navigation) -> rendered pages ->
+//! link report -> output (staging directory, atomic swap).
 
-pub mod catalog;
-pub mod codepages;
-pub mod config;
-pub mod content;
-pub mod diagnostics;
-pub mod export;
-pub mod highlight;
-pub mod http_status;
-pub mod init;
+mod build;
+mod catalog;
+mod config;
+mod content;
+mod diagnostics;
+mod exports;
+mod highlight;
+mod html;
+mod http_status;
+mod init;
 pub mod interrupt;
-pub mod links;
-pub mod output;
-pub mod parallel;
-pub mod render;
+mod links;
+mod output;
+mod plan;
+mod render;
 pub mod serve;
-pub mod site;
-pub mod slug;
-pub mod stability;
-pub mod tomlread;
+mod slug;
+mod sources;
+mod stability;
+mod tomlread;
+mod urls;
 pub mod watch;
+
+pub use build::{Options, Summary, build, check, check_output};
+pub use diagnostics::{Diagnostic, Severity};
+pub use init::init;
+pub use stability::{Report, check_against};

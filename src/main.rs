@@ -5,8 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use errdocs::diagnostics::Diagnostic;
-use errdocs::site::{self, Options, Summary};
+use errdocs::{Diagnostic, Options, Summary};
 
 /// errdocs builds an API's error reference (one TOML error catalog + Markdown pages) into a
 /// static site: code tables with permanent anchors, the error envelope, retry guidance and
@@ -116,7 +115,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Init { dir } => match errdocs::init::init(&dir) {
+        Command::Init { dir } => match errdocs::init(&dir) {
             Ok(files) => {
                 println!(
                     "Created a new errdocs site in {} ({} files).",
@@ -126,15 +125,15 @@ fn main() -> ExitCode {
                 println!("Build it with: errdocs build --root {}", dir.display());
                 ExitCode::SUCCESS
             }
-            Err(e) => {
-                eprintln!("error: {e}");
+            Err(d) => {
+                eprint!("{d}");
                 ExitCode::from(1)
             }
         },
         Command::Build { site, output } => {
             let options = site.options(Some(output));
             errdocs::interrupt::install("interrupted; the previous output is unchanged");
-            let result = site::build(&options);
+            let result = errdocs::build(&options);
             if errdocs::interrupt::requested() {
                 eprintln!("interrupted; the previous output is unchanged");
                 return ExitCode::from(130);
@@ -147,7 +146,7 @@ fn main() -> ExitCode {
             debounce_ms,
         } => {
             let options = site.options(Some(output));
-            if let Err(d) = site::check_output(&options) {
+            if let Err(d) = errdocs::check_output(&options) {
                 return report(Err(d), "Built");
             }
             exit_on_ctrl_c();
@@ -165,7 +164,7 @@ fn main() -> ExitCode {
             debounce_ms,
         } => {
             let options = site.options(Some(output));
-            if let Err(d) = site::check_output(&options) {
+            if let Err(d) = errdocs::check_output(&options) {
                 return report(Err(d), "Built");
             }
             let serve = errdocs::serve::ServeOptions {
@@ -175,8 +174,8 @@ fn main() -> ExitCode {
             };
             let (addr, handle) = match errdocs::serve::start(&options.output_dir(), &serve) {
                 Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: {e}");
+                Err(d) => {
+                    eprint!("{d}");
                     return ExitCode::from(1);
                 }
             };
@@ -204,7 +203,7 @@ fn main() -> ExitCode {
         Command::Check { site, against } => {
             let options = site.options(None);
             match against {
-                None => report(site::check(&options), "Checked"),
+                None => report(errdocs::check(&options), "Checked"),
                 Some(old) => check_against(&options, &old),
             }
         }
@@ -226,11 +225,11 @@ fn exit_on_ctrl_c() {
     errdocs::interrupt::install("stopped; the output is left in place");
 }
 
-fn fail(result: Result<(), String>) -> ExitCode {
+fn fail(result: Result<(), Diagnostic>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
+        Err(d) => {
+            eprint!("{d}");
             ExitCode::from(1)
         }
     }
@@ -238,16 +237,12 @@ fn fail(result: Result<(), String>) -> ExitCode {
 
 fn check_against(options: &Options, old: &std::path::Path) -> ExitCode {
     let started = std::time::Instant::now();
-    let built = match site::State::load(options) {
-        Ok(b) => b,
-        Err(diagnostics) => return report(Err(diagnostics), "Checked"),
-    };
-    let result = match errdocs::stability::check_against(old, &built) {
+    let result = match errdocs::check_against(options, old) {
         Ok(r) => r,
         Err(diagnostics) => return report(Err(diagnostics), "Checked"),
     };
     for change in &result.changes {
-        println!("note: {change}");
+        print!("{change}");
     }
     if !result.errors.is_empty() {
         return report(Err(result.errors), "Checked");

@@ -117,7 +117,10 @@ pub(crate) fn check_target(
     if empty {
         Ok(())
     } else {
-        Err(Problem::OutputNotOurs { output: out })
+        Err(Problem::OutputNotOurs {
+            output: out,
+            marker: MARKER,
+        })
     }
 }
 
@@ -359,7 +362,8 @@ mod tests {
         assert_eq!(
             check_target(&root, &out, &[], false),
             Err(Problem::OutputNotOurs {
-                output: absolute(&out)
+                output: absolute(&out),
+                marker: MARKER,
             })
         );
         assert!(check_target(&root, &out, &[], true).is_ok(), "forced");

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::diagnostics::{Diagnostic, Problem};
 use crate::watch::Outcome;
 
 pub const EVENTS_PATH: &str = "/__errdocs/events";
@@ -73,18 +74,24 @@ struct Server {
 
 /// Binds the server (a port in use is a clear error) and returns its address and a handle
 /// that records build outcomes. Requests are answered on background threads.
-pub fn start(output: &Path, options: &ServeOptions) -> Result<(SocketAddr, Handle), String> {
+pub fn start(output: &Path, options: &ServeOptions) -> Result<(SocketAddr, Handle), Diagnostic> {
+    let io = |e: std::io::Error| {
+        Diagnostic::bare(Problem::Io {
+            action: "listen for connections",
+            message: format!("{}:{}: {e}", options.bind, options.port),
+        })
+    };
     let listener = TcpListener::bind((options.bind, options.port)).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AddrInUse {
-            format!(
-                "port {} on {} is already in use: stop the other server or pick another port with --port",
-                options.port, options.bind
-            )
+            Diagnostic::bare(Problem::PortInUse {
+                bind: options.bind,
+                port: options.port,
+            })
         } else {
-            format!("cannot listen on {}:{}: {e}", options.bind, options.port)
+            io(e)
         }
     })?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(io)?;
     let server = Arc::new(Server {
         root: output.to_path_buf(),
         addr,
@@ -291,7 +298,7 @@ impl Server {
         if lowered.contains("%2f") || lowered.contains("%5c") || raw.contains('\\') {
             return Resolved::BadRequest;
         }
-        let decoded = crate::links::percent_decode(raw);
+        let decoded = crate::urls::percent_decode(raw);
         if decoded.contains('\0') || decoded.contains('\\') {
             return Resolved::BadRequest;
         }

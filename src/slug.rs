@@ -4,7 +4,7 @@
 //! (spaces, punctuation, non-ASCII) becomes one `-`, and leading/trailing `-` are trimmed.
 //! `Rate Limits & Quotas` -> `rate-limits-quotas`, `Don’t retry.` -> `don-t-retry`.
 
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_dash = false;
     for c in text.chars() {
@@ -23,7 +23,7 @@ pub fn slugify(text: &str) -> String {
 
 /// True when `text` can be used verbatim as an HTML id and URL fragment under our rule:
 /// non-empty and made only of ASCII letters, digits, `.`, `_` and `-`.
-pub fn is_verbatim_anchor(text: &str) -> bool {
+pub(crate) fn is_verbatim_anchor(text: &str) -> bool {
     !text.is_empty()
         && text
             .bytes()

@@ -9,33 +9,64 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::build::{Options, Site};
 use crate::diagnostics::{Diagnostic, Location, Problem, Source};
-use crate::links::Target;
-use crate::site::State;
+use crate::links::Registry;
+use crate::urls::Target;
 
 /// The outcome: broken promises (errors) and behaviour changes (notes).
 pub struct Report {
+    /// Published URLs that no longer resolve.
     pub errors: Vec<Diagnostic>,
-    pub changes: Vec<String>,
+    /// Codes whose status or retry policy changed (notes).
+    pub changes: Vec<Diagnostic>,
+    /// How many published URLs and anchors were checked.
     pub checked: usize,
 }
 
-/// Checks `built` against the manifest at `old`; `Err` when `old` cannot be read.
-pub fn check_against(old: &Path, built: &State) -> Result<Report, Vec<Diagnostic>> {
+/// Builds the site in memory (writing nothing) and checks it against the manifest at `old`.
+/// `Err` when the site has errors or `old` cannot be read.
+pub fn check_against(options: &Options, old: &Path) -> Result<Report, Vec<Diagnostic>> {
+    let built = Site::build(options, &|_, _| Ok(()))?;
+    against(old, &built)
+}
+
+/// What `check --against` compares between releases: each code's status and retry policy.
+struct CodeSummary {
+    /// Code as written -> (status, retry policy name).
+    codes: std::collections::BTreeMap<String, (Option<u16>, Option<&'static str>)>,
+}
+
+impl CodeSummary {
+    fn of(site: &Site) -> Self {
+        let catalog = &site.sources.catalog;
+        let codes = catalog
+            .codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                (
+                    c.key.raw(),
+                    (c.status, catalog.retry_for(i).map(|(p, _)| p.name())),
+                )
+            })
+            .collect();
+        CodeSummary { codes }
+    }
+}
+
+fn against(old: &Path, built: &Site) -> Result<Report, Vec<Diagnostic>> {
     let text = std::fs::read_to_string(old).map_err(|e| {
-        vec![Diagnostic::new(
-            Problem::Io {
-                action: "read the previous release's manifest",
-                message: format!("{}: {e}", old.display()),
-            },
-            None,
-        )]
+        vec![Diagnostic::bare(Problem::Io {
+            action: "read the previous release's manifest",
+            message: format!("{}: {e}", old.display()),
+        })]
     })?;
     let source = Source::new(old, text);
     if source.text.trim_start().starts_with('{') {
         against_errors_json(&source, built)
     } else {
-        Ok(against_urls(&source, built))
+        Ok(against_urls(&source, &built.registry))
     }
 }
 
@@ -63,7 +94,7 @@ fn unpublished(url: &str, code: Option<String>, location: Location) -> Diagnosti
     )
 }
 
-fn against_urls(source: &Source, built: &State) -> Report {
+fn against_urls(source: &Source, registry: &Registry) -> Report {
     let mut errors = Vec::new();
     let mut checked = 0;
     let mut offset = 0;
@@ -75,7 +106,7 @@ fn against_urls(source: &Source, built: &State) -> Report {
             continue;
         }
         checked += 1;
-        if !built.registry().resolves(&target_of(entry)) {
+        if !registry.resolves(&target_of(entry)) {
             errors.push(unpublished(
                 entry,
                 None,
@@ -90,7 +121,7 @@ fn against_urls(source: &Source, built: &State) -> Report {
     }
 }
 
-fn against_errors_json(source: &Source, built: &State) -> Result<Report, Vec<Diagnostic>> {
+fn against_errors_json(source: &Source, built: &Site) -> Result<Report, Vec<Diagnostic>> {
     let doc: Value = serde_json::from_str(&source.text).map_err(|e| {
         vec![Diagnostic::new(
             Problem::Io {
@@ -106,7 +137,7 @@ fn against_errors_json(source: &Source, built: &State) -> Result<Report, Vec<Dia
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let summary = built.code_summary();
+    let summary = CodeSummary::of(built);
     let mut errors = Vec::new();
     let mut changes = Vec::new();
     let mut checked = 0;
@@ -133,19 +164,23 @@ fn against_errors_json(source: &Source, built: &State) -> Result<Report, Vec<Dia
                 format!("/{path}")
             };
             checked += 1;
-            if !built.registry().resolves(&target_of(&path)) {
+            if !built.registry.resolves(&target_of(&path)) {
                 errors.push(unpublished(&path, Some(raw.clone()), location.clone()));
             }
         }
-        let Some((_, status, policy)) = summary.codes.get(&raw) else {
+        let Some((status, policy)) = summary.codes.get(&raw) else {
             continue;
         };
         let old_status = entry.get("status").and_then(Value::as_u64);
         if old_status != status.map(u64::from) {
-            changes.push(format!(
-                "code {raw}: HTTP status changed from {} to {}",
-                old_status.map_or("none".into(), |s| s.to_string()),
-                status.map_or("none".into(), |s| s.to_string())
+            changes.push(Diagnostic::at(
+                Problem::Changed {
+                    code: raw.clone(),
+                    what: "HTTP status",
+                    from: old_status.map_or("none".into(), |s| s.to_string()),
+                    to: status.map_or("none".into(), |s| s.to_string()),
+                },
+                location.clone(),
             ));
         }
         let old_policy = entry
@@ -153,10 +188,14 @@ fn against_errors_json(source: &Source, built: &State) -> Result<Report, Vec<Dia
             .and_then(|r| r.get("policy"))
             .and_then(Value::as_str);
         if old_policy != *policy {
-            changes.push(format!(
-                "code {raw}: retry policy changed from {} to {}",
-                old_policy.unwrap_or("none"),
-                policy.unwrap_or("none")
+            changes.push(Diagnostic::at(
+                Problem::Changed {
+                    code: raw.clone(),
+                    what: "retry policy",
+                    from: old_policy.unwrap_or("none").to_string(),
+                    to: policy.unwrap_or("none").to_string(),
+                },
+                location.clone(),
             ));
         }
     }

@@ -9,23 +9,26 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostics::{Diagnostics, Problem, Source, did_you_mean};
+use crate::diagnostics::{Diagnostics, Need, Problem, Source, did_you_mean};
 
 /// A value with the byte span it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Located<T> {
-    pub value: T,
-    pub span: Range<usize>,
+pub(crate) struct Located<T> {
+    pub(crate) value: T,
+    pub(crate) span: Range<usize>,
 }
 
 impl<T> Located<T> {
-    pub fn new(value: T, span: Range<usize>) -> Self {
+    pub(crate) fn new(value: T, span: Range<usize>) -> Self {
         Located { value, span }
     }
 }
 
 /// Parses a TOML document, reporting every syntax error. Returns `None` when there were any.
-pub fn parse<'s>(source: &'s Source, diags: &mut Diagnostics) -> Option<Spanned<DeTable<'s>>> {
+pub(crate) fn parse<'s>(
+    source: &'s Source,
+    diags: &mut Diagnostics,
+) -> Option<Spanned<DeTable<'s>>> {
     let (table, errors) = DeTable::parse_recoverable(&source.text);
     if errors.is_empty() {
         return Some(table);
@@ -44,7 +47,7 @@ pub fn parse<'s>(source: &'s Source, diags: &mut Diagnostics) -> Option<Spanned<
 }
 
 /// A TOML table being read: every key must be one of `allowed`.
-pub struct Table<'a, 's> {
+pub(crate) struct Table<'a, 's> {
     table: &'a DeTable<'s>,
     span: Range<usize>,
     name: String,
@@ -65,7 +68,7 @@ fn type_name(value: &DeValue<'_>) -> &'static str {
 }
 
 /// Reads a TOML integer (any radix) as i64.
-pub fn integer(value: &DeValue<'_>) -> Option<i64> {
+pub(crate) fn integer(value: &DeValue<'_>) -> Option<i64> {
     match value {
         DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
         _ => None,
@@ -74,7 +77,7 @@ pub fn integer(value: &DeValue<'_>) -> Option<i64> {
 
 impl<'a, 's> Table<'a, 's> {
     /// Opens `table` (named `name` in messages, e.g. `[[code]]`) and reports unknown keys.
-    pub fn open(
+    pub(crate) fn open(
         table: &'a DeTable<'s>,
         span: Range<usize>,
         name: impl Into<String>,
@@ -106,7 +109,7 @@ impl<'a, 's> Table<'a, 's> {
     }
 
     /// Opens a value that must be a table; reports a type error otherwise.
-    pub fn open_value(
+    pub(crate) fn open_value(
         value: &'a Spanned<DeValue<'s>>,
         name: impl Into<String>,
         allowed: &[&'static str],
@@ -131,16 +134,12 @@ impl<'a, 's> Table<'a, 's> {
         }
     }
 
-    pub fn span(&self) -> Range<usize> {
-        self.span.clone()
-    }
-
-    pub fn source(&self) -> &'s Source {
+    pub(crate) fn source(&self) -> &'s Source {
         self.source
     }
 
     /// The raw value of `key`, if present.
-    pub fn get(&self, key: &str) -> Option<&'a Spanned<DeValue<'s>>> {
+    pub(crate) fn get(&self, key: &str) -> Option<&'a Spanned<DeValue<'s>>> {
         self.table.get(key)
     }
 
@@ -163,19 +162,19 @@ impl<'a, 's> Table<'a, 's> {
     }
 
     /// Reports that `key` is required here.
-    pub fn missing(&self, key: &str, why: Option<String>, diags: &mut Diagnostics) {
+    pub(crate) fn missing(&self, key: &str, need: Need, diags: &mut Diagnostics) {
         diags.at(
             Problem::MissingField {
                 field: key.to_string(),
                 table: self.name.clone(),
-                why,
+                need,
             },
             self.source,
             self.span.clone(),
         );
     }
 
-    pub fn string(&self, key: &str, diags: &mut Diagnostics) -> Option<Located<String>> {
+    pub(crate) fn string(&self, key: &str, diags: &mut Diagnostics) -> Option<Located<String>> {
         let value = self.get(key)?;
         match value.get_ref() {
             DeValue::String(s) => Some(Located::new(s.to_string(), value.span())),
@@ -186,14 +185,18 @@ impl<'a, 's> Table<'a, 's> {
         }
     }
 
-    pub fn required_string(&self, key: &str, diags: &mut Diagnostics) -> Option<Located<String>> {
+    pub(crate) fn required_string(
+        &self,
+        key: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Located<String>> {
         if self.get(key).is_none() {
-            self.missing(key, None, diags);
+            self.missing(key, Need::Always, diags);
         }
         self.string(key, diags)
     }
 
-    pub fn int(&self, key: &str, diags: &mut Diagnostics) -> Option<Located<i64>> {
+    pub(crate) fn int(&self, key: &str, diags: &mut Diagnostics) -> Option<Located<i64>> {
         let value = self.get(key)?;
         match integer(value.get_ref()) {
             Some(i) => Some(Located::new(i, value.span())),
@@ -204,7 +207,7 @@ impl<'a, 's> Table<'a, 's> {
         }
     }
 
-    pub fn bool(&self, key: &str, diags: &mut Diagnostics) -> Option<Located<bool>> {
+    pub(crate) fn bool(&self, key: &str, diags: &mut Diagnostics) -> Option<Located<bool>> {
         let value = self.get(key)?;
         match value.get_ref() {
             DeValue::Boolean(b) => Some(Located::new(*b, value.span())),
@@ -216,7 +219,11 @@ impl<'a, 's> Table<'a, 's> {
     }
 
     /// An array of strings (each element located).
-    pub fn strings(&self, key: &str, diags: &mut Diagnostics) -> Option<Vec<Located<String>>> {
+    pub(crate) fn strings(
+        &self,
+        key: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Vec<Located<String>>> {
         let value = self.get(key)?;
         let DeValue::Array(items) = value.get_ref() else {
             self.wrong_type(key, "an array of strings", value, diags);
@@ -233,7 +240,7 @@ impl<'a, 's> Table<'a, 's> {
     }
 
     /// A sub-table (`[footer]`, inline `{ a = 1 }`), opened with its allowed keys.
-    pub fn table(
+    pub(crate) fn table(
         &self,
         key: &str,
         allowed: &[&'static str],
@@ -244,7 +251,7 @@ impl<'a, 's> Table<'a, 's> {
     }
 
     /// The entries of a sub-table whose keys are free-form (e.g. `headings = { fix = "..." }`).
-    pub fn string_map(
+    pub(crate) fn string_map(
         &self,
         key: &str,
         diags: &mut Diagnostics,
@@ -270,7 +277,7 @@ impl<'a, 's> Table<'a, 's> {
     }
 
     /// The tables of an array of tables (`[[code]]`), each opened with its allowed keys.
-    pub fn tables(
+    pub(crate) fn tables(
         &self,
         key: &str,
         name: &str,

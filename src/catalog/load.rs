@@ -14,7 +14,7 @@ use super::{
     Alias, Catalog, Category, Code, CodeKey, Column, Envelope, EnvelopeChoice, EnvelopeField,
     FieldSource, Removed, RetryPolicy, RetryRule, RetryTarget,
 };
-use crate::diagnostics::{Diagnostics, Location, Problem, Source, did_you_mean};
+use crate::diagnostics::{Choice, Diagnostics, Location, Need, Problem, Source, did_you_mean};
 use crate::tomlread::{self, Located, Table};
 
 const ROOT_KEYS: &[&str] = &["envelope", "category", "code", "retry"];
@@ -61,7 +61,7 @@ const REMOVED_KEYS: &[&str] = &["since", "why", "replacement"];
 const RETRY_KEYS: &[&str] = &["status", "code", "policy", "retryable", "how", "label"];
 
 /// Loads and validates a catalog. `display_path` is how the file is named in messages.
-pub fn load(display_path: &Path, text: String, diags: &mut Diagnostics) -> Option<Catalog> {
+pub(crate) fn load(display_path: &Path, text: String, diags: &mut Diagnostics) -> Option<Catalog> {
     let source = Source::new(display_path, text);
     let before = diags.len();
     let parts = read(&source, diags)?;
@@ -222,7 +222,12 @@ impl FirstSeen {
 }
 
 /// Ids of envelopes, categories and namespaces: lowercase letters, digits and `-`.
-fn check_id(key: &str, id: &Located<String>, source: &Source, diags: &mut Diagnostics) -> bool {
+fn check_id(
+    key: &'static str,
+    id: &Located<String>,
+    source: &Source,
+    diags: &mut Diagnostics,
+) -> bool {
     let ok = !id.value.is_empty()
         && id
             .value
@@ -230,11 +235,9 @@ fn check_id(key: &str, id: &Located<String>, source: &Source, diags: &mut Diagno
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !ok {
         diags.at(
-            Problem::InvalidValue {
-                key: key.to_string(),
+            Problem::InvalidId {
+                key,
                 value: id.value.clone(),
-                reason: "ids may hold only lowercase letters, digits and `-`".into(),
-                hint: Some(format!("try `{}`", crate::slug::slugify(&id.value))),
             },
             source,
             id.span.clone(),
@@ -267,14 +270,11 @@ fn policy(t: &Table, diags: &mut Diagnostics, key: &str) -> Option<Located<Retry
         None => {
             let names = RetryPolicy::ALL.map(RetryPolicy::name);
             diags.at(
-                Problem::InvalidValue {
+                Problem::UnknownChoice {
                     key: key.to_string(),
                     value: name.value.clone(),
-                    reason: "not a retry policy".into(),
-                    hint: Some(match did_you_mean(&name.value, names) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("policies are: {}", names.join(", ")),
-                    }),
+                    choice: Choice::RetryPolicy,
+                    suggestion: did_you_mean(&name.value, names),
                 },
                 t.source(),
                 name.span,
@@ -322,11 +322,11 @@ fn read_envelope(t: &Table, ids: &mut FirstSeen, diags: &mut Diagnostics) -> Opt
                 if found.is_none() {
                     let names = FieldSource::ALL.map(FieldSource::name);
                     diags.at(
-                        Problem::InvalidValue {
+                        Problem::UnknownChoice {
                             key: "from".into(),
                             value: from.value.clone(),
-                            reason: "not an attribute of a code".into(),
-                            hint: Some(format!("use one of: {}", names.join(", "))),
+                            choice: Choice::FieldSource,
+                            suggestion: did_you_mean(&from.value, names),
                         },
                         f.source(),
                         from.span.clone(),
@@ -466,16 +466,7 @@ fn read_category(
     if let Some(r) = &range
         && r.value.trim().is_empty()
     {
-        diags.at(
-            Problem::InvalidValue {
-                key: "range".into(),
-                value: r.value.clone(),
-                reason: "a range cannot be empty".into(),
-                hint: Some("write it like `PG-1xxx`, where `x` stands for one digit".into()),
-            },
-            source,
-            r.span.clone(),
-        );
+        diags.at(Problem::EmptyValue { key: "range" }, source, r.span.clone());
     }
     let mut columns = Vec::new();
     if let Some(names) = t.strings("columns", diags) {
@@ -483,11 +474,9 @@ fn read_category(
             if let Some(column) = column_named(&name, source, diags) {
                 if columns.contains(&column) {
                     diags.at(
-                        Problem::InvalidValue {
-                            key: "columns".into(),
+                        Problem::ListedTwice {
+                            key: "columns",
                             value: name.value.clone(),
-                            reason: "this column is listed twice".into(),
-                            hint: None,
                         },
                         source,
                         name.span.clone(),
@@ -497,11 +486,7 @@ fn read_category(
             }
         }
         if columns.is_empty() {
-            t.missing(
-                "columns",
-                Some("list at least one column, e.g. `columns = [\"code\", \"message\"]`".into()),
-                diags,
-            );
+            t.missing("columns", Need::SomeColumn, diags);
         }
     } else {
         columns = Column::DEFAULT.to_vec();
@@ -543,17 +528,11 @@ fn column_named(
     let column = Column::from_name(&name.value);
     if column.is_none() {
         diags.at(
-            Problem::InvalidValue {
+            Problem::UnknownChoice {
                 key: "columns".into(),
                 value: name.value.clone(),
-                reason: "not a column".into(),
-                hint: Some(match did_you_mean(&name.value, Column::names()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!(
-                        "columns are: {}",
-                        Column::names().collect::<Vec<_>>().join(", ")
-                    ),
-                }),
+                choice: Choice::Column,
+                suggestion: did_you_mean(&name.value, Column::names()),
             },
             source,
             name.span.clone(),
@@ -565,7 +544,7 @@ fn column_named(
 /// Reads the `code` value: an integer, a `-32000..-32099` range, or a string.
 fn code_key(t: &Table, diags: &mut Diagnostics) -> Option<Located<CodeKey>> {
     let Some(value) = t.get("code") else {
-        t.missing("code", None, diags);
+        t.missing("code", Need::Always, diags);
         return None;
     };
     let key = match value.get_ref() {
@@ -576,12 +555,7 @@ fn code_key(t: &Table, diags: &mut Diagnostics) -> Option<Located<CodeKey>> {
                 None if !s.is_empty() => CodeKey::Text(s.to_string()),
                 None => {
                     diags.at(
-                        Problem::InvalidValue {
-                            key: "code".into(),
-                            value: String::new(),
-                            reason: "a code cannot be empty".into(),
-                            hint: None,
-                        },
+                        Problem::EmptyValue { key: "code" },
                         t.source(),
                         value.span(),
                     );
@@ -680,11 +654,10 @@ fn read_code(
             let replacement = r.string("replacement", diags);
             if let (Some(rep), Some(_)) = (&replacement, &replaced_by) {
                 diags.at(
-                    Problem::InvalidValue {
-                        key: "replacement".into(),
+                    Problem::ConflictingKeys {
+                        key: "replacement",
                         value: rep.value.clone(),
-                        reason: "the code also sets `replaced_by`".into(),
-                        hint: Some("keep one of the two".into()),
+                        other: "replaced_by",
                     },
                     source,
                     rep.span.clone(),
@@ -754,12 +727,9 @@ fn read_code(
             Problem::MissingField {
                 field: column.name().to_string(),
                 table: format!("code `{shown}`"),
-                why: Some(format!(
-                    "category `{}` shows a `{}` column; add `{} = ...` to this code",
-                    cat.id,
-                    column.name(),
-                    column.name()
-                )),
+                need: Need::ShownColumn {
+                    category: cat.id.clone(),
+                },
             },
             source,
             key.span.clone(),
@@ -786,11 +756,8 @@ fn read_code(
         Some(a) if super::anchor_is_safe(&a.value) => a.value.clone(),
         Some(a) => {
             diags.at(
-                Problem::InvalidValue {
-                    key: "anchor".into(),
+                Problem::InvalidAnchor {
                     value: a.value.clone(),
-                    reason: "anchors may hold only letters, digits, `.`, `_` and `-`".into(),
-                    hint: Some(format!("try `{}`", crate::slug::slugify(&a.value))),
                 },
                 source,
                 a.span.clone(),
@@ -800,16 +767,7 @@ fn read_code(
         None => match key.value.anchor(namespace) {
             Some(a) => a,
             None => {
-                diags.at(
-                    Problem::InvalidValue {
-                        key: "code".into(),
-                        value: shown,
-                        reason: "no anchor can be derived from this code".into(),
-                        hint: Some("add `anchor = \"...\"` with letters, digits and `-`".into()),
-                    },
-                    source,
-                    key.span.clone(),
-                );
+                diags.at(Problem::NoAnchor { code: shown }, source, key.span.clone());
                 return None;
             }
         },
@@ -819,11 +777,9 @@ fn read_code(
         .map_or(key.span.clone(), |a| a.span.clone());
     if categories.iter().any(|c| c.id == anchor) {
         diags.at(
-            Problem::InvalidValue {
-                key: "code".into(),
-                value: shown.clone(),
-                reason: format!("its anchor `{anchor}` is also a category id"),
-                hint: Some("rename the category or set this code's `anchor`".into()),
+            Problem::AnchorIsCategory {
+                code: shown.clone(),
+                anchor: anchor.clone(),
             },
             source,
             anchor_span.clone(),
@@ -838,13 +794,8 @@ fn read_code(
         if value.starts_with('/') {
             if value.contains("..") || value.contains(['#', '?', ' ']) {
                 diags.at(
-                    Problem::InvalidValue {
-                        key: "aliases".into(),
+                    Problem::InvalidAliasUrl {
                         value: value.to_string(),
-                        reason: "an old URL is a site path without `..`, `#`, `?` or spaces".into(),
-                        hint: Some(
-                            "e.g. \"/errors/old-name/\"; old anchors are written as codes".into(),
-                        ),
                     },
                     source,
                     alias.span.clone(),
@@ -925,14 +876,7 @@ fn read_retry(
     let source = t.source();
     let policy_value = policy(t, diags, "policy");
     if t.get("policy").is_none() {
-        t.missing(
-            "policy",
-            Some(format!(
-                "add `policy = \"...\"`, one of: {}",
-                RetryPolicy::ALL.map(RetryPolicy::name).join(", ")
-            )),
-            diags,
-        );
+        t.missing("policy", Need::Policy, diags);
     }
     let code_name = match t.get("code") {
         Some(v) => match tomlread::integer(v.get_ref()) {
@@ -953,12 +897,10 @@ fn read_retry(
         }
         (Some(_), Some(name)) => {
             diags.at(
-                Problem::InvalidValue {
-                    key: "code".into(),
+                Problem::ConflictingKeys {
+                    key: "code",
                     value: name.value.clone(),
-                    reason: "a retry rule is either for a `status` or for a `code`, not both"
-                        .into(),
-                    hint: None,
+                    other: "status",
                 },
                 source,
                 name.span.clone(),
@@ -967,11 +909,7 @@ fn read_retry(
         }
         (None, None) => {
             if t.get("status").is_none() {
-                t.missing(
-                    "status",
-                    Some("add `status = 429` (or `code = ...` for one code's rule)".into()),
-                    diags,
-                );
+                t.missing("status", Need::RetryTarget, diags);
             }
             return None;
         }
@@ -1017,11 +955,9 @@ fn check_retry_columns(source: &Source, parts: &Parts, diags: &mut Diagnostics) 
                 Problem::MissingField {
                     field: "retry".into(),
                     table: format!("code `{}`", code.key),
-                    why: Some(format!(
-                        "category `{}` shows a `retry` column and no [[retry]] rule covers this code; \
-                         add `retry = \"...\"` or a [[retry]] rule for its status",
-                        category.id
-                    )),
+                    need: Need::RetryColumn {
+                        category: category.id.clone(),
+                    },
                 },
                 source,
                 code.span.clone(),

@@ -11,10 +11,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
-pub use load::load;
+pub(crate) use load::load;
 
 /// Anchors made only of dots would be `.`/`..` path segments of per-code pages.
-pub fn anchor_is_safe(anchor: &str) -> bool {
+pub(crate) fn anchor_is_safe(anchor: &str) -> bool {
     crate::slug::is_verbatim_anchor(anchor) && !anchor.bytes().all(|b| b == b'.')
 }
 
@@ -22,17 +22,17 @@ use crate::diagnostics::Source;
 use crate::tomlread::Located;
 
 /// Inline Markdown written in the catalog, with where it was written (for link checks).
-pub type Text = Located<String>;
+pub(crate) type Text = Located<String>;
 
 /// A loaded, validated catalog.
-pub struct Catalog {
-    pub source: Source,
-    pub envelopes: Vec<Envelope>,
+pub(crate) struct Catalog {
+    pub(crate) source: Source,
+    pub(crate) envelopes: Vec<Envelope>,
     /// Sorted by `order`, then file order.
-    pub categories: Vec<Category>,
+    pub(crate) categories: Vec<Category>,
     /// In file order.
-    pub codes: Vec<Code>,
-    pub retry: Vec<RetryRule>,
+    pub(crate) codes: Vec<Code>,
+    pub(crate) retry: Vec<RetryRule>,
     by_anchor: HashMap<String, usize>,
     by_key: HashMap<String, Vec<usize>>,
     by_alias: HashMap<String, usize>,
@@ -42,29 +42,29 @@ pub struct Catalog {
     replaced: HashMap<usize, Vec<usize>>,
 }
 
-pub struct Envelope {
-    pub id: String,
-    pub title: String,
-    pub description: Option<Text>,
-    pub language: String,
-    pub http_status: Option<u16>,
-    pub example: String,
-    pub note: Option<Text>,
-    pub fields: Vec<EnvelopeField>,
+pub(crate) struct Envelope {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) description: Option<Text>,
+    pub(crate) language: String,
+    pub(crate) http_status: Option<u16>,
+    pub(crate) example: String,
+    pub(crate) note: Option<Text>,
+    pub(crate) fields: Vec<EnvelopeField>,
 }
 
-pub struct EnvelopeField {
-    pub name: String,
-    pub kind: Option<String>,
-    pub required: bool,
-    pub description: Option<Text>,
+pub(crate) struct EnvelopeField {
+    pub(crate) name: String,
+    pub(crate) kind: Option<String>,
+    pub(crate) required: bool,
+    pub(crate) description: Option<Text>,
     /// Which attribute of a code fills this field when the example is shown for one code.
-    pub from: Option<FieldSource>,
+    pub(crate) from: Option<FieldSource>,
 }
 
 /// A code attribute an envelope field carries (`from = "message"`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum FieldSource {
+pub(crate) enum FieldSource {
     Code,
     Message,
     Label,
@@ -75,7 +75,7 @@ pub enum FieldSource {
 }
 
 impl FieldSource {
-    pub const ALL: [FieldSource; 7] = [
+    pub(crate) const ALL: [FieldSource; 7] = [
         FieldSource::Code,
         FieldSource::Message,
         FieldSource::Label,
@@ -85,7 +85,7 @@ impl FieldSource {
         FieldSource::Docs,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             FieldSource::Code => "code",
             FieldSource::Message => "message",
@@ -97,27 +97,27 @@ impl FieldSource {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Self> {
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|f| f.name() == name)
     }
 }
 
-pub struct Category {
-    pub id: String,
-    pub title: String,
-    pub range: Option<String>,
-    pub description: Option<Text>,
-    pub order: i64,
-    pub namespace: Option<String>,
-    pub columns: Vec<Column>,
+pub(crate) struct Category {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) range: Option<String>,
+    pub(crate) description: Option<Text>,
+    pub(crate) order: i64,
+    pub(crate) namespace: Option<String>,
+    pub(crate) columns: Vec<Column>,
     headings: Vec<(Column, String)>,
     /// The envelope its codes are returned in.
-    pub envelope: EnvelopeChoice,
+    pub(crate) envelope: EnvelopeChoice,
 }
 
 /// A category's `envelope`: unset (the first envelope), `false` (none), or an envelope's id.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum EnvelopeChoice {
+pub(crate) enum EnvelopeChoice {
     Default,
     None,
     /// Index into [`Catalog::envelopes`].
@@ -126,7 +126,7 @@ pub enum EnvelopeChoice {
 
 impl Category {
     /// The heading of a column in this category's tables (its own or the default).
-    pub fn heading(&self, column: Column) -> &str {
+    pub(crate) fn heading(&self, column: Column) -> &str {
         self.headings
             .iter()
             .find(|(c, _)| *c == column)
@@ -136,7 +136,7 @@ impl Category {
 
 /// A column of a code table.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Column {
+pub(crate) enum Column {
     Code,
     Label,
     Message,
@@ -149,7 +149,7 @@ pub enum Column {
 }
 
 impl Column {
-    pub const ALL: [Column; 9] = [
+    pub(crate) const ALL: [Column; 9] = [
         Column::Code,
         Column::Label,
         Column::Message,
@@ -160,9 +160,10 @@ impl Column {
         Column::Retry,
         Column::Docs,
     ];
-    pub const DEFAULT: [Column; 4] = [Column::Code, Column::Message, Column::Status, Column::Fix];
+    pub(crate) const DEFAULT: [Column; 4] =
+        [Column::Code, Column::Message, Column::Status, Column::Fix];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Column::Code => "code",
             Column::Label => "label",
@@ -176,7 +177,7 @@ impl Column {
         }
     }
 
-    pub fn default_heading(self) -> &'static str {
+    pub(crate) fn default_heading(self) -> &'static str {
         match self {
             Column::Code => "Code",
             Column::Label => "Name",
@@ -190,18 +191,18 @@ impl Column {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Column> {
+    pub(crate) fn from_name(name: &str) -> Option<Column> {
         Column::ALL.into_iter().find(|c| c.name() == name)
     }
 
-    pub fn names() -> impl Iterator<Item = &'static str> {
+    pub(crate) fn names() -> impl Iterator<Item = &'static str> {
         Column::ALL.into_iter().map(Column::name)
     }
 }
 
 /// The identifier of a code as written in the catalog.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CodeKey {
+pub(crate) enum CodeKey {
     /// `"PG-1003"` or an exact message such as `"Missing Bearer token."`.
     Text(String),
     /// `429`, `-32602`.
@@ -212,7 +213,7 @@ pub enum CodeKey {
 
 impl CodeKey {
     /// The key as the catalog writes it, used for lookups and exports (`-32000..-32099`).
-    pub fn raw(&self) -> String {
+    pub(crate) fn raw(&self) -> String {
         match self {
             CodeKey::Text(s) => s.clone(),
             CodeKey::Int(i) => i.to_string(),
@@ -222,7 +223,7 @@ impl CodeKey {
 
     /// Derives the anchor (HTML id and URL fragment) of a code; see the README's anchor rule.
     /// Returns `None` when nothing usable is left (the code needs an explicit `anchor`).
-    pub fn anchor(&self, namespace: Option<&str>) -> Option<String> {
+    pub(crate) fn anchor(&self, namespace: Option<&str>) -> Option<String> {
         let raw = self.raw();
         let base = if anchor_is_safe(&raw) {
             raw
@@ -250,35 +251,35 @@ impl fmt::Display for CodeKey {
     }
 }
 
-pub struct Code {
-    pub key: CodeKey,
-    pub anchor: String,
+pub(crate) struct Code {
+    pub(crate) key: CodeKey,
+    pub(crate) anchor: String,
     /// Index into [`Catalog::categories`].
-    pub category: usize,
-    pub label: Option<String>,
-    pub message: Option<String>,
-    pub status: Option<u16>,
-    pub fix: Option<Text>,
-    pub meaning: Option<Text>,
-    pub detail: Option<Text>,
-    pub docs: Option<Located<String>>,
+    pub(crate) category: usize,
+    pub(crate) label: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) status: Option<u16>,
+    pub(crate) fix: Option<Text>,
+    pub(crate) meaning: Option<Text>,
+    pub(crate) detail: Option<Text>,
+    pub(crate) docs: Option<Located<String>>,
     /// The code's own policy; [`Catalog::retry_for`] also falls back to its status.
-    pub retry: Option<RetryPolicy>,
-    pub deprecated: bool,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) deprecated: bool,
     /// Index into [`Catalog::codes`].
-    pub replaced_by: Option<usize>,
+    pub(crate) replaced_by: Option<usize>,
     /// Set when the code is no longer returned; it keeps its anchor and page (a tombstone).
-    pub removed: Option<Removed>,
+    pub(crate) removed: Option<Removed>,
     /// Old codes (their anchors keep landing on this code) and old URLs (site paths that
     /// redirect to this code's page).
-    pub aliases: Vec<Alias>,
+    pub(crate) aliases: Vec<Alias>,
     /// Span of the code's value in the catalog.
-    pub span: Range<usize>,
+    pub(crate) span: Range<usize>,
 }
 
 impl Code {
     /// `active`, `deprecated` or `removed`.
-    pub fn state(&self) -> &'static str {
+    pub(crate) fn state(&self) -> &'static str {
         if self.removed.is_some() {
             "removed"
         } else if self.deprecated {
@@ -289,14 +290,14 @@ impl Code {
     }
 }
 
-pub struct Removed {
-    pub since: Option<String>,
-    pub why: Option<Text>,
+pub(crate) struct Removed {
+    pub(crate) since: Option<String>,
+    pub(crate) why: Option<Text>,
 }
 
 /// A former name of a code.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Alias {
+pub(crate) enum Alias {
     /// An old code; `anchor` is the anchor it had.
     Code { code: String, anchor: String },
     /// An old URL, as a site path (`/errors/old-name/`).
@@ -305,7 +306,7 @@ pub enum Alias {
 
 /// How a client should retry.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum RetryPolicy {
+pub(crate) enum RetryPolicy {
     Never,
     AfterRetryAfter,
     Backoff,
@@ -314,7 +315,7 @@ pub enum RetryPolicy {
 }
 
 impl RetryPolicy {
-    pub const ALL: [RetryPolicy; 5] = [
+    pub(crate) const ALL: [RetryPolicy; 5] = [
         RetryPolicy::Never,
         RetryPolicy::AfterRetryAfter,
         RetryPolicy::Backoff,
@@ -322,7 +323,7 @@ impl RetryPolicy {
         RetryPolicy::Conditional,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             RetryPolicy::Never => "never",
             RetryPolicy::AfterRetryAfter => "after-retry-after",
@@ -332,12 +333,12 @@ impl RetryPolicy {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Self> {
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.name() == name)
     }
 
     /// The default wording of the "Retryable?" column.
-    pub fn wording(self) -> &'static str {
+    pub(crate) fn wording(self) -> &'static str {
         match self {
             RetryPolicy::Never => "No",
             RetryPolicy::AfterRetryAfter => "Yes, after Retry-After seconds",
@@ -348,7 +349,7 @@ impl RetryPolicy {
     }
 
     /// Why this policy cannot go with `status`, if it cannot.
-    pub fn contradiction(self, status: u16) -> Option<&'static str> {
+    pub(crate) fn contradiction(self, status: u16) -> Option<&'static str> {
         let retryable_4xx = matches!(status, 408 | 409 | 423 | 425 | 429);
         match self {
             RetryPolicy::AfterRetryAfter if !matches!(status, 429 | 503) => Some(
@@ -368,23 +369,23 @@ impl RetryPolicy {
 
 /// What a retry rule is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RetryTarget {
+pub(crate) enum RetryTarget {
     Status(u16),
     /// Index into [`Catalog::codes`].
     Code(usize),
 }
 
-pub struct RetryRule {
-    pub target: RetryTarget,
-    pub policy: RetryPolicy,
-    pub retryable: Option<String>,
-    pub how: Option<Text>,
-    pub label: Option<String>,
+pub(crate) struct RetryRule {
+    pub(crate) target: RetryTarget,
+    pub(crate) policy: RetryPolicy,
+    pub(crate) retryable: Option<String>,
+    pub(crate) how: Option<Text>,
+    pub(crate) label: Option<String>,
 }
 
 impl RetryRule {
     /// The "Retryable?" text: the rule's own wording or the policy's.
-    pub fn retryable_text(&self) -> &str {
+    pub(crate) fn retryable_text(&self) -> &str {
         self.retryable
             .as_deref()
             .unwrap_or_else(|| self.policy.wording())
@@ -394,7 +395,7 @@ impl RetryRule {
 impl Catalog {
     /// Looks a code up by anchor (`PG-1003`, `proxy-upstream-unreachable`), by an alias's
     /// anchor, or, when that is unambiguous, by the code as written (`-32602`).
-    pub fn find_code(&self, name: &str) -> Result<usize, Vec<usize>> {
+    pub(crate) fn find_code(&self, name: &str) -> Result<usize, Vec<usize>> {
         if let Some(&i) = self.by_anchor.get(name) {
             return Ok(i);
         }
@@ -408,30 +409,30 @@ impl Catalog {
         }
     }
 
-    pub fn find_category(&self, id: &str) -> Option<&Category> {
+    pub(crate) fn find_category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
     }
 
     /// The codes of a category, in catalog order.
-    pub fn codes_in(&self, category: usize) -> impl Iterator<Item = (usize, &Code)> {
+    pub(crate) fn codes_in(&self, category: usize) -> impl Iterator<Item = (usize, &Code)> {
         self.category_codes(category)
             .iter()
             .map(move |&i| (i, &self.codes[i]))
     }
 
     /// The indexes of a category's codes, in catalog order.
-    pub fn category_codes(&self, category: usize) -> &[usize] {
+    pub(crate) fn category_codes(&self, category: usize) -> &[usize] {
         self.by_category.get(category).map_or(&[], Vec::as_slice)
     }
 
     /// The codes whose `replaced_by` is `code`.
-    pub fn replacing(&self, code: usize) -> &[usize] {
+    pub(crate) fn replacing(&self, code: usize) -> &[usize] {
         self.replaced.get(&code).map_or(&[], Vec::as_slice)
     }
 
     /// The retry rule that applies to a code: one written for the code, else its own policy,
     /// else the rule of its HTTP status.
-    pub fn retry_for(&self, code: usize) -> Option<(RetryPolicy, Option<&RetryRule>)> {
+    pub(crate) fn retry_for(&self, code: usize) -> Option<(RetryPolicy, Option<&RetryRule>)> {
         if let Some(rule) = self
             .retry
             .iter()
@@ -452,8 +453,18 @@ impl Catalog {
         }
     }
 
+    /// The "Retryable?" wording for a code: the wording of the rule that applies if the rule's
+    /// policy is the code's, else the policy's default wording.
+    pub(crate) fn retry_wording(&self, code: usize) -> Option<&str> {
+        let (policy, rule) = self.retry_for(code)?;
+        Some(match rule {
+            Some(r) if r.policy == policy => r.retryable_text(),
+            _ => policy.wording(),
+        })
+    }
+
     /// The envelope a code is returned in: its category's, else the first one.
-    pub fn envelope_for(&self, code: usize) -> Option<&Envelope> {
+    pub(crate) fn envelope_for(&self, code: usize) -> Option<&Envelope> {
         match self.categories[self.codes[code].category].envelope {
             EnvelopeChoice::Default => self.envelopes.first(),
             EnvelopeChoice::None => None,

@@ -16,13 +16,13 @@
 use crate::catalog::{Catalog, Column};
 use crate::diagnostics::{Problem, did_you_mean};
 
-pub const INFO_STRING: &str = "errdocs";
+pub(crate) const INFO_STRING: &str = "errdocs";
 const NAMES: &[&str] = &[
     "catalog", "category", "envelope", "retry", "code", "search", "statuses",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Directive {
+pub(crate) enum Directive {
     /// Every category, in order.
     Catalog { level: u8, view: TableView },
     /// One category (index into `Catalog::categories`).
@@ -50,14 +50,15 @@ pub enum Directive {
 
 /// How a directive asks a code table to be shown; `None` means the category's own choice.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TableView {
-    pub columns: Option<Vec<Column>>,
-    pub headings: Option<Vec<String>>,
-    pub list: bool,
+pub(crate) struct TableView {
+    pub(crate) columns: Option<Vec<Column>>,
+    pub(crate) headings: Option<Vec<String>>,
+    pub(crate) list: bool,
 }
 
 /// Splits a directive line into words, honouring double quotes (`a="b c"` is one word).
-fn words(line: &str) -> Result<Vec<String>, String> {
+/// `Err(())` when a quote is not closed.
+fn words(line: &str) -> Result<Vec<String>, ()> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut in_word = false;
@@ -71,7 +72,7 @@ fn words(line: &str) -> Result<Vec<String>, String> {
                         Some('"') => break,
                         Some('\\') => cur.extend(chars.next()),
                         Some(c) => cur.push(c),
-                        None => return Err("a quoted value is not closed by `\"`".into()),
+                        None => return Err(()),
                     }
                 }
             }
@@ -100,32 +101,31 @@ struct Args<'a> {
 }
 
 impl Args<'_> {
-    fn error(&self, message: impl Into<String>, hint: Option<String>) -> Problem {
-        Problem::DirectiveArgument {
-            directive: self.directive.to_string(),
-            message: message.into(),
-            hint,
-        }
+    fn name(&self) -> String {
+        self.directive.to_string()
     }
 
     /// Checks that only `allowed` options and at most `max_positional` arguments are given.
-    fn expect(&self, max_positional: usize, allowed: &[&str]) -> Result<(), Problem> {
+    fn expect(
+        &self,
+        max_positional: usize,
+        allowed: &'static [&'static str],
+    ) -> Result<(), Problem> {
         if let Some(extra) = self.positional.get(max_positional) {
-            return Err(self.error(
-                format!("unexpected argument `{extra}`"),
-                Some(format!(
-                    "options are written `key=value`; allowed: {}",
-                    list(allowed)
-                )),
-            ));
+            return Err(Problem::DirectiveUnexpectedArgument {
+                directive: self.name(),
+                argument: extra.clone(),
+                allowed,
+            });
         }
         for (key, _) in &self.options {
             if !allowed.contains(&key.as_str()) {
-                let hint = match did_you_mean(key, allowed.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("options of `{}`: {}", self.directive, list(allowed)),
-                };
-                return Err(self.error(format!("unknown option `{key}`"), Some(hint)));
+                return Err(Problem::DirectiveUnknownOption {
+                    directive: self.name(),
+                    option: key.clone(),
+                    suggestion: did_you_mean(key, allowed.iter().copied()),
+                    allowed,
+                });
             }
         }
         Ok(())
@@ -143,10 +143,11 @@ impl Args<'_> {
             None => Ok(default),
             Some("true") => Ok(true),
             Some("false") => Ok(false),
-            Some(other) => Err(self.error(
-                format!("`{key}` must be `true` or `false`, not `{other}`"),
-                None,
-            )),
+            Some(other) => Err(Problem::DirectiveBadFlag {
+                directive: self.name(),
+                option: key.to_string(),
+                value: other.to_string(),
+            }),
         }
     }
 
@@ -155,7 +156,10 @@ impl Args<'_> {
             None => Ok(2),
             Some(v) => match v.parse::<u8>() {
                 Ok(l @ 1..=6) => Ok(l),
-                _ => Err(self.error(format!("`level` must be 1 to 6, not `{v}`"), None)),
+                _ => Err(Problem::DirectiveBadLevel {
+                    directive: self.name(),
+                    value: v.to_string(),
+                }),
             },
         }
     }
@@ -167,17 +171,10 @@ impl Args<'_> {
                 v.split(',')
                     .map(|name| {
                         let name = name.trim();
-                        Column::from_name(name).ok_or_else(|| {
-                            self.error(
-                                format!("unknown column `{name}`"),
-                                Some(match did_you_mean(name, Column::names()) {
-                                    Some(s) => format!("did you mean `{s}`?"),
-                                    None => format!(
-                                        "columns are: {}",
-                                        Column::names().collect::<Vec<_>>().join(", ")
-                                    ),
-                                }),
-                            )
+                        Column::from_name(name).ok_or_else(|| Problem::DirectiveUnknownColumn {
+                            directive: self.name(),
+                            name: name.to_string(),
+                            suggestion: did_you_mean(name, Column::names()),
                         })
                     })
                     .collect::<Result<Vec<_>, _>>()?,
@@ -189,20 +186,19 @@ impl Args<'_> {
         if let Some(h) = &headings {
             let n = columns.as_ref().map(Vec::len);
             if n.is_some_and(|n| n != h.len()) || n.is_none() {
-                return Err(self.error(
-                    "`headings` needs `columns`, with one heading per column",
-                    Some("e.g. columns=\"code,meaning\" headings=\"Message,Meaning\"".into()),
-                ));
+                return Err(Problem::DirectiveHeadingsWithoutColumns {
+                    directive: self.name(),
+                });
             }
         }
         let list = match self.option("layout") {
             None | Some("table") => false,
             Some("list") => true,
             Some(other) => {
-                return Err(self.error(
-                    format!("`layout` must be `table` or `list`, not `{other}`"),
-                    None,
-                ));
+                return Err(Problem::DirectiveBadLayout {
+                    directive: self.name(),
+                    value: other.to_string(),
+                });
             }
         };
         Ok(TableView {
@@ -213,20 +209,10 @@ impl Args<'_> {
     }
 }
 
-fn list(items: &[&str]) -> String {
-    if items.is_empty() {
-        "none".into()
-    } else {
-        items.join(", ")
-    }
-}
-
 /// Parses one directive line against the catalog.
-pub fn parse(line: &str, catalog: &Catalog) -> Result<Directive, Problem> {
-    let words = words(line).map_err(|message| Problem::DirectiveArgument {
+pub(crate) fn parse(line: &str, catalog: &Catalog) -> Result<Directive, Problem> {
+    let words = words(line).map_err(|()| Problem::DirectiveUnclosedQuote {
         directive: line.split_whitespace().next().unwrap_or("").to_string(),
-        message,
-        hint: None,
     })?;
     let Some((name, rest)) = words.split_first() else {
         return Err(Problem::UnknownDirective {
@@ -255,20 +241,13 @@ pub fn parse(line: &str, catalog: &Catalog) -> Result<Directive, Problem> {
         }
         "category" => {
             args.expect(1, &["heading", "level", "columns", "headings", "layout"])?;
-            let id = args.positional.first().ok_or_else(|| {
-                args.error(
-                    "which category? write `category ID`",
-                    Some(format!(
-                        "categories: {}",
-                        catalog
-                            .categories
-                            .iter()
-                            .map(|c| c.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                )
-            })?;
+            let id = args
+                .positional
+                .first()
+                .ok_or_else(|| Problem::DirectiveMissingArgument {
+                    directive: args.name(),
+                    candidates: catalog.categories.iter().map(|c| c.id.clone()).collect(),
+                })?;
             let category = catalog
                 .categories
                 .iter()
@@ -289,7 +268,9 @@ pub fn parse(line: &str, catalog: &Catalog) -> Result<Directive, Problem> {
             args.expect(1, &["fields", "example"])?;
             let envelope = match args.positional.first() {
                 None if catalog.envelopes.is_empty() => {
-                    return Err(args.error("the catalog defines no [[envelope]]", None));
+                    return Err(Problem::NoEnvelope {
+                        directive: args.name(),
+                    });
                 }
                 None => 0,
                 Some(id) => catalog
@@ -325,22 +306,22 @@ pub fn parse(line: &str, catalog: &Catalog) -> Result<Directive, Problem> {
         }
         "code" => {
             args.expect(1, &[])?;
-            let name = args
-                .positional
-                .first()
-                .ok_or_else(|| args.error("which code? write `code PG-1003`", None))?;
+            let name =
+                args.positional
+                    .first()
+                    .ok_or_else(|| Problem::DirectiveMissingArgument {
+                        directive: args.name(),
+                        candidates: Vec::new(),
+                    })?;
             match catalog.find_code(name) {
                 Ok(code) => Ok(Directive::Code { code }),
-                Err(many) if !many.is_empty() => Err(args.error(
-                    format!("`{name}` names several codes"),
-                    Some(format!(
-                        "use an anchor instead: {}",
-                        many.iter()
-                            .map(|&i| catalog.codes[i].anchor.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                )),
+                Err(many) if !many.is_empty() => Err(Problem::AmbiguousCode {
+                    name: name.clone(),
+                    candidates: many
+                        .iter()
+                        .map(|&i| catalog.codes[i].anchor.clone())
+                        .collect(),
+                }),
                 Err(_) => Err(Problem::UnknownReference {
                     kind: "code",
                     name: name.clone(),
@@ -357,7 +338,7 @@ pub fn parse(line: &str, catalog: &Catalog) -> Result<Directive, Problem> {
 
 impl Directive {
     /// The category indexes whose tables this directive shows.
-    pub fn categories(&self, catalog: &Catalog) -> Vec<usize> {
+    pub(crate) fn categories(&self, catalog: &Catalog) -> Vec<usize> {
         match self {
             Directive::Catalog { .. } => (0..catalog.categories.len()).collect(),
             Directive::Category { category, .. } => vec![*category],

@@ -9,13 +9,14 @@ use super::Page;
 use super::directive::{self, Directive};
 use crate::catalog::Catalog;
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
-use crate::highlight::{code_block, escape_html};
-use crate::links::Resolver;
+use crate::highlight::code_block;
+use crate::html::escape as escape_html;
+use crate::urls::Resolver;
 
 /// A page body rendered to HTML, with the links it holds (href as written, 1-based line).
-pub struct Rendered {
-    pub html: String,
-    pub links: Vec<(String, usize)>,
+pub(crate) struct Rendered {
+    pub(crate) html: String,
+    pub(crate) links: Vec<(String, usize)>,
 }
 
 fn page_options() -> Options {
@@ -29,7 +30,7 @@ fn page_options() -> Options {
 
 /// The directive blocks of a page, in order, each with its parsed directives. Problems (an
 /// unknown directive, category or code) are reported at their line.
-pub fn directive_blocks(
+pub(crate) fn directive_blocks(
     page: &Page,
     catalog: &Catalog,
     diags: &mut Diagnostics,
@@ -78,7 +79,7 @@ pub fn directive_blocks(
 
 /// Renders a page body. `blocks` are its [`directive_blocks`]; `directive_html` renders one
 /// directive (that is the theme's job).
-pub fn render_page(
+pub(crate) fn render_page(
     page: &Page,
     blocks: &[Vec<Directive>],
     resolver: &Resolver,
@@ -97,13 +98,13 @@ pub fn render_page(
         for d in block {
             match directive_html(d) {
                 Ok(h) => html.push_str(&h),
-                Err(problem) => diags.push(Diagnostic::new(
+                Err(problem) => diags.push(Diagnostic::at(
                     problem,
-                    Some(crate::diagnostics::Location::file(&page.source.path)),
+                    crate::diagnostics::Location::file(&page.source.path),
                 )),
             }
         }
-        used.extend(crate::links::ids_in(&html));
+        used.extend(crate::html::ids_in(&html));
         rendered_blocks.push(html);
     }
 
@@ -264,7 +265,7 @@ fn unique_id(id: String, used: &mut HashSet<String>) -> String {
 
 /// Renders inline Markdown from the catalog or config: emphasis, code spans and links; raw
 /// HTML is shown as text, never passed through. Links are rewritten by `rewrite` and returned.
-pub fn render_inline(text: &str, rewrite: &dyn Fn(&str) -> String) -> (String, Vec<String>) {
+pub(crate) fn render_inline(text: &str, rewrite: &dyn Fn(&str) -> String) -> (String, Vec<String>) {
     // A line starting with `<` would open an HTML *block*, which swallows the rest of the text
     // (links included). Escaping that `<` keeps everything inline; inline HTML is shown as text.
     let text: String = text

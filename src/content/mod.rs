@@ -1,8 +1,8 @@
 //! Markdown pages: finding them under `content/`, reading their front matter, and the URL each
 //! one gets. Rendering a page's body is in [`markdown`]; the directive syntax in [`directive`].
 
-pub mod directive;
-pub mod markdown;
+pub(crate) mod directive;
+pub(crate) mod markdown;
 
 use std::path::{Path, PathBuf};
 
@@ -10,54 +10,42 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem, Source};
 use crate::tomlread::{self, Table};
+use crate::urls;
 
-pub const CONTENT_DIR: &str = "content";
+pub(crate) const CONTENT_DIR: &str = "content";
+
+/// The directive blocks of a page, in order, each with its parsed directives.
+pub(crate) type Directives = Vec<Vec<directive::Directive>>;
+pub(crate) use markdown::directive_blocks;
 const FRONT_MATTER_KEYS: &[&str] = &["title", "description", "weight", "template"];
 
 /// A Markdown page of the site.
-pub struct Page {
+pub(crate) struct Page {
     /// The whole file, named relative to the site root (`content/guide.md`).
-    pub source: Source,
+    pub(crate) source: Source,
     /// Path relative to `content/` with `/` separators (`guide.md`).
-    pub rel: String,
+    pub(crate) rel: String,
     /// Site path of the page (`/guide/`, `/` for `index.md`, `/404.html` for `404.md`).
-    pub url: String,
+    pub(crate) url: String,
     /// Output file relative to the output directory (`guide/index.html`).
-    pub output: String,
-    pub title: String,
-    pub description: Option<String>,
-    pub weight: i64,
+    pub(crate) output: String,
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) weight: i64,
     /// Template name, `page.html` unless the front matter says otherwise.
-    pub template: String,
+    pub(crate) template: String,
     /// Byte offset in `source.text` where the Markdown body starts.
-    pub body_start: usize,
+    pub(crate) body_start: usize,
 }
 
 impl Page {
-    pub fn body(&self) -> &str {
+    pub(crate) fn body(&self) -> &str {
         &self.source.text[self.body_start..]
     }
 }
 
-/// The site path and output file of a page at `rel` (relative to `content/`).
-pub fn url_for(rel: &str) -> (String, String) {
-    let stem = rel.strip_suffix(".md").unwrap_or(rel);
-    if stem == "404" {
-        return ("/404.html".into(), "404.html".into());
-    }
-    let stem = stem
-        .strip_suffix("/index")
-        .or_else(|| (stem == "index").then_some(""))
-        .unwrap_or(stem);
-    if stem.is_empty() {
-        ("/".into(), "index.html".into())
-    } else {
-        (format!("/{stem}/"), format!("{stem}/index.html"))
-    }
-}
-
 /// Finds and reads every `*.md` under `root/content`, sorted by path for deterministic output.
-pub fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
+pub(crate) fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
     let dir = root.join(CONTENT_DIR);
     let mut files: Vec<PathBuf> = Vec::new();
     for entry in WalkDir::new(&dir).sort_by_file_name() {
@@ -98,7 +86,7 @@ pub fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
 }
 
 /// Reads one page file (`path` is under `root/content`).
-pub fn load_page(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Page> {
+pub(crate) fn load_page(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Page> {
     let dir = root.join(CONTENT_DIR);
     let rel_to_root = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let rel = path
@@ -130,13 +118,7 @@ fn read_page(source: Source, rel: String, diags: &mut Diagnostics) -> Option<Pag
         .strip_prefix("+++\n")
         .or_else(|| text.strip_prefix("+++\r\n"))
     else {
-        diags.at(
-            Problem::FrontMatter {
-                message: "a page starts with TOML front matter between `+++` lines".into(),
-            },
-            &source,
-            0..0,
-        );
+        diags.at(Problem::FrontMatterMissing, &source, 0..0);
         return None;
     };
     let open_len = text.len() - after_open.len();
@@ -145,13 +127,7 @@ fn read_page(source: Source, rel: String, diags: &mut Diagnostics) -> Option<Pag
         .find(|(i, _)| *i == 0 || after_open.as_bytes()[i - 1] == b'\n')
         .map(|(i, _)| i);
     let Some(close) = close else {
-        diags.at(
-            Problem::FrontMatter {
-                message: "the front matter is not closed by a `+++` line".into(),
-            },
-            &source,
-            0..3,
-        );
+        diags.at(Problem::FrontMatterUnclosed, &source, 0..3);
         return None;
     };
     let fm_start = open_len;
@@ -181,7 +157,8 @@ fn read_page(source: Source, rel: String, diags: &mut Diagnostics) -> Option<Pag
     if diags.len() > before {
         return None;
     }
-    let (url, output) = url_for(&rel);
+    let url = urls::page_url(&rel);
+    let output = urls::output_file(&url);
     Some(Page {
         source,
         rel,
@@ -193,21 +170,4 @@ fn read_page(source: Source, rel: String, diags: &mut Diagnostics) -> Option<Pag
         template,
         body_start,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pretty_urls() {
-        assert_eq!(url_for("index.md"), ("/".into(), "index.html".into()));
-        assert_eq!(
-            url_for("guide.md"),
-            ("/guide/".into(), "guide/index.html".into())
-        );
-        assert_eq!(url_for("a/index.md"), ("/a/".into(), "a/index.html".into()));
-        assert_eq!(url_for("a/b.md"), ("/a/b/".into(), "a/b/index.html".into()));
-        assert_eq!(url_for("404.md"), ("/404.html".into(), "404.html".into()));
-    }
 }

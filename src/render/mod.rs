@@ -1,375 +1,350 @@
-//! Rendering with tera: the embedded default theme, a site's overrides, directives and pages.
+//! Stage 3: rendering each planned page to HTML with the theme.
 //!
-//! The default theme (templates and static files under `src/theme/`) is compiled into the
-//! binary. A site's `templates/NAME.html` replaces the default template of the same name, file
-//! by file; its `static/` files are copied over the theme's. Templates are parsed once per build.
+//! [`Prepared::new`] computes once per build what every page shares: the catalog turned into
+//! template views ([`view`]), the site context, and the navigation rendered once by
+//! `nav.html`. [`render_page`] then renders one planned page at a time (Markdown pages with
+//! their directives, the 404 page, code pages and alias redirects, [`codepages`]) and returns
+//! its HTML with the links written on it, for the link checker.
 
-pub mod view;
-
-use std::collections::BTreeMap;
-use std::path::Path;
+pub(crate) mod codepages;
+pub(crate) mod theme;
+pub(crate) mod view;
 
 use serde::Serialize;
-use tera::{Context, Tera};
-use walkdir::WalkDir;
+use tera::Context;
 
-use crate::content::directive::Directive;
+use crate::content::directive::{Directive, TableView};
+use crate::content::{Directives, Page, markdown};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
+use crate::links::{LinkRef, SharedLinks};
+use crate::plan::{PageKind, Plan, PlannedPage};
+use crate::sources::Sources;
+use crate::urls::Target;
 use view::CatalogView;
-
-pub const TEMPLATES_DIR: &str = "templates";
-
-/// The default theme's templates, by name.
-pub const THEME_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../theme/templates/base.html")),
-    ("page.html", include_str!("../theme/templates/page.html")),
-    ("404.html", include_str!("../theme/templates/404.html")),
-    (
-        "head_extra.html",
-        include_str!("../theme/templates/head_extra.html"),
-    ),
-    ("nav.html", include_str!("../theme/templates/nav.html")),
-    (
-        "directives/category.html",
-        include_str!("../theme/templates/directives/category.html"),
-    ),
-    (
-        "directives/envelope.html",
-        include_str!("../theme/templates/directives/envelope.html"),
-    ),
-    (
-        "directives/retry.html",
-        include_str!("../theme/templates/directives/retry.html"),
-    ),
-    (
-        "directives/code.html",
-        include_str!("../theme/templates/directives/code.html"),
-    ),
-    (
-        "directives/search.html",
-        include_str!("../theme/templates/directives/search.html"),
-    ),
-    (
-        "directives/statuses.html",
-        include_str!("../theme/templates/directives/statuses.html"),
-    ),
-    (
-        "code_page.html",
-        include_str!("../theme/templates/code_page.html"),
-    ),
-    (
-        "redirect.html",
-        include_str!("../theme/templates/redirect.html"),
-    ),
-];
-
-/// The default theme's static files, written at the root of the output.
-pub const THEME_STATIC: &[(&str, &[u8])] = &[
-    ("errdocs.css", include_bytes!("../theme/static/errdocs.css")),
-    ("syntax.css", include_bytes!("../theme/static/syntax.css")),
-    ("errdocs.js", include_bytes!("../theme/static/errdocs.js")),
-];
-
-/// Loads the theme: defaults plus the site's `templates/` overrides. Reports every template
-/// that does not parse, with its line and column.
-pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Option<Tera> {
-    let mut templates: BTreeMap<String, (String, Option<std::path::PathBuf>)> = THEME_TEMPLATES
-        .iter()
-        .map(|(name, text)| (name.to_string(), (text.to_string(), None)))
-        .collect();
-    let dir = root.join(TEMPLATES_DIR);
-    if dir.is_dir() {
-        for entry in WalkDir::new(&dir).sort_by_file_name() {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    diags.push(Diagnostic::new(
-                        Problem::Io {
-                            action: "read the templates directory",
-                            message: e.to_string(),
-                        },
-                        Some(Location::file(&dir)),
-                    ));
-                    continue;
-                }
-            };
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-            let name = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let shown = Path::new(TEMPLATES_DIR).join(rel);
-            match std::fs::read_to_string(entry.path()) {
-                Ok(text) => {
-                    templates.insert(name, (text, Some(shown)));
-                }
-                Err(e) => diags.push(Diagnostic::new(
-                    Problem::Io {
-                        action: "read a template",
-                        message: e.to_string(),
-                    },
-                    Some(Location::file(&shown)),
-                )),
-            }
-        }
-    }
-    // Parse each template alone first, so every broken one is reported, not just the first.
-    let before = diags.len();
-    for (name, (text, path)) in &templates {
-        if let Err(e) = tera::Template::new(name, None, text) {
-            diags.push(template_error(name, path.as_deref(), Some(text), &e));
-        }
-    }
-    if diags.len() > before {
-        return None;
-    }
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html"]);
-    // Tera's default also escapes `/`, which makes every URL unreadable (`&#x2F;`).
-    tera.set_escape_fn(crate::highlight::escape_html);
-    if let Err(e) = tera.add_raw_templates(templates.into_iter().map(|(n, (t, _))| (n, t))) {
-        // Parsing succeeded above, so this is about inheritance (an unknown parent template).
-        diags.push(template_error("(inheritance)", None, None, &e));
-        return None;
-    }
-    Some(tera)
-}
-
-/// Turns a tera error into a diagnostic, with `line:col` when tera gives one (parse errors).
-/// `text` is the template's source, used to show the offending line.
-fn template_error(
-    name: &str,
-    path: Option<&Path>,
-    text: Option<&str>,
-    error: &tera::Error,
-) -> Diagnostic {
-    let mut chain = vec![error.to_string()];
-    let mut source = std::error::Error::source(error);
-    while let Some(s) = source {
-        chain.push(s.to_string());
-        source = s.source();
-    }
-    let full = chain.join("\n");
-    let shown = path.map_or_else(
-        || Path::new("(default theme)").join(name),
-        Path::to_path_buf,
-    );
-    let mut location = Location::file(&shown);
-    if let Some(pos) = full.find("--> ") {
-        let coords: String = full[pos + 4..]
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == ':')
-            .collect();
-        if let Some((l, c)) = coords.split_once(':')
-            && let (Ok(line), Ok(col)) = (l.parse::<usize>(), c.parse::<usize>())
-        {
-            location = Location {
-                file: shown.clone(),
-                line,
-                col,
-                source_line: text
-                    .and_then(|t| t.lines().nth(line.saturating_sub(1)))
-                    .map(str::to_string),
-                width: 1,
-            };
-        }
-    }
-    // Tera's own explanation is the `= ...` line of a parse error, else the innermost message.
-    let message = full
-        .lines()
-        .find(|l| l.trim_start().starts_with("= "))
-        .map(|l| l.trim_start().trim_start_matches("= ").to_string())
-        .unwrap_or_else(|| chain.last().cloned().unwrap_or_default());
-    Diagnostic::new(
-        Problem::Template {
-            name: name.to_string(),
-            message,
-        },
-        Some(location),
-    )
-}
-
-/// Renders templates for one build.
-pub struct Renderer<'a> {
-    pub tera: &'a Tera,
-    pub catalog: &'a crate::catalog::Catalog,
-    pub views: &'a CatalogView,
-}
-
-impl Renderer<'_> {
-    fn render(&self, name: &str, context: &Context) -> Result<String, Problem> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| template_error(name, None, None, &e).problem)
-    }
-
-    /// Renders one directive to HTML.
-    pub fn directive(&self, directive: &Directive) -> Result<String, Problem> {
-        match directive {
-            Directive::Catalog { level, view } => {
-                let parts = crate::parallel::par_map(self.catalog.categories.len(), |i| {
-                    self.category(i, true, *level, view)
-                });
-                parts
-                    .into_iter()
-                    .collect::<Result<Vec<_>, _>>()
-                    .map(|p| p.concat())
-            }
-            Directive::Category {
-                category,
-                heading,
-                level,
-                view,
-            } => self.category(*category, *heading, *level, view),
-            Directive::Envelope {
-                envelope,
-                fields,
-                example,
-            } => {
-                let mut ctx = Context::new();
-                ctx.insert("envelope", &self.views.envelopes[*envelope]);
-                ctx.insert("show_fields", fields);
-                ctx.insert("show_example", example);
-                self.render("directives/envelope.html", &ctx)
-            }
-            Directive::Retry => {
-                let mut ctx = Context::new();
-                ctx.insert("rows", &self.views.retry);
-                self.render("directives/retry.html", &ctx)
-            }
-            Directive::Search => self.render("directives/search.html", &Context::new()),
-            Directive::Statuses => {
-                let mut ctx = Context::new();
-                ctx.insert("rows", &self.views.statuses);
-                self.render("directives/statuses.html", &ctx)
-            }
-            Directive::Code { code } => {
-                let mut ctx = Context::new();
-                let c = &self.views.codes[*code];
-                ctx.insert("code", c);
-                let cat = self.catalog.find_category(&c.category);
-                ctx.insert("category_title", &cat.map(|c| c.title.as_str()));
-                self.render("directives/code.html", &ctx)
-            }
-        }
-    }
-
-    fn category(
-        &self,
-        index: usize,
-        heading: bool,
-        level: u8,
-        view: &crate::content::directive::TableView,
-    ) -> Result<String, Problem> {
-        let base = &self.views.categories[index];
-        let mut ctx = Context::new();
-        if view.columns.is_some() {
-            let shown = view::with_view(base, view, &self.catalog.categories[index]);
-            ctx.insert("category", &shown);
-        } else {
-            ctx.insert("category", base);
-        }
-        ctx.insert("heading", &heading);
-        ctx.insert("level", &level);
-        ctx.insert("list", &view.list);
-        self.render("directives/category.html", &ctx)
-    }
-
-    /// Renders the navigation once per build (`nav.html`); pages mark their own entry.
-    pub fn nav(&self, site: &SiteContext, nav: &[NavItem]) -> Result<String, Problem> {
-        let mut ctx = Context::new();
-        ctx.insert("site", site);
-        ctx.insert("nav", nav);
-        self.render("nav.html", &ctx)
-    }
-
-    /// Renders a whole page with its template.
-    pub fn page(&self, template: &str, context: &impl Serialize) -> Result<String, Problem> {
-        let ctx = Context::from_serialize(context).map_err(|e| Problem::Template {
-            name: template.to_string(),
-            message: e.to_string(),
-        })?;
-        self.render(template, &ctx)
-    }
-}
 
 /// Site-wide values every page template sees as `site`.
 #[derive(Serialize, Clone)]
-pub struct SiteContext {
-    pub title: String,
-    pub description: Option<String>,
-    pub language: String,
-    pub base_path: String,
-    pub base_url: Option<String>,
+pub(crate) struct SiteContext {
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) language: String,
+    pub(crate) base_path: String,
+    pub(crate) base_url: Option<String>,
     /// The home page's href: `/` when `content/index.md` exists, else the first page.
-    pub home: String,
-    pub footer: Option<FooterContext>,
+    pub(crate) home: String,
+    pub(crate) footer: Option<FooterContext>,
 }
 
 #[derive(Serialize, Clone)]
-pub struct FooterContext {
-    pub heading: Option<String>,
-    pub html: Option<String>,
-}
-
-#[derive(Serialize, Clone)]
-pub struct NavItem {
-    pub title: String,
-    pub href: String,
-    pub current: bool,
-    pub sections: Vec<NavSection>,
-}
-
-#[derive(Serialize, Clone)]
-pub struct NavSection {
-    pub title: String,
-    pub href: String,
+pub(crate) struct FooterContext {
+    pub(crate) heading: Option<String>,
+    pub(crate) html: Option<String>,
 }
 
 #[derive(Serialize)]
-pub struct PageView {
-    pub title: String,
-    pub description: Option<String>,
-    pub url: String,
-    pub permalink: Option<String>,
-    pub content: String,
-    pub source: String,
+pub(crate) struct PageView {
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) url: String,
+    pub(crate) permalink: Option<String>,
+    pub(crate) content: String,
+    pub(crate) source: String,
 }
 
 #[derive(Serialize)]
-pub struct PageContext<'a> {
-    pub site: &'a SiteContext,
-    pub page: PageView,
+struct PageContext<'a> {
+    site: &'a SiteContext,
+    page: PageView,
     /// The navigation, rendered once per build by `nav.html`, this page's link marked current.
-    pub nav_html: String,
+    nav_html: String,
 }
 
-/// What `code_page.html` sees: a page context plus everything about one code.
-#[derive(Serialize)]
-pub struct CodePageContext<'a> {
-    pub site: &'a SiteContext,
-    pub page: PageView,
-    pub nav_html: String,
-    pub code: &'a view::CodeView,
-    pub category: view::CategoryLink,
-    /// The envelope this code is returned in, filled in with this code (highlighted HTML).
-    pub example: Option<view::ExampleView>,
-    /// Other codes of its category near it in the catalog.
-    pub related: Vec<view::CodeLink>,
-    /// Codes that this one replaces.
-    pub replaces: Vec<view::CodeLink>,
+/// What every page of a build shares, computed once.
+pub(crate) struct Prepared {
+    pub(crate) views: CatalogView,
+    pub(crate) site: SiteContext,
+    /// The navigation rendered once (`nav.html`).
+    pub(crate) nav_html: String,
+    /// Links written in the catalog and the config (checked once, where they were written).
+    pub(crate) shared: SharedLinks,
 }
 
-/// What `redirect.html` sees.
-#[derive(Serialize)]
-pub struct RedirectContext<'a> {
-    pub site: &'a SiteContext,
-    /// Where to go (an href), its absolute form for the canonical link, and its title.
-    pub to: String,
-    pub canonical: String,
-    pub title: String,
+impl Prepared {
+    pub(crate) fn new(sources: &Sources, plan: &Plan) -> Result<Prepared, Diagnostics> {
+        let mut links = Vec::new();
+        let views = view::build(&sources.catalog, plan, &mut links);
+        let site = site_context(sources, plan, &mut links);
+        let mut ctx = Context::new();
+        ctx.insert("site", &site);
+        ctx.insert("nav", &plan.nav);
+        let nav_html = sources
+            .theme
+            .render("nav.html", &ctx)
+            .map_err(|p| Diagnostics::from(Diagnostic::bare(p)))?;
+        Ok(Prepared {
+            views,
+            site,
+            nav_html,
+            shared: SharedLinks::new(&links, &plan.resolver),
+        })
+    }
+
+    /// The navigation with the link to the page at `url` marked `aria-current="page"`.
+    fn nav_for(&self, plan: &Plan, url: &str) -> String {
+        let href = crate::html::escape(&plan.resolver.href(&Target::page(url)));
+        let link = format!("<a href=\"{href}\">");
+        let current = format!("<a href=\"{href}\" aria-current=\"page\">");
+        self.nav_html.replacen(&link, &current, 1)
+    }
+}
+
+/// The inputs every renderer reads.
+#[derive(Clone, Copy)]
+pub(crate) struct Inputs<'a> {
+    pub(crate) sources: &'a Sources,
+    pub(crate) plan: &'a Plan,
+    pub(crate) prepared: &'a Prepared,
+}
+
+/// A rendered page: its HTML and the links recorded while rendering it.
+pub(crate) struct Rendered {
+    pub(crate) url: String,
+    pub(crate) html: String,
+    pub(crate) location: Location,
+    pub(crate) links: Vec<LinkRef>,
+    /// For a redirect page: the site path it sends readers to.
+    pub(crate) redirect_to: Option<String>,
+}
+
+/// Renders one planned page.
+pub(crate) fn render_page(inputs: Inputs, planned: &PlannedPage) -> Result<Rendered, Diagnostics> {
+    let Inputs {
+        sources,
+        plan,
+        prepared,
+    } = inputs;
+    match planned.kind {
+        PageKind::Content(i) => render_content(inputs, &sources.pages[i], &sources.directives[i]),
+        PageKind::NotFound => {
+            let context = PageContext {
+                site: &prepared.site,
+                page: PageView {
+                    title: "Page not found".into(),
+                    description: None,
+                    url: planned.url.clone(),
+                    permalink: None,
+                    content: String::new(),
+                    source: String::new(),
+                },
+                nav_html: prepared.nav_html.clone(),
+            };
+            let html = render_template(sources, "404.html", &context)
+                .map_err(|p| Diagnostics::from(Diagnostic::bare(p)))?;
+            Ok(Rendered {
+                url: planned.url.clone(),
+                html,
+                location: planned.location.clone(),
+                links: Vec::new(),
+                redirect_to: None,
+            })
+        }
+        PageKind::Code(code) => codepages::code_page(inputs, code, &planned.url)
+            .map(|html| Rendered {
+                url: planned.url.clone(),
+                html,
+                location: planned.location.clone(),
+                links: Vec::new(),
+                redirect_to: None,
+            })
+            .map_err(|p| Diagnostics::from(Diagnostic::at(p, planned.location.clone()))),
+        PageKind::Redirect(code) => {
+            let target = plan.redirect_target(&sources.catalog, code);
+            codepages::redirect(inputs, code)
+                .map(|html| Rendered {
+                    url: planned.url.clone(),
+                    html,
+                    location: planned.location.clone(),
+                    links: Vec::new(),
+                    redirect_to: target.map(|t| t.path),
+                })
+                .map_err(|p| Diagnostics::from(Diagnostic::at(p, planned.location.clone())))
+        }
+    }
+}
+
+/// Renders a Markdown page (given explicitly, so `watch` can render an edited page before it
+/// replaces the old one).
+pub(crate) fn render_content(
+    inputs: Inputs,
+    page: &Page,
+    directives: &Directives,
+) -> Result<Rendered, Diagnostics> {
+    let Inputs {
+        sources,
+        plan,
+        prepared,
+    } = inputs;
+    let mut diags = Diagnostics::default();
+    let body = markdown::render_page(
+        page,
+        directives,
+        &plan.resolver,
+        &mut |d| render_directive(inputs, d),
+        &mut diags,
+    );
+    let source_dir = page.rel.rfind('/').map_or("", |j| &page.rel[..j]);
+    let links: Vec<LinkRef> = body
+        .links
+        .into_iter()
+        .map(|(href, line)| LinkRef {
+            href,
+            page: page.url.clone(),
+            source_dir: Some(source_dir.to_string()),
+            location: page.source.locate_line(line),
+        })
+        .collect();
+    let config = &sources.config;
+    let context = PageContext {
+        site: &prepared.site,
+        page: PageView {
+            title: page.title.clone(),
+            description: page.description.clone(),
+            url: page.url.clone(),
+            permalink: config.base_url.as_ref().map(|b| format!("{b}{}", page.url)),
+            content: body.html,
+            source: page.source.path.to_string_lossy().replace('\\', "/"),
+        },
+        nav_html: prepared.nav_for(plan, &page.url),
+    };
+    let location = Location::file(&page.source.path);
+    match render_template(sources, &page.template, &context) {
+        Ok(html) if diags.is_empty() => Ok(Rendered {
+            url: page.url.clone(),
+            html,
+            location,
+            links,
+            redirect_to: None,
+        }),
+        Ok(_) => Err(diags),
+        Err(problem) => {
+            diags.push(Diagnostic::at(problem, location));
+            Err(diags)
+        }
+    }
+}
+
+/// Renders a page template with a serializable context.
+fn render_template(
+    sources: &Sources,
+    template: &str,
+    context: &impl Serialize,
+) -> Result<String, Problem> {
+    let ctx = Context::from_serialize(context).map_err(|e| Problem::Template {
+        name: template.to_string(),
+        message: e.to_string(),
+    })?;
+    sources.theme.render(template, &ctx)
+}
+
+/// Renders one directive to HTML (the theme's `directives/*.html`).
+fn render_directive(inputs: Inputs, directive: &Directive) -> Result<String, Problem> {
+    let catalog = &inputs.sources.catalog;
+    let views = &inputs.prepared.views;
+    let theme = &inputs.sources.theme;
+    let mut ctx = Context::new();
+    match directive {
+        Directive::Catalog { level, view } => {
+            use rayon::prelude::*;
+            let parts: Result<Vec<String>, Problem> = (0..catalog.categories.len())
+                .into_par_iter()
+                .map(|i| render_category(inputs, i, true, *level, view))
+                .collect();
+            parts.map(|p| p.concat())
+        }
+        Directive::Category {
+            category,
+            heading,
+            level,
+            view,
+        } => render_category(inputs, *category, *heading, *level, view),
+        Directive::Envelope {
+            envelope,
+            fields,
+            example,
+        } => {
+            ctx.insert("envelope", &views.envelopes[*envelope]);
+            ctx.insert("show_fields", fields);
+            ctx.insert("show_example", example);
+            theme.render("directives/envelope.html", &ctx)
+        }
+        Directive::Retry => {
+            ctx.insert("rows", &views.retry);
+            theme.render("directives/retry.html", &ctx)
+        }
+        Directive::Search => theme.render("directives/search.html", &ctx),
+        Directive::Statuses => {
+            ctx.insert("rows", &views.statuses);
+            theme.render("directives/statuses.html", &ctx)
+        }
+        Directive::Code { code } => {
+            let c = &views.codes[*code];
+            ctx.insert("code", c);
+            let cat = catalog.find_category(&c.category);
+            ctx.insert("category_title", &cat.map(|c| c.title.as_str()));
+            theme.render("directives/code.html", &ctx)
+        }
+    }
+}
+
+fn render_category(
+    inputs: Inputs,
+    index: usize,
+    heading: bool,
+    level: u8,
+    view: &TableView,
+) -> Result<String, Problem> {
+    let base = &inputs.prepared.views.categories[index];
+    let mut ctx = Context::new();
+    if view.columns.is_some() {
+        let shown = view::with_view(base, view, &inputs.sources.catalog.categories[index]);
+        ctx.insert("category", &shown);
+    } else {
+        ctx.insert("category", base);
+    }
+    ctx.insert("heading", &heading);
+    ctx.insert("level", &level);
+    ctx.insert("list", &view.list);
+    inputs
+        .sources
+        .theme
+        .render("directives/category.html", &ctx)
+}
+
+fn site_context(sources: &Sources, plan: &Plan, links: &mut Vec<LinkRef>) -> SiteContext {
+    let config = &sources.config;
+    let resolver = &plan.resolver;
+    let footer = config.footer.as_ref().map(|f| FooterContext {
+        heading: f.heading.clone(),
+        html: f.text.as_ref().map(|t| {
+            let rewrite = |h: &str| resolver.rewrite(h, "/", None);
+            let (html, found) = markdown::render_inline(&t.value, &rewrite);
+            let location = config.source.locate(t.span.clone());
+            links.extend(found.into_iter().map(|href| LinkRef {
+                href,
+                page: "/".into(),
+                source_dir: None,
+                location: location.clone(),
+            }));
+            html
+        }),
+    });
+    SiteContext {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        language: config.language.clone(),
+        base_path: resolver.base_path().to_string(),
+        base_url: config.base_url.clone(),
+        home: plan.home.clone(),
+        footer,
+    }
 }

@@ -4,190 +4,151 @@
 //! them with `| safe`; every plain field (codes, messages, titles) is escaped by tera. Links
 //! found in catalog text are collected with their catalog location for the link checker.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Column, RetryTarget, Text};
 use crate::content::directive::TableView;
 use crate::content::markdown::render_inline;
 use crate::highlight::code_block;
-use crate::links::{LinkRef, Resolver, Target};
+use crate::links::LinkRef;
+use crate::plan::Plan;
 
 #[derive(Serialize, Clone)]
-pub struct CodeView {
-    pub anchor: String,
+pub(crate) struct CodeView {
+    pub(crate) anchor: String,
     /// As shown: `PG-1003`, `429`, `-32000 to -32099`.
-    pub code: String,
+    pub(crate) code: String,
     /// As written in the catalog: `-32000..-32099`.
-    pub raw: String,
-    pub label: Option<String>,
-    pub message: Option<String>,
-    pub status: Option<u16>,
-    pub status_reason: Option<&'static str>,
+    pub(crate) raw: String,
+    pub(crate) label: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) status: Option<u16>,
+    pub(crate) status_reason: Option<&'static str>,
     /// `4xx` or `5xx` (or `1xx`…), for badge colours.
-    pub status_class: Option<String>,
-    pub fix: Option<String>,
-    pub meaning: Option<String>,
-    pub detail: Option<String>,
-    pub docs: Option<String>,
-    pub retry: Option<String>,
-    pub retry_policy: Option<&'static str>,
-    pub deprecated: bool,
-    pub replaced_by: Option<CodeLink>,
+    pub(crate) status_class: Option<String>,
+    pub(crate) fix: Option<String>,
+    pub(crate) meaning: Option<String>,
+    pub(crate) detail: Option<String>,
+    pub(crate) docs: Option<String>,
+    pub(crate) retry: Option<String>,
+    pub(crate) retry_policy: Option<&'static str>,
+    pub(crate) deprecated: bool,
+    pub(crate) replaced_by: Option<CodeLink>,
     /// Where the code's row lives (`/errors/#PG-1003`), if some page shows it in a table.
-    pub href: Option<String>,
+    pub(crate) href: Option<String>,
     /// The code's own page (`/errors/PG-1003/`), when per-code pages are on.
-    pub page: Option<String>,
-    pub category: String,
+    pub(crate) page: Option<String>,
+    pub(crate) category: String,
     /// `active`, `deprecated` or `removed`.
-    pub state: &'static str,
-    pub removed_since: Option<String>,
-    pub removed_why: Option<String>,
+    pub(crate) state: &'static str,
+    pub(crate) removed_since: Option<String>,
+    pub(crate) removed_why: Option<String>,
     /// Anchors of old codes that must keep landing on this row.
-    pub alias_anchors: Vec<String>,
+    pub(crate) alias_anchors: Vec<String>,
     /// Old codes and URLs, as written.
-    pub aliases: Vec<String>,
+    pub(crate) aliases: Vec<String>,
     /// How to retry (the `how` of the rule that applies), as HTML.
-    pub retry_how: Option<String>,
+    pub(crate) retry_how: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
-pub struct CategoryLink {
-    pub id: String,
-    pub title: String,
-    pub href: Option<String>,
+pub(crate) struct CategoryLink {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) href: Option<String>,
 }
 
 #[derive(Serialize)]
-pub struct ExampleView {
-    pub title: String,
-    pub status_line: Option<String>,
+pub(crate) struct ExampleView {
+    pub(crate) title: String,
+    pub(crate) status_line: Option<String>,
     /// Highlighted HTML.
-    pub html: String,
+    pub(crate) html: String,
 }
 
 #[derive(Serialize, Clone)]
-pub struct CodeLink {
-    pub code: String,
-    pub href: Option<String>,
+pub(crate) struct CodeLink {
+    pub(crate) code: String,
+    pub(crate) href: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
-pub struct ColumnView {
-    pub name: &'static str,
-    pub heading: String,
+pub(crate) struct ColumnView {
+    pub(crate) name: &'static str,
+    pub(crate) heading: String,
     /// For the `code` column: show the label beside the code (no `label` column is shown).
-    pub with_label: bool,
+    pub(crate) with_label: bool,
 }
 
 #[derive(Serialize, Clone)]
-pub struct CategoryView {
-    pub id: String,
-    pub title: String,
-    pub range: Option<String>,
-    pub description: Option<String>,
-    pub columns: Vec<ColumnView>,
-    pub codes: Vec<CodeView>,
+pub(crate) struct CategoryView {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) range: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) columns: Vec<ColumnView>,
+    pub(crate) codes: Vec<CodeView>,
 }
 
 #[derive(Serialize)]
-pub struct FieldView {
-    pub name: String,
+pub(crate) struct FieldView {
+    pub(crate) name: String,
     #[serde(rename = "type")]
-    pub kind: Option<String>,
-    pub required: bool,
-    pub description: Option<String>,
+    pub(crate) kind: Option<String>,
+    pub(crate) required: bool,
+    pub(crate) description: Option<String>,
 }
 
 #[derive(Serialize)]
-pub struct EnvelopeView {
-    pub id: String,
-    pub title: String,
-    pub description: Option<String>,
-    pub language: String,
-    pub status_line: Option<String>,
-    pub example: String,
-    pub note: Option<String>,
-    pub fields: Vec<FieldView>,
+pub(crate) struct EnvelopeView {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) language: String,
+    pub(crate) status_line: Option<String>,
+    pub(crate) example: String,
+    pub(crate) note: Option<String>,
+    pub(crate) fields: Vec<FieldView>,
 }
 
 #[derive(Serialize)]
-pub struct RetryRowView {
-    pub id: String,
+pub(crate) struct RetryRowView {
+    pub(crate) id: String,
     /// The HTTP status of the rule (`None` for a rule about one code).
-    pub status: Option<u16>,
-    pub key: String,
-    pub href: Option<String>,
-    pub reason: Option<&'static str>,
-    pub policy: &'static str,
-    pub retryable: String,
-    pub how: Option<String>,
+    pub(crate) status: Option<u16>,
+    pub(crate) key: String,
+    pub(crate) href: Option<String>,
+    pub(crate) reason: Option<&'static str>,
+    pub(crate) policy: &'static str,
+    pub(crate) retryable: String,
+    pub(crate) how: Option<String>,
 }
 
 /// One row of the status view: an HTTP status, the codes that use it, its retry guidance.
 #[derive(Serialize)]
-pub struct StatusRowView {
-    pub status: u16,
-    pub reason: Option<&'static str>,
-    pub class: String,
-    pub codes: Vec<CodeLink>,
-    pub retryable: Option<String>,
-    pub how: Option<String>,
+pub(crate) struct StatusRowView {
+    pub(crate) status: u16,
+    pub(crate) reason: Option<&'static str>,
+    pub(crate) class: String,
+    pub(crate) codes: Vec<CodeLink>,
+    pub(crate) retryable: Option<String>,
+    pub(crate) how: Option<String>,
 }
 
 /// The catalog as templates see it.
-pub struct CatalogView {
-    pub codes: Vec<CodeView>,
-    pub categories: Vec<CategoryView>,
-    pub envelopes: Vec<EnvelopeView>,
-    pub retry: Vec<RetryRowView>,
-    pub statuses: Vec<StatusRowView>,
+pub(crate) struct CatalogView {
+    pub(crate) codes: Vec<CodeView>,
+    pub(crate) categories: Vec<CategoryView>,
+    pub(crate) envelopes: Vec<EnvelopeView>,
+    pub(crate) retry: Vec<RetryRowView>,
+    pub(crate) statuses: Vec<StatusRowView>,
 }
 
-/// Where codes live: the page showing each in a table, and the per-code page prefix.
-pub struct CodeHomes<'a> {
-    pub rows: &'a HashMap<usize, String>,
-    /// `errors` for `/errors/PG-1003/`; `None` when per-code pages are off.
-    pub pages: Option<&'a str>,
-}
-
-impl CodeHomes<'_> {
-    /// Site path of a code's own page.
-    pub fn page_path(&self, catalog: &Catalog, code: usize) -> Option<String> {
-        self.pages
-            .map(|prefix| format!("/{prefix}/{}/", catalog.codes[code].anchor))
-    }
-}
-
-/// Builds the views. `homes` says where each code's row and page are.
-pub fn build(
-    catalog: &Catalog,
-    resolver: &Resolver,
-    homes: &CodeHomes,
-    links: &mut Vec<LinkRef>,
-) -> CatalogView {
-    let code_home = homes.rows;
-    let page_href = |i: usize| {
-        homes.page_path(catalog, i).map(|path| {
-            resolver.href(&Target {
-                path,
-                fragment: None,
-            })
-        })
-    };
-    // A code's link: its row when a page shows it, else its own page.
-    let code_href = |i: usize| {
-        code_home
-            .get(&i)
-            .map(|page| {
-                resolver.href(&Target {
-                    path: page.clone(),
-                    fragment: Some(catalog.codes[i].anchor.clone()),
-                })
-            })
-            .or_else(|| page_href(i))
-    };
+/// Builds the views; links found in catalog text are added to `links`.
+pub(crate) fn build(catalog: &Catalog, plan: &Plan, links: &mut Vec<LinkRef>) -> CatalogView {
+    let resolver = &plan.resolver;
+    let code_href = |i: usize| plan.code_href(catalog, i);
+    let page_href = |i: usize| plan.code_page_href(catalog, i);
     let mut text = |t: &Option<Text>| -> Option<String> {
         let t = t.as_ref()?;
         let rewrite = |href: &str| match href
@@ -204,8 +165,8 @@ pub fn build(
                 .strip_prefix('#')
                 .and_then(|a| catalog.find_code(a).ok())
             {
-                Some(i) => code_home
-                    .get(&i)
+                Some(i) => plan.code_row[i]
+                    .as_ref()
                     .map_or(href.clone(), |p| format!("{p}#{}", catalog.codes[i].anchor)),
                 None => href,
             };
@@ -286,16 +247,7 @@ pub fn build(
             meaning: text(&c.meaning),
             detail: text(&c.detail),
             docs,
-            retry: retry.map(|(p, rule)| {
-                rule.map_or(p.wording(), |r| {
-                    if r.policy == p {
-                        r.retryable_text()
-                    } else {
-                        p.wording()
-                    }
-                })
-                .to_string()
-            }),
+            retry: catalog.retry_wording(i).map(str::to_string),
             retry_policy: retry.map(|(p, _)| p.name()),
             deprecated: c.deprecated,
             replaced_by: c.replaced_by.map(|r| CodeLink {
@@ -417,7 +369,7 @@ fn status_rows(
 }
 
 /// Column views; the code column carries the label when no label column is shown.
-pub fn columns(list: &[Column], heading: impl Fn(Column) -> String) -> Vec<ColumnView> {
+pub(crate) fn columns(list: &[Column], heading: impl Fn(Column) -> String) -> Vec<ColumnView> {
     let has_label = list.contains(&Column::Label);
     list.iter()
         .map(|&c| ColumnView {
@@ -429,7 +381,7 @@ pub fn columns(list: &[Column], heading: impl Fn(Column) -> String) -> Vec<Colum
 }
 
 /// A category as a directive asks to show it (other columns or headings).
-pub fn with_view(
+pub(crate) fn with_view(
     category: &CategoryView,
     view: &TableView,
     defaults: &crate::catalog::Category,
@@ -450,7 +402,11 @@ pub fn with_view(
 /// The example of the code's envelope with the fields that name a `from` attribute filled in
 /// for this code; `None` when the envelope is not JSON or has no such fields. `message` falls
 /// back to the label, then to the code itself when the code is an exact message.
-pub fn example_for(catalog: &Catalog, code: usize, docs_url: Option<&str>) -> Option<ExampleView> {
+pub(crate) fn example_for(
+    catalog: &Catalog,
+    code: usize,
+    docs_url: Option<&str>,
+) -> Option<ExampleView> {
     use crate::catalog::{CodeKey, FieldSource};
     let envelope = catalog.envelope_for(code)?;
     if envelope.language != "json" || envelope.fields.iter().all(|f| f.from.is_none()) {

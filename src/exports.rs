@@ -4,14 +4,17 @@
 
 use serde_json::{Value, json};
 
-use crate::catalog::{Catalog, CodeKey};
-use crate::links::{Registry, Resolver, Target};
-use crate::render::view::{CodeHomes, CodeView};
+use crate::catalog::{Alias, Catalog, CodeKey};
+use crate::links::Registry;
+use crate::plan::Plan;
+use crate::urls::Target;
 
-pub const ERRORS_JSON: &str = "errors.json";
-pub const SCHEMA_JSON: &str = "errors.schema.json";
-pub const URLS_TXT: &str = "urls.txt";
-pub const SCHEMA: &str = include_str!("errors.schema.json");
+pub(crate) const ERRORS_JSON: &str = "errors.json";
+pub(crate) const SCHEMA_JSON: &str = "errors.schema.json";
+pub(crate) const URLS_TXT: &str = "urls.txt";
+const SCHEMA: &str = include_str!("errors.schema.json");
+/// The exports every build writes (paths inside the output).
+pub(crate) const FILES: [&str; 3] = [ERRORS_JSON, SCHEMA_JSON, URLS_TXT];
 const URLS_HEADER: &str =
     "# errdocs urls.txt: every published page and anchor (site paths, without the base path)";
 
@@ -23,32 +26,21 @@ fn code_value(key: &CodeKey) -> Value {
     }
 }
 
-/// `errors.json`: every code of the catalog, in catalog order.
-pub fn errors_json(
-    title: &str,
-    base_url: Option<&str>,
-    catalog: &Catalog,
-    views: &[CodeView],
-    homes: &CodeHomes,
-    resolver: &Resolver,
-) -> String {
+/// `errors.json`: every code of the catalog, in catalog order, with its URLs.
+pub(crate) fn errors_json(title: &str, catalog: &Catalog, plan: &Plan) -> String {
+    let resolver = &plan.resolver;
+    let base_url = resolver.base_url();
     let codes: Vec<Value> = catalog
         .codes
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let page = homes.page_path(catalog, i).map(|path| {
-                resolver.absolute(&Target {
-                    path,
-                    fragment: None,
-                })
-            });
-            let reference = homes.rows.get(&i).map(|p| {
-                resolver.absolute(&Target {
-                    path: p.clone(),
-                    fragment: Some(c.anchor.clone()),
-                })
-            });
+            let page = plan
+                .code_page(catalog, i)
+                .map(|path| resolver.absolute(&Target::page(path)));
+            let reference = plan.code_row[i]
+                .as_ref()
+                .map(|p| resolver.absolute(&Target::anchor(p.clone(), c.anchor.clone())));
             let docs = c
                 .docs
                 .as_ref()
@@ -58,8 +50,16 @@ pub fn errors_json(
                 .or_else(|| reference.clone())
                 .unwrap_or_default();
             let retry = catalog.retry_for(i).map(|(policy, _)| {
-                json!({ "policy": policy.name(), "retryable": views[i].retry.clone() })
+                json!({ "policy": policy.name(), "retryable": catalog.retry_wording(i) })
             });
+            let aliases: Vec<&str> = c
+                .aliases
+                .iter()
+                .map(|a| match a {
+                    Alias::Code { code, .. } => code.as_str(),
+                    Alias::Url(url) => url.as_str(),
+                })
+                .collect();
             json!({
                 "code": code_value(&c.key),
                 "anchor": c.anchor,
@@ -71,7 +71,7 @@ pub fn errors_json(
                 "docs": docs,
                 "url": page,
                 "reference": reference,
-                "aliases": views[i].aliases,
+                "aliases": aliases,
                 "state": c.state(),
                 "replaced_by": c.replaced_by.map(|r| code_value(&catalog.codes[r].key)),
                 "removed": c.removed.as_ref().map(|r| json!({
@@ -96,8 +96,13 @@ pub fn errors_json(
     out
 }
 
+/// The JSON Schema of `errors.json`.
+pub(crate) fn schema() -> &'static str {
+    SCHEMA
+}
+
 /// `urls.txt`: every page and every anchor on it, sorted.
-pub fn urls_txt(registry: &Registry) -> String {
+pub(crate) fn urls_txt(registry: &Registry) -> String {
     let mut out = String::from(URLS_HEADER);
     out.push('\n');
     for url in registry.published() {

@@ -1,13 +1,13 @@
 //! `errdocs watch`: build once, then rebuild on every change of the site's sources.
 //!
-//! File-system events (notify) are debounced: an isolated save is rebuilt once its events pause
-//! for 10 ms; saves that keep coming within the debounce period (a burst) wait for a pause of the
-//! whole period, so a burst gives one rebuild (two if it began as a lone save). A rebuild
-//! does no more than the change needs: an edited static file is copied alone, an edited page is
-//! re-rendered alone (plus the whole-site link check, see [`State::update_page`]); the catalog,
-//! a template, the config, or a page created, deleted or renamed rebuild everything, in memory,
-//! then swap the output in. A failed rebuild prints the same errors as `build` and leaves the
-//! last good output in place; the next good save recovers.
+//! File-system events (notify) are debounced ([`debounce`]). A rebuild does no more than the
+//! change needs: an edited static file is copied alone, an edited page is re-rendered alone
+//! (plus the link check, see [`Site::update_page`]); the catalog, a template, the config, or a
+//! page created, deleted or renamed rebuild everything, staged and swapped in. A rebuild
+//! computes new values and keeps the old ones on failure: a failed rebuild prints the same
+//! errors as `build` and leaves the last good output in place; the next good save recovers.
+
+mod debounce;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -16,9 +16,10 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::diagnostics::Diagnostic;
+use crate::build::{self, Options, Site};
+use crate::diagnostics::{Diagnostic, Problem};
 use crate::output;
-use crate::site::{Options, State};
+use crate::sources::STATIC_DIR;
 
 /// What a rebuild did, for the one line printed about it and for live reload.
 pub enum Outcome {
@@ -55,10 +56,10 @@ impl Outcome {
     }
 }
 
-/// The site being watched: its last good state (if the last build succeeded).
-pub struct Session {
+/// The site being watched: its last good build (if the last build succeeded).
+struct Session {
     options: Options,
-    state: Option<State>,
+    site: Option<Site>,
 }
 
 /// A relevant change, classified by what it touches.
@@ -73,36 +74,32 @@ enum Change {
 }
 
 impl Session {
-    pub fn new(options: Options) -> Self {
+    fn new(options: Options) -> Self {
         Session {
             options,
-            state: None,
+            site: None,
         }
     }
 
-    pub fn options(&self) -> &Options {
-        &self.options
-    }
-
-    /// A full build: in memory, then staged and swapped in.
-    pub fn full_build(&mut self, what: &str) -> Outcome {
+    /// A full build, staged and swapped in.
+    fn full_build(&mut self, what: &str) -> Outcome {
         let started = Instant::now();
-        match State::load(&self.options).and_then(|s| s.write_all().map(|n| (s, n))) {
-            Ok((state, files)) => {
-                let summary = state.summary(None, files, Duration::ZERO);
+        match build::build_keeping(&self.options) {
+            Ok((site, files)) => {
+                let summary = site.summary(None, files, Duration::ZERO);
                 let what = format!(
                     "{what} (full build: {} pages, {} codes, {files} files)",
                     summary.pages, summary.codes
                 );
-                self.state = Some(state);
+                self.site = Some(site);
                 Outcome::Rebuilt {
                     what,
                     elapsed: started.elapsed(),
                 }
             }
             Err(diagnostics) => {
-                // The sources no longer match the kept state: the next change rebuilds fully.
-                self.state = None;
+                // The sources no longer match the kept build: the next change rebuilds fully.
+                self.site = None;
                 Outcome::Failed {
                     diagnostics,
                     elapsed: started.elapsed(),
@@ -112,19 +109,19 @@ impl Session {
     }
 
     /// Applies a set of changed paths (absolute) with the least work that is correct.
-    pub fn apply(&mut self, paths: &BTreeSet<PathBuf>) -> Option<Outcome> {
+    fn apply(&mut self, paths: &BTreeSet<PathBuf>) -> Option<Outcome> {
         let changes: BTreeSet<Change> = paths.iter().filter_map(|p| self.classify(p)).collect();
         if changes.is_empty() {
             return None;
         }
         let what = describe(&changes, &self.options.root);
         let started = Instant::now();
-        let Some(state) = self.state.as_mut() else {
+        let Some(site) = self.site.as_mut() else {
             return Some(self.full_build(&what));
         };
         let incremental = changes.iter().all(|c| match c {
-            Change::Page(rel) => state.has_page(rel),
-            Change::Static(rel) => state.has_static(rel),
+            Change::Page(rel) => site.sources.pages.iter().any(|p| p.rel == *rel),
+            Change::Static(rel) => site.sources.has_static(rel),
             Change::Other(_) => false,
         });
         if !incremental {
@@ -135,27 +132,20 @@ impl Session {
         for change in &changes {
             let result = match change {
                 Change::Static(rel) => {
-                    let from = self.options.root.join(crate::site::STATIC_DIR).join(rel);
+                    let from = self.options.root.join(STATIC_DIR).join(rel);
                     std::fs::read(&from)
                         .and_then(|bytes| output::write_file(&out_dir, rel, &bytes))
                         .map(|()| Some(1))
                         .map_err(|e| io_error(&from, e))
                 }
-                Change::Page(rel) => match state.update_page(rel) {
-                    Ok(Some(files)) => {
-                        let mut n = 0;
-                        let mut result = Ok(Some(0));
-                        for file in &files {
-                            if let Some(bytes) = state.file(file)
-                                && let Err(e) = output::write_file(&out_dir, file, &bytes)
-                            {
-                                result = Err(io_error(&out_dir.join(file), e));
-                                break;
-                            }
-                            n += 1;
-                        }
-                        result.map(|r| r.map(|_| n))
-                    }
+                Change::Page(rel) => match site.update_page(rel) {
+                    Ok(Some(files)) => files
+                        .iter()
+                        .try_for_each(|(file, text)| {
+                            output::write_file(&out_dir, file, text.as_bytes())
+                                .map_err(|e| io_error(&out_dir.join(file), e))
+                        })
+                        .map(|()| Some(files.len())),
                     Ok(None) => Ok(None),
                     Err(d) => Err(d),
                 },
@@ -213,11 +203,10 @@ impl Session {
                 .collect::<Vec<_>>()
                 .join("/")
         };
-        let catalog = self
-            .state
-            .as_ref()
-            .map(|s| s.catalog_path())
-            .unwrap_or_else(|| PathBuf::from("catalog/errors.toml"));
+        let catalog = self.site.as_ref().map_or_else(
+            || PathBuf::from(crate::config::DEFAULT_CATALOG),
+            |s| s.sources.config.catalog.clone(),
+        );
         match first.as_str() {
             crate::content::CONTENT_DIR => {
                 let name = rest();
@@ -230,7 +219,7 @@ impl Session {
                     Change::Other(path)
                 })
             }
-            crate::site::STATIC_DIR => {
+            STATIC_DIR => {
                 let name = rest();
                 if name.is_empty() || is_editor_temp(&name) {
                     return None;
@@ -241,7 +230,7 @@ impl Session {
                     Change::Other(path)
                 })
             }
-            crate::render::TEMPLATES_DIR => {
+            crate::render::theme::TEMPLATES_DIR => {
                 (!is_editor_temp(&rest())).then_some(Change::Other(path))
             }
             _ if rel == Path::new(crate::config::CONFIG_FILE) || rel == catalog => {
@@ -253,13 +242,10 @@ impl Session {
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Vec<Diagnostic> {
-    vec![Diagnostic::new(
-        crate::diagnostics::Problem::Io {
-            action: "write the change",
-            message: format!("{}: {e}", path.display()),
-        },
-        None,
-    )]
+    vec![Diagnostic::bare(Problem::Io {
+        action: "write the change",
+        message: format!("{}: {e}", path.display()),
+    })]
 }
 
 /// Swap and backup files editors write next to the real one.
@@ -299,7 +285,13 @@ pub fn run(
     options: Options,
     debounce: Duration,
     mut on_outcome: impl FnMut(&Outcome),
-) -> Result<(), String> {
+) -> Result<(), Diagnostic> {
+    let watch_error = |e: &dyn std::fmt::Display| {
+        Diagnostic::bare(Problem::Io {
+            action: "watch the site's files",
+            message: e.to_string(),
+        })
+    };
     let mut session = Session::new(options);
     // Watch before the first build, so that no save made after it is missed.
     let (tx, rx) = mpsc::channel();
@@ -311,43 +303,31 @@ pub fn run(
             let _ = tx.send(event.paths);
         }
     })
-    .map_err(|e| format!("cannot watch files: {e}"))?;
+    .map_err(|e| watch_error(&e))?;
     watcher
-        .watch(&session.options().root, RecursiveMode::Recursive)
-        .map_err(|e| format!("cannot watch {}: {e}", session.options().root.display()))?;
+        .watch(&session.options.root, RecursiveMode::Recursive)
+        .map_err(|e| watch_error(&format!("{}: {e}", session.options.root.display())))?;
     let first = session.full_build("initial build");
     on_outcome(&first);
 
-    let mut last_rebuild: Option<Instant> = None;
+    let mut debouncer = debounce::Debouncer::new(debounce);
     loop {
-        let Ok(first) = rx.recv() else {
-            return Err("the file watcher stopped".into());
+        let received = match debouncer.deadline() {
+            None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            Some(deadline) => rx.recv_timeout(deadline.saturating_duration_since(Instant::now())),
         };
-        let mut paths: BTreeSet<PathBuf> = first.into_iter().collect();
-        // An isolated save is rebuilt as soon as its few events (write, rename, ...) settle; a
-        // change that follows a rebuild closely is part of a burst, which waits for a pause of
-        // the full debounce. A burst thus gives one rebuild, or two if it starts with a lone save.
-        let in_burst = last_rebuild.is_some_and(|t| t.elapsed() < debounce);
-        let quiet = if in_burst {
-            debounce
-        } else {
-            debounce.min(SETTLE)
-        };
-        loop {
-            match rx.recv_timeout(quiet) {
-                Ok(more) => paths.extend(more),
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => {
-                    return Err("the file watcher stopped".into());
-                }
+        match received {
+            Ok(paths) => debouncer.event(Instant::now(), paths),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(watch_error(&"the file watcher stopped"));
             }
         }
-        if let Some(outcome) = session.apply(&paths) {
+        if let Some(paths) = debouncer.due(Instant::now())
+            && let Some(outcome) = session.apply(&paths)
+        {
             on_outcome(&outcome);
-            last_rebuild = Some(Instant::now());
+            debouncer.rebuilt(Instant::now());
         }
     }
 }
-
-/// How long the events of one save must pause before an isolated save is rebuilt.
-const SETTLE: Duration = Duration::from_millis(10);

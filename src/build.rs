@@ -1,0 +1,377 @@
+//! The build: the stages chained, nothing else.
+//!
+//! ```text
+//! sources ──> plan ──> prepared ──> rendered pages ──> page facts ──> link report ──> output
+//! (Sources)   (Plan)   (Prepared)   (HTML, streamed    (PageFacts)    (Registry,      (staging,
+//!                                    to the writer)                    diagnostics)     swap)
+//! ```
+//!
+//! Each stage reads the values of the stages before it and returns a new value; none changes
+//! an earlier one. Pages are rendered on every core and handed to the writer as soon as they
+//! are rendered, so a build keeps only each page's facts (ids and links), never all the HTML.
+//! [`Site`] holds the values of one build, which `watch` keeps to apply the next change.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config;
+use crate::content::{self, Directives, Page};
+use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
+use crate::exports;
+use crate::links::{PageFacts, Registry};
+use crate::output::{self, Staging};
+use crate::plan::{self, Plan};
+use crate::render::{self, Inputs, Prepared, Rendered};
+use crate::sources::{STATIC_DIR, Sources};
+use crate::urls;
+
+/// The default output directory, inside the site root.
+pub(crate) const DEFAULT_OUTPUT: &str = "public";
+
+/// What to build.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The site directory (holding `errdocs.toml`).
+    pub root: PathBuf,
+    /// Output directory; `ROOT/public` by default.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of the config.
+    pub base_url: Option<String>,
+    /// Replace a non-empty output directory that errdocs did not make (`--force`).
+    pub force: bool,
+}
+
+impl Options {
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join(DEFAULT_OUTPUT))
+    }
+}
+
+/// What a successful build or check reports.
+pub struct Summary {
+    pub pages: usize,
+    pub codes: usize,
+    pub categories: usize,
+    pub files: usize,
+    pub output: Option<PathBuf>,
+    pub elapsed: Duration,
+}
+
+/// Builds the site and writes it to the output directory (staged, then swapped in).
+pub fn build(options: &Options) -> Result<Summary, Vec<Diagnostic>> {
+    let started = Instant::now();
+    let (site, files) = build_keeping(options)?;
+    Ok(site.summary(Some(options.output_dir()), files, started.elapsed()))
+}
+
+/// Builds and writes the site; returns the built site (for `watch`) and its number of files.
+pub(crate) fn build_keeping(options: &Options) -> Result<(Site, usize), Vec<Diagnostic>> {
+    check_output(options)?;
+    let out = options.output_dir();
+    let staging = Staging::begin(&out).map_err(|e| write_error(&out, &e))?;
+    let site = Site::build(options, &|file, html| staging.write(file, html.as_bytes()))?;
+    let files = site
+        .write_rest(&staging)
+        .and_then(|n| staging.commit().map(|()| n))
+        .map_err(|e| write_error(&out, &e))?;
+    Ok((site, files))
+}
+
+/// Runs every check of a build and writes nothing.
+pub fn check(options: &Options) -> Result<Summary, Vec<Diagnostic>> {
+    let started = Instant::now();
+    let site = Site::build(options, &|_, _| Ok(()))?;
+    let files = site.plan.pages.len() + site.rest_count();
+    Ok(site.summary(None, files, started.elapsed()))
+}
+
+/// Refuses an output directory that errdocs may not replace: one that is, contains or lies in
+/// the site's configured sources, holds a `.git`, or is a non-empty directory errdocs did not
+/// make (unless forced). Reads the config for the catalog path (the default if it cannot).
+pub fn check_output(options: &Options) -> Result<(), Vec<Diagnostic>> {
+    let mut ignored = Diagnostics::default();
+    let catalog = config::load(&options.root, &mut ignored)
+        .map_or_else(|| PathBuf::from(config::DEFAULT_CATALOG), |c| c.catalog);
+    let sources = [
+        PathBuf::from(config::CONFIG_FILE),
+        catalog,
+        PathBuf::from(content::CONTENT_DIR),
+        PathBuf::from(render::theme::TEMPLATES_DIR),
+        PathBuf::from(STATIC_DIR),
+    ];
+    output::check_target(
+        &options.root,
+        &options.output_dir(),
+        &sources,
+        options.force,
+    )
+    .map_err(|p| vec![Diagnostic::bare(p)])
+}
+
+pub(crate) fn write_error(out: &std::path::Path, e: &std::io::Error) -> Vec<Diagnostic> {
+    vec![Diagnostic::bare(Problem::Io {
+        action: "write the site",
+        message: format!("{}: {e}", out.display()),
+    })]
+}
+
+/// Receives each rendered page: its output file (`guide/index.html`) and its HTML.
+pub(crate) type PageWriter<'a> = dyn Fn(&str, &str) -> std::io::Result<()> + Sync + 'a;
+
+/// The values of every stage of one build.
+pub(crate) struct Site {
+    pub(crate) options: Options,
+    pub(crate) sources: Sources,
+    pub(crate) plan: Plan,
+    pub(crate) prepared: Prepared,
+    /// What the link checker knows of every page, by site path.
+    pub(crate) facts: BTreeMap<String, PageFacts>,
+    pub(crate) registry: Registry,
+}
+
+impl Site {
+    /// Runs every stage; each rendered page is handed to `write`. Every problem found, or the
+    /// built site.
+    pub(crate) fn build(options: &Options, write: &PageWriter) -> Result<Site, Vec<Diagnostic>> {
+        let mut timings = Timings::start();
+        let sources = Sources::load(&options.root, options.base_url.as_deref())
+            .map_err(Diagnostics::into_sorted)?;
+        timings.lap("sources");
+        let plan = Plan::new(&sources, sources.files()).map_err(Diagnostics::into_sorted)?;
+        let prepared = Prepared::new(&sources, &plan).map_err(Diagnostics::into_sorted)?;
+        timings.lap("plan, catalog views, navigation");
+        let inputs = Inputs {
+            sources: &sources,
+            plan: &plan,
+            prepared: &prepared,
+        };
+        let results: Vec<Result<PageFacts, Diagnostics>> = plan
+            .pages
+            .par_iter()
+            .map(|planned| {
+                let rendered = render::render_page(inputs, planned)?;
+                let written = write(&urls::output_file(&rendered.url), &rendered.html);
+                let mut diags = Diagnostics::default();
+                if let Err(e) = written {
+                    for d in write_error(&options.output_dir(), &e) {
+                        diags.push(d);
+                    }
+                }
+                let facts = facts_of(inputs, rendered, &mut diags);
+                if diags.is_empty() {
+                    Ok(facts)
+                } else {
+                    Err(diags)
+                }
+            })
+            .collect();
+        timings.lap("render and write pages");
+        let mut diags = Diagnostics::default();
+        let mut facts = BTreeMap::new();
+        for result in results {
+            match result {
+                Ok(f) => {
+                    facts.insert(f.url.clone(), f);
+                }
+                Err(d) => diags.extend(d),
+            }
+        }
+        let registry = Registry::new(plan.files.iter().cloned(), facts.values());
+        diags.extend(registry.check_all(&plan.resolver, &prepared.shared, facts.values()));
+        timings.lap("link check");
+        if diags.has_errors() {
+            return Err(diags.into_sorted());
+        }
+        Ok(Site {
+            options: options.clone(),
+            sources,
+            plan,
+            prepared,
+            facts,
+            registry,
+        })
+    }
+
+    fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            sources: &self.sources,
+            plan: &self.plan,
+            prepared: &self.prepared,
+        }
+    }
+
+    /// The exports of this build: (path inside the output, content).
+    pub(crate) fn exports(&self) -> [(&'static str, String); 3] {
+        [
+            (
+                exports::ERRORS_JSON,
+                exports::errors_json(
+                    &self.sources.config.title,
+                    &self.sources.catalog,
+                    &self.plan,
+                ),
+            ),
+            (exports::SCHEMA_JSON, exports::schema().to_string()),
+            (exports::URLS_TXT, exports::urls_txt(&self.registry)),
+        ]
+    }
+
+    /// Writes everything but the pages (exports, theme files, static files); returns the number
+    /// of files of the whole site.
+    fn write_rest(&self, staging: &Staging) -> std::io::Result<usize> {
+        for (rel, text) in self.exports() {
+            staging.write(rel, text.as_bytes())?;
+        }
+        for (rel, bytes) in self.sources.theme_files() {
+            staging.write(rel, bytes)?;
+        }
+        for (rel, path) in &self.sources.statics {
+            staging.copy(rel, path)?;
+        }
+        Ok(self.plan.pages.len() + self.rest_count())
+    }
+
+    fn rest_count(&self) -> usize {
+        exports::FILES.len() + self.sources.theme_files().count() + self.sources.statics.len()
+    }
+
+    pub(crate) fn summary(
+        &self,
+        output: Option<PathBuf>,
+        files: usize,
+        elapsed: Duration,
+    ) -> Summary {
+        Summary {
+            pages: self.sources.pages.len(),
+            codes: self.sources.catalog.codes.len(),
+            categories: self.sources.catalog.categories.len(),
+            files,
+            output,
+            elapsed,
+        }
+    }
+
+    /// Applies an edit of the existing page `content/REL` by re-rendering that page alone
+    /// (plus the link check). Returns the output files to write (path, content), or `Ok(None)`
+    /// when the edit reaches further (title, weight, template, the categories it shows) and a
+    /// full build is needed. The site changes only when everything succeeded.
+    pub(crate) fn update_page(
+        &mut self,
+        rel: &str,
+    ) -> Result<Option<Vec<(String, String)>>, Vec<Diagnostic>> {
+        let Some(i) = self.sources.pages.iter().position(|p| p.rel == rel) else {
+            return Ok(None);
+        };
+        let mut diags = Diagnostics::default();
+        let path = self.options.root.join(content::CONTENT_DIR).join(rel);
+        let Some(page) = content::load_page(&self.options.root, &path, &mut diags) else {
+            return Err(diags.into_sorted());
+        };
+        let old = &self.sources.pages[i];
+        if (&page.url, &page.title, page.weight, &page.template)
+            != (&old.url, &old.title, old.weight, &old.template)
+        {
+            return Ok(None);
+        }
+        let blocks = content::directive_blocks(&page, &self.sources.catalog, &mut diags);
+        if !diags.is_empty() {
+            return Err(diags.into_sorted());
+        }
+        if plan::categories_shown(&blocks, &self.sources.catalog) != self.plan.shown_on[i] {
+            return Ok(None);
+        }
+        let (facts, html) = self.render_edited(&page, &blocks)?;
+        let mut registry = self.registry.clone();
+        registry.add_page(&facts);
+        let same_ids = self.registry.ids(&facts.url) == Some(&*facts.ids);
+        let url = facts.url.clone();
+        let link_diags = if same_ids {
+            // Same anchors as before: only the links on this page can have changed.
+            registry.check_page(&self.plan.resolver, &facts)
+        } else {
+            let all = self
+                .facts
+                .iter()
+                .map(|(u, f)| if *u == url { &facts } else { f });
+            registry.check_all(&self.plan.resolver, &self.prepared.shared, all)
+        };
+        if link_diags.has_errors() {
+            return Err(link_diags.into_sorted());
+        }
+        // Everything succeeded: the new values replace the old ones.
+        self.sources.pages[i] = page;
+        self.sources.directives[i] = blocks;
+        self.facts.insert(url.clone(), facts);
+        self.registry = registry;
+        Ok(Some(vec![
+            (urls::output_file(&url), html),
+            (
+                exports::URLS_TXT.to_string(),
+                exports::urls_txt(&self.registry),
+            ),
+        ]))
+    }
+
+    /// Renders an edited page and reads its facts.
+    fn render_edited(
+        &self,
+        page: &Page,
+        blocks: &Directives,
+    ) -> Result<(PageFacts, String), Vec<Diagnostic>> {
+        let inputs = self.inputs();
+        let rendered =
+            render::render_content(inputs, page, blocks).map_err(Diagnostics::into_sorted)?;
+        let html = rendered.html.clone();
+        let mut diags = Diagnostics::default();
+        let facts = facts_of(inputs, rendered, &mut diags);
+        if diags.has_errors() {
+            return Err(diags.into_sorted());
+        }
+        Ok((facts, html))
+    }
+}
+
+/// Reduces a rendered page to what the link checker needs.
+fn facts_of(inputs: Inputs, rendered: Rendered, diags: &mut Diagnostics) -> PageFacts {
+    let mut facts = PageFacts::of(
+        &rendered.url,
+        &rendered.html,
+        rendered.location,
+        &rendered.links,
+        &inputs.plan.resolver,
+        &inputs.prepared.shared,
+        diags,
+    );
+    facts.redirect_to = rendered.redirect_to;
+    facts
+}
+
+/// Prints how long each stage took when `ERRDOCS_TIMINGS` is set (for profiling builds).
+struct Timings {
+    on: bool,
+    last: Instant,
+}
+
+impl Timings {
+    fn start() -> Self {
+        Timings {
+            on: std::env::var_os("ERRDOCS_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if self.on {
+            eprintln!(
+                "timing: {stage:<34} {:>7.1} ms",
+                self.last.elapsed().as_secs_f64() * 1e3
+            );
+        }
+        self.last = Instant::now();
+    }
+}

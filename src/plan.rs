@@ -1,0 +1,283 @@
+//! Stage 2: the plan of the site, decided before anything is rendered.
+//!
+//! From the sources it computes every URL: the page of each Markdown file, the home of each
+//! category and code (the first page, by path, whose directives show its table), the page of
+//! each code and each alias redirect, the 404 page; the navigation; the files the build writes
+//! besides pages. Two things claiming one URL are reported here. The plan is plain data.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::catalog::{Alias, Catalog};
+use crate::content::{Directives, Page};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
+use crate::sources::Sources;
+use crate::urls::{Resolver, Target};
+
+/// What a page of the output is made from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum PageKind {
+    /// A Markdown page (index into [`Sources::pages`]).
+    Content(usize),
+    /// The theme's 404 page, when the site has no `content/404.md`.
+    NotFound,
+    /// The page of a code (index into the catalog's codes).
+    Code(usize),
+    /// A redirect to the page (or row) of a code, for one of its aliases.
+    Redirect(usize),
+}
+
+/// One page the build renders.
+#[derive(Clone, Debug)]
+pub(crate) struct PlannedPage {
+    /// Site path (`/guide/`, `/errors/PG-1003/`, `/404.html`).
+    pub(crate) url: String,
+    pub(crate) kind: PageKind,
+    /// Where it comes from, for messages about it.
+    pub(crate) location: Location,
+}
+
+/// A link of the navigation.
+#[derive(Serialize, Clone, Debug)]
+pub(crate) struct NavItem {
+    pub(crate) title: String,
+    pub(crate) href: String,
+    pub(crate) current: bool,
+    pub(crate) sections: Vec<NavSection>,
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub(crate) struct NavSection {
+    pub(crate) title: String,
+    pub(crate) href: String,
+}
+
+/// Where everything lives.
+pub(crate) struct Plan {
+    pub(crate) resolver: Resolver,
+    /// For each content page: the categories its directives show, in order of appearance.
+    pub(crate) shown_on: Vec<Vec<usize>>,
+    /// For each category: the site path of the page showing its table, if any.
+    pub(crate) category_home: Vec<Option<String>>,
+    /// For each code: the site path of the page showing its row, if any.
+    pub(crate) code_row: Vec<Option<String>>,
+    /// The path prefix of per-code pages (`errors`), `None` when they are off.
+    pub(crate) code_pages: Option<String>,
+    pub(crate) nav: Vec<NavItem>,
+    /// The home page's href: `/` when `content/index.md` exists, else the first page.
+    pub(crate) home: String,
+    /// Every page to render: content pages, the 404 page, code pages, redirects.
+    pub(crate) pages: Vec<PlannedPage>,
+    /// Every other file of the output, as site paths (`/errdocs.css`, `/errors.json`).
+    pub(crate) files: BTreeSet<String>,
+}
+
+impl Plan {
+    /// Plans the site; reports URLs claimed twice.
+    pub(crate) fn new(sources: &Sources, files: BTreeSet<String>) -> Result<Plan, Diagnostics> {
+        let catalog = &sources.catalog;
+        let config = &sources.config;
+        let page_urls = sources.pages.iter().map(|p| p.url.clone()).collect();
+        let resolver = Resolver::new(config.base_url.as_deref(), &config.base_path(), page_urls);
+        let shown_on: Vec<Vec<usize>> = sources
+            .directives
+            .iter()
+            .map(|d| categories_shown(d, catalog))
+            .collect();
+        let mut category_home = vec![None; catalog.categories.len()];
+        for (page, shown) in sources.pages.iter().zip(&shown_on) {
+            for &c in shown {
+                category_home[c].get_or_insert_with(|| page.url.clone());
+            }
+        }
+        let code_row = catalog
+            .codes
+            .iter()
+            .map(|c| category_home[c.category].clone())
+            .collect();
+        let nav = navigation(&sources.pages, &shown_on, catalog, &resolver);
+        let home = if sources.pages.iter().any(|p| p.url == "/") {
+            resolver.base_path().to_string()
+        } else {
+            nav.first()
+                .map_or_else(|| resolver.base_path().to_string(), |n| n.href.clone())
+        };
+        let mut plan = Plan {
+            resolver,
+            shown_on,
+            category_home,
+            code_row,
+            code_pages: config.code_pages.clone(),
+            nav,
+            home,
+            pages: Vec::new(),
+            files,
+        };
+        let pages = plan.pages_of(sources)?;
+        plan.pages = pages;
+        Ok(plan)
+    }
+
+    /// The site path of a code's own page, when per-code pages are on.
+    pub(crate) fn code_page(&self, catalog: &Catalog, code: usize) -> Option<String> {
+        self.code_pages
+            .as_ref()
+            .map(|prefix| format!("/{prefix}/{}/", catalog.codes[code].anchor))
+    }
+
+    /// The href of a code's own page.
+    pub(crate) fn code_page_href(&self, catalog: &Catalog, code: usize) -> Option<String> {
+        self.code_page(catalog, code)
+            .map(|path| self.resolver.href(&Target::page(path)))
+    }
+
+    /// The href of a code's row (its page and anchor), else of its own page.
+    pub(crate) fn code_href(&self, catalog: &Catalog, code: usize) -> Option<String> {
+        self.code_row[code]
+            .as_ref()
+            .map(|page| {
+                self.resolver.href(&Target::anchor(
+                    page.clone(),
+                    catalog.codes[code].anchor.clone(),
+                ))
+            })
+            .or_else(|| self.code_page_href(catalog, code))
+    }
+
+    /// Where the redirects of a code send readers: its page, else its row.
+    pub(crate) fn redirect_target(&self, catalog: &Catalog, code: usize) -> Option<Target> {
+        self.code_page(catalog, code).map(Target::page).or_else(|| {
+            self.code_row[code]
+                .as_ref()
+                .map(|p| Target::anchor(p.clone(), catalog.codes[code].anchor.clone()))
+        })
+    }
+
+    /// Every page of the site, in the order URLs are claimed: content pages, the 404 page,
+    /// code pages, redirects. A URL claimed twice is an error at the second claim.
+    fn pages_of(&self, sources: &Sources) -> Result<Vec<PlannedPage>, Diagnostics> {
+        let catalog = &sources.catalog;
+        let mut pages: Vec<PlannedPage> = sources
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PlannedPage {
+                url: p.url.clone(),
+                kind: PageKind::Content(i),
+                location: Location::file(&p.source.path),
+            })
+            .collect();
+        let mut taken: HashMap<String, Location> = pages
+            .iter()
+            .map(|p| (p.url.clone(), p.location.clone()))
+            .collect();
+        if !taken.contains_key("/404.html") {
+            let location = Location::file(Path::new("templates/404.html"));
+            taken.insert("/404.html".into(), location.clone());
+            pages.push(PlannedPage {
+                url: "/404.html".into(),
+                kind: PageKind::NotFound,
+                location,
+            });
+        }
+        let mut generated = Vec::new();
+        for i in 0..catalog.codes.len() {
+            if let Some(url) = self.code_page(catalog, i) {
+                generated.push((url, PageKind::Code(i)));
+            }
+        }
+        for (i, code) in catalog.codes.iter().enumerate() {
+            if self.redirect_target(catalog, i).is_none() {
+                continue;
+            }
+            for alias in &code.aliases {
+                let from = match alias {
+                    Alias::Code { anchor, .. } => match &self.code_pages {
+                        Some(prefix) => format!("/{prefix}/{anchor}/"),
+                        None => continue,
+                    },
+                    Alias::Url(url) => url.clone(),
+                };
+                generated.push((from, PageKind::Redirect(i)));
+            }
+        }
+        let mut diags = Diagnostics::default();
+        for (url, kind) in generated {
+            let (PageKind::Code(code) | PageKind::Redirect(code)) = kind else {
+                continue;
+            };
+            let location = catalog.source.locate(catalog.codes[code].span.clone());
+            if let Some(first) = taken.get(&url) {
+                diags.push(Diagnostic::at(
+                    Problem::Duplicate {
+                        kind: "page URL",
+                        name: url,
+                        first: first.clone(),
+                    },
+                    location,
+                ));
+                continue;
+            }
+            taken.insert(url.clone(), location.clone());
+            pages.push(PlannedPage {
+                url,
+                kind,
+                location,
+            });
+        }
+        if diags.is_empty() {
+            Ok(pages)
+        } else {
+            Err(diags)
+        }
+    }
+}
+
+/// The categories a page's directives show, in order of first appearance.
+pub(crate) fn categories_shown(directives: &Directives, catalog: &Catalog) -> Vec<usize> {
+    let mut shown = Vec::new();
+    for d in directives.iter().flatten() {
+        for c in d.categories(catalog) {
+            if !shown.contains(&c) {
+                shown.push(c);
+            }
+        }
+    }
+    shown
+}
+
+/// Pages by weight then URL (the 404 page is not listed); each lists the categories it shows.
+fn navigation(
+    pages: &[Page],
+    shown_on: &[Vec<usize>],
+    catalog: &Catalog,
+    resolver: &Resolver,
+) -> Vec<NavItem> {
+    let mut order: Vec<usize> = (0..pages.len())
+        .filter(|&i| pages[i].url != "/404.html")
+        .collect();
+    order.sort_by(|&a, &b| (pages[a].weight, &pages[a].url).cmp(&(pages[b].weight, &pages[b].url)));
+    order
+        .into_iter()
+        .map(|i| {
+            let page = &pages[i];
+            NavItem {
+                title: page.title.clone(),
+                href: resolver.href(&Target::page(page.url.clone())),
+                current: false,
+                sections: shown_on[i]
+                    .iter()
+                    .map(|&c| NavSection {
+                        title: catalog.categories[c].title.clone(),
+                        href: resolver.href(&Target::anchor(
+                            page.url.clone(),
+                            catalog.categories[c].id.clone(),
+                        )),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,137 @@
+//! A page per code (`/errors/PG-1003/`) and the redirect pages that keep old URLs working:
+//! one for each old code (`/errors/PG-0103/`) and each old URL listed in `aliases`.
+//!
+//! Redirects work without JavaScript (meta refresh, canonical link, a visible link) and only
+//! ever point at codes of the catalog.
+
+use serde::Serialize;
+
+use super::view::{self, CategoryLink, CodeLink, CodeView, ExampleView};
+use super::{Inputs, PageView, SiteContext};
+use crate::diagnostics::Problem;
+use crate::urls::Target;
+
+/// How many codes of the same category a code page lists (nearest in catalog order).
+const RELATED: usize = 8;
+
+/// What `code_page.html` sees: a page context plus everything about one code.
+#[derive(Serialize)]
+struct CodePageContext<'a> {
+    site: &'a SiteContext,
+    page: PageView,
+    nav_html: &'a str,
+    code: &'a CodeView,
+    category: CategoryLink,
+    /// The envelope this code is returned in, filled in with this code (highlighted HTML).
+    example: Option<ExampleView>,
+    /// Other codes of its category near it in the catalog.
+    related: Vec<CodeLink>,
+    /// Codes that this one replaces.
+    replaces: Vec<CodeLink>,
+}
+
+/// What `redirect.html` sees.
+#[derive(Serialize)]
+struct RedirectContext<'a> {
+    site: &'a SiteContext,
+    /// Where to go (an href), its absolute form for the canonical link, and its title.
+    to: String,
+    canonical: String,
+    title: String,
+}
+
+/// Renders the page of code `i` at site path `path`.
+pub(crate) fn code_page(inputs: Inputs, i: usize, path: &str) -> Result<String, Problem> {
+    let Inputs {
+        sources,
+        plan,
+        prepared,
+    } = inputs;
+    let catalog = &sources.catalog;
+    let views = &prepared.views;
+    let code = &views.codes[i];
+    let c = &catalog.codes[i];
+    let category = &catalog.categories[c.category];
+    let link = |j: usize| CodeLink {
+        code: views.codes[j].code.clone(),
+        href: views.codes[j]
+            .page
+            .clone()
+            .or_else(|| views.codes[j].href.clone()),
+    };
+    let siblings = catalog.category_codes(c.category);
+    // Catalog order within a category is ascending, so the position is a binary search.
+    let at = siblings.binary_search(&i).unwrap_or(0);
+    let start = at.saturating_sub(RELATED / 2);
+    let related = siblings
+        .iter()
+        .skip(start)
+        .filter(|&&j| j != i)
+        .take(RELATED)
+        .map(|&j| link(j))
+        .collect();
+    let replaces = catalog.replacing(i).iter().map(|&j| link(j)).collect();
+    let docs_url = c
+        .docs
+        .as_ref()
+        .and_then(|d| plan.resolver.resolve(&d.value, "/", None))
+        .unwrap_or_else(|| Target::page(path));
+    let title = match &code.message {
+        Some(m) => format!("{}: {m}", code.code),
+        None => code.code.clone(),
+    };
+    let context = CodePageContext {
+        site: &prepared.site,
+        page: PageView {
+            title,
+            description: code.message.clone(),
+            url: path.to_string(),
+            permalink: prepared
+                .site
+                .base_url
+                .as_ref()
+                .map(|b| format!("{b}{path}")),
+            content: String::new(),
+            source: catalog.source.path.to_string_lossy().into_owned(),
+        },
+        nav_html: &prepared.nav_html,
+        code,
+        category: CategoryLink {
+            id: category.id.clone(),
+            title: category.title.clone(),
+            href: plan.category_home[c.category].as_ref().map(|page| {
+                plan.resolver
+                    .href(&Target::anchor(page.clone(), category.id.clone()))
+            }),
+        },
+        example: view::example_for(catalog, i, Some(&plan.resolver.absolute(&docs_url))),
+        related,
+        replaces,
+    };
+    super::render_template(sources, "code_page.html", &context)
+}
+
+/// Renders a redirect to code `i` (its page, else its row).
+pub(crate) fn redirect(inputs: Inputs, i: usize) -> Result<String, Problem> {
+    let Inputs {
+        sources,
+        plan,
+        prepared,
+    } = inputs;
+    let code = &prepared.views.codes[i];
+    let to = code
+        .page
+        .clone()
+        .or_else(|| code.href.clone())
+        .unwrap_or_default();
+    let canonical = plan
+        .redirect_target(&sources.catalog, i)
+        .map_or_else(|| to.clone(), |t| plan.resolver.absolute(&t));
+    let context = RedirectContext {
+        site: &prepared.site,
+        to,
+        canonical,
+        title: code.code.clone(),
+    };
+    super::render_template(sources, "redirect.html", &context)
+}

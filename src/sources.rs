@@ -1,0 +1,143 @@
+//! Stage 1: reading everything a site is made of: the config, the catalog, the Markdown pages
+//! (with their directives resolved against the catalog), the theme and the static files.
+//!
+//! Every source is read even when another one is broken, so one run reports the problems of
+//! all of them.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::catalog::{self, Catalog};
+use crate::config::{self, Config};
+use crate::content::{self, Directives, Page};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
+use crate::render::theme::{THEME_STATIC, Theme};
+
+pub(crate) const STATIC_DIR: &str = "static";
+
+/// The sources of a site, read and validated.
+pub(crate) struct Sources {
+    pub(crate) config: Config,
+    pub(crate) catalog: Catalog,
+    /// Every `content/**/*.md`, sorted by path.
+    pub(crate) pages: Vec<Page>,
+    /// The directive blocks of each page (same order as `pages`).
+    pub(crate) directives: Vec<Directives>,
+    pub(crate) theme: Theme,
+    /// Files under `static/`: (path inside the output, file on disk), sorted.
+    pub(crate) statics: Vec<(String, PathBuf)>,
+}
+
+impl Sources {
+    /// Reads the site at `root`; `base_url` overrides the config's.
+    pub(crate) fn load(root: &Path, base_url: Option<&str>) -> Result<Sources, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let Some(mut config) = config::load(root, &mut diags) else {
+            return Err(diags);
+        };
+        if let Some(url) = base_url
+            && let Err(d) = config.set_base_url(url)
+        {
+            diags.push(d);
+        }
+        let catalog = load_catalog(root, &config, &mut diags);
+        let pages = content::load_pages(root, &mut diags);
+        let theme = Theme::load(root, &mut diags);
+        let statics = static_files(root, &mut diags);
+        let (Some(catalog), Some(theme)) = (catalog, theme) else {
+            return Err(diags);
+        };
+        let directives: Vec<Directives> = pages
+            .iter()
+            .map(|p| content::directive_blocks(p, &catalog, &mut diags))
+            .collect();
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        Ok(Sources {
+            config,
+            catalog,
+            pages,
+            directives,
+            theme,
+            statics,
+        })
+    }
+
+    /// Whether `rel` (relative to `static/`) is a static file of the site.
+    pub(crate) fn has_static(&self, rel: &str) -> bool {
+        self.statics.iter().any(|(r, _)| r == rel)
+    }
+
+    /// The theme's static files the site does not replace: (path inside the output, bytes).
+    pub(crate) fn theme_files(&self) -> impl Iterator<Item = (&'static str, &'static [u8])> + '_ {
+        THEME_STATIC
+            .iter()
+            .copied()
+            .filter(|(rel, _)| !self.has_static(rel))
+    }
+
+    /// The site paths of every file of the output that is not a page: the theme's static
+    /// files, the static files, and the exports.
+    pub(crate) fn files(&self) -> BTreeSet<String> {
+        THEME_STATIC
+            .iter()
+            .map(|(rel, _)| *rel)
+            .chain(crate::exports::FILES)
+            .chain(self.statics.iter().map(|(rel, _)| rel.as_str()))
+            .map(|rel| format!("/{rel}"))
+            .collect()
+    }
+}
+
+fn load_catalog(root: &Path, config: &Config, diags: &mut Diagnostics) -> Option<Catalog> {
+    let path = root.join(&config.catalog);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => catalog::load(&config.catalog, text, diags),
+        Err(e) => {
+            diags.push(Diagnostic::at(
+                Problem::Io {
+                    action: "read the catalog",
+                    message: format!("{}: {e}", config.catalog.display()),
+                },
+                Location::file(Path::new(config::CONFIG_FILE)),
+            ));
+            None
+        }
+    }
+}
+
+/// Every file under `static/`, as (path inside the output, file on disk), sorted.
+fn static_files(root: &Path, diags: &mut Diagnostics) -> Vec<(String, PathBuf)> {
+    let dir = root.join(STATIC_DIR);
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for entry in WalkDir::new(&dir).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let rel = e
+                    .path()
+                    .strip_prefix(&dir)
+                    .unwrap_or(e.path())
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.push((rel, e.into_path()));
+            }
+            Ok(_) => {}
+            Err(e) => diags.push(Diagnostic::at(
+                Problem::Io {
+                    action: "read the static directory",
+                    message: e.to_string(),
+                },
+                Location::file(&dir),
+            )),
+        }
+    }
+    out
+}
