@@ -101,7 +101,7 @@ pub fn check_output(options: &Options) -> Result<(), Vec<Diagnostic>> {
         PathBuf::from(config::CONFIG_FILE),
         catalog,
         PathBuf::from(content::CONTENT_DIR),
-        PathBuf::from(render::theme::TEMPLATES_DIR),
+        PathBuf::from(crate::theme::TEMPLATES_DIR),
         PathBuf::from(STATIC_DIR),
     ];
     output::check_target(
@@ -142,7 +142,7 @@ impl Site {
         let sources = Sources::load(&options.root, options.base_url.as_deref())
             .map_err(Diagnostics::into_sorted)?;
         timings.lap("sources");
-        let plan = Plan::new(&sources, sources.files()).map_err(Diagnostics::into_sorted)?;
+        let plan = Plan::new(&sources, other_files(&sources)).map_err(Diagnostics::into_sorted)?;
         let prepared = Prepared::new(&sources, &plan).map_err(Diagnostics::into_sorted)?;
         timings.lap("plan, catalog views, navigation");
         let inputs = Inputs {
@@ -334,6 +334,18 @@ impl Site {
         }
         Ok((facts, html))
     }
+}
+
+/// The site paths of every file of the output that is not a page: the theme's static files,
+/// the exports and the site's static files.
+fn other_files(sources: &Sources) -> std::collections::BTreeSet<String> {
+    crate::theme::THEME_STATIC
+        .iter()
+        .map(|(rel, _)| *rel)
+        .chain(exports::FILES)
+        .chain(sources.statics.iter().map(|(rel, _)| rel.as_str()))
+        .map(|rel| format!("/{rel}"))
+        .collect()
 }
 
 /// Reduces a rendered page to what the link checker needs.

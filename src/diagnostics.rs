@@ -147,7 +147,7 @@ impl Snippet {
 
 /// Where a problem is: `file:line:col`, and a window of the line for the snippet.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Location {
+pub(crate) struct Location {
     pub(crate) file: PathBuf,
     pub(crate) line: usize,
     pub(crate) col: usize,
@@ -230,8 +230,8 @@ pub(crate) enum Need {
     RetryColumn { category: String },
     /// `columns` may not be an empty list.
     SomeColumn,
-    /// A retry rule needs a policy.
-    Policy,
+    /// A retry rule needs a policy (one of `choices`).
+    Policy { choices: Vec<&'static str> },
     /// A retry rule is for a status or a code.
     RetryTarget,
 }
@@ -279,6 +279,8 @@ pub(crate) enum Problem {
         key: String,
         value: String,
         choice: Choice,
+        /// Every valid name.
+        choices: Vec<&'static str>,
         suggestion: Option<String>,
     },
     EmptyValue {
@@ -389,6 +391,7 @@ pub(crate) enum Problem {
         directive: String,
         name: String,
         suggestion: Option<String>,
+        columns: Vec<&'static str>,
     },
     AmbiguousCode {
         name: String,
@@ -467,15 +470,6 @@ impl Choice {
         }
     }
 
-    fn names(self) -> Vec<&'static str> {
-        use crate::catalog::{Column, FieldSource, RetryPolicy};
-        match self {
-            Choice::RetryPolicy => RetryPolicy::ALL.map(RetryPolicy::name).to_vec(),
-            Choice::FieldSource => FieldSource::ALL.map(FieldSource::name).to_vec(),
-            Choice::Column => Column::names().collect(),
-        }
-    }
-
     fn plural(self) -> &'static str {
         match self {
             Choice::RetryPolicy => "policies",
@@ -499,6 +493,7 @@ fn did_you(suggestion: Option<&String>) -> Option<String> {
 
 impl Problem {
     /// The one-line message, shown after `error:`.
+    // Long: one arm per kind of problem, so every message reads side by side in one place.
     pub(crate) fn message(&self) -> String {
         match self {
             Problem::Io { action, message } => format!("could not {action}: {message}"),
@@ -665,6 +660,7 @@ impl Problem {
     }
 
     /// Advice on how to fix the problem, when there is some.
+    // Long: one arm per kind of problem, like `message`.
     pub(crate) fn hint(&self) -> Option<String> {
         match self {
             Problem::TomlSyntax { .. } => Some("see https://toml.io for the syntax".into()),
@@ -686,10 +682,9 @@ impl Problem {
                 Need::SomeColumn => {
                     "list at least one column, e.g. `columns = [\"code\", \"message\"]`".into()
                 }
-                Need::Policy => format!(
-                    "add `policy = \"...\"`, one of: {}",
-                    Choice::RetryPolicy.names().join(", ")
-                ),
+                Need::Policy { choices } => {
+                    format!("add `policy = \"...\"`, one of: {}", choices.join(", "))
+                }
                 Need::RetryTarget => {
                     "add `status = 429` (or `code = ...` for one code's rule)".into()
                 }
@@ -698,10 +693,14 @@ impl Problem {
                 Some(format!("try `{}`", crate::slug::slugify(value)))
             }
             Problem::UnknownChoice {
-                suggestion, choice, ..
-            } => Some(did_you(suggestion.as_ref()).unwrap_or_else(|| {
-                format!("{} are: {}", choice.plural(), choice.names().join(", "))
-            })),
+                suggestion,
+                choice,
+                choices,
+                ..
+            } => Some(
+                did_you(suggestion.as_ref())
+                    .unwrap_or_else(|| format!("{} are: {}", choice.plural(), choices.join(", "))),
+            ),
             Problem::EmptyValue { key } => match *key {
                 "range" => Some("write it like `PG-1xxx`, where `x` stands for one digit".into()),
                 _ => None,
@@ -771,11 +770,14 @@ impl Problem {
             Problem::DirectiveHeadingsWithoutColumns { .. } => {
                 Some("e.g. columns=\"code,meaning\" headings=\"Message,Meaning\"".into())
             }
-            Problem::DirectiveUnknownColumn { suggestion, .. } => {
-                Some(did_you(suggestion.as_ref()).unwrap_or_else(|| {
-                    format!("columns are: {}", Choice::Column.names().join(", "))
-                }))
-            }
+            Problem::DirectiveUnknownColumn {
+                suggestion,
+                columns,
+                ..
+            } => Some(
+                did_you(suggestion.as_ref())
+                    .unwrap_or_else(|| format!("columns are: {}", columns.join(", "))),
+            ),
             Problem::AmbiguousCode { candidates, .. } => {
                 Some(format!("use an anchor instead: {}", candidates.join(", ")))
             }

@@ -2,7 +2,7 @@
 //!
 //! The syntax set is loaded once per process, on first use, so a site without code blocks
 //! never pays for it. The light and dark colour schemes are generated from syntect's themes
-//! into the embedded `syntax.css` (see [`theme_css`] and the test that keeps it in sync).
+//! into the embedded `syntax.css` (see `theme_css` and the test that keeps it in sync).
 
 use std::sync::OnceLock;
 

@@ -1,7 +1,7 @@
 //! Ctrl-C and SIGTERM: stop promptly without leaving a half-written output behind.
 //!
-//! The first signal marks the process as interrupted. Work that writes files holds a [`Busy`]
-//! guard and polls [`check`]; it stops at its next step, removes its staging directory and
+//! The first signal marks the process as interrupted. Work that writes files holds a `Busy`
+//! guard and polls `check`; it stops at its next step, removes its staging directory and
 //! releases the guard, and the process then exits with status 130. Without such work in
 //! progress (watching, serving, rendering in memory) it exits at once. A second signal exits
 //! immediately: whatever is left then is only a staging directory, which the next build removes.

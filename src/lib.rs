@@ -10,6 +10,8 @@
 //! sources (config, catalog, pages, theme) -> plan (URLs, navigation) -> rendered pages ->
 //! link report -> output (staging directory, atomic swap).
 
+#![warn(unreachable_pub)]
+
 mod build;
 mod catalog;
 mod config;
@@ -29,6 +31,7 @@ pub mod serve;
 mod slug;
 mod sources;
 mod stability;
+mod theme;
 mod tomlread;
 mod urls;
 pub mod watch;

@@ -42,6 +42,23 @@ struct OutputArgs {
     force: bool,
 }
 
+/// How `serve` listens.
+#[derive(clap::Args, Clone)]
+struct ServerArgs {
+    /// Address to listen on (loopback unless you say otherwise)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, short = 'p', default_value_t = 1111)]
+    port: u16,
+    /// Another host name to accept in the Host header (repeatable)
+    #[arg(long, value_name = "NAME")]
+    allow_host: Vec<String>,
+    /// Open the site in the default browser
+    #[arg(long)]
+    open: bool,
+}
+
 impl SiteArgs {
     fn options(self, output: Option<OutputArgs>) -> Options {
         let (output, force) = output.map_or((None, false), |o| (o.output, o.force));
@@ -85,18 +102,8 @@ enum Command {
         site: SiteArgs,
         #[command(flatten)]
         output: OutputArgs,
-        /// Address to listen on (loopback unless you say otherwise)
-        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Port to listen on (0 picks a free one)
-        #[arg(long, short = 'p', default_value_t = 1111)]
-        port: u16,
-        /// Another host name to accept in the Host header (repeatable)
-        #[arg(long, value_name = "NAME")]
-        allow_host: Vec<String>,
-        /// Open the site in the default browser
-        #[arg(long)]
-        open: bool,
+        #[command(flatten)]
+        server: ServerArgs,
         /// How long the files must stay quiet before a rebuild starts
         #[arg(long, value_name = "MS", default_value_t = 50)]
         debounce_ms: u64,
@@ -115,91 +122,19 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Init { dir } => match errdocs::init(&dir) {
-            Ok(files) => {
-                println!(
-                    "Created a new errdocs site in {} ({} files).",
-                    dir.display(),
-                    files.len()
-                );
-                println!("Build it with: errdocs build --root {}", dir.display());
-                ExitCode::SUCCESS
-            }
-            Err(d) => {
-                eprint!("{d}");
-                ExitCode::from(1)
-            }
-        },
-        Command::Build { site, output } => {
-            let options = site.options(Some(output));
-            errdocs::interrupt::install("interrupted; the previous output is unchanged");
-            let result = errdocs::build(&options);
-            if errdocs::interrupt::requested() {
-                eprintln!("interrupted; the previous output is unchanged");
-                return ExitCode::from(130);
-            }
-            report(result, "Built")
-        }
+        Command::Init { dir } => init(&dir),
+        Command::Build { site, output } => build(&site.options(Some(output))),
         Command::Watch {
             site,
             output,
             debounce_ms,
-        } => {
-            let options = site.options(Some(output));
-            if let Err(d) = errdocs::check_output(&options) {
-                return report(Err(d), "Built");
-            }
-            exit_on_ctrl_c();
-            let result =
-                errdocs::watch::run(options, Duration::from_millis(debounce_ms), print_outcome);
-            fail(result)
-        }
+        } => watch(site.options(Some(output)), debounce_ms),
         Command::Serve {
             site,
             output,
-            bind,
-            port,
-            allow_host,
-            open,
+            server,
             debounce_ms,
-        } => {
-            let options = site.options(Some(output));
-            if let Err(d) = errdocs::check_output(&options) {
-                return report(Err(d), "Built");
-            }
-            let serve = errdocs::serve::ServeOptions {
-                bind,
-                port,
-                allowed_hosts: allow_host,
-            };
-            let (addr, handle) = match errdocs::serve::start(&options.output_dir(), &serve) {
-                Ok(s) => s,
-                Err(d) => {
-                    eprint!("{d}");
-                    return ExitCode::from(1);
-                }
-            };
-            let host = if addr.ip().is_loopback() || addr.ip().is_unspecified() {
-                format!("localhost:{}", addr.port())
-            } else {
-                addr.to_string()
-            };
-            println!(
-                "Serving {} on http://{host}/ (Ctrl-C to stop)",
-                options.output_dir().display()
-            );
-            if open {
-                let _ = std::process::Command::new("xdg-open")
-                    .arg(format!("http://{host}/"))
-                    .spawn();
-            }
-            exit_on_ctrl_c();
-            let result = errdocs::watch::run(options, Duration::from_millis(debounce_ms), |o| {
-                print_outcome(o);
-                handle.record(o);
-            });
-            fail(result)
-        }
+        } => serve(site.options(Some(output)), server, debounce_ms),
         Command::Check { site, against } => {
             let options = site.options(None);
             match against {
@@ -208,6 +143,81 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn init(dir: &std::path::Path) -> ExitCode {
+    match errdocs::init(dir) {
+        Ok(files) => {
+            println!(
+                "Created a new errdocs site in {} ({} files).",
+                dir.display(),
+                files.len()
+            );
+            println!("Build it with: errdocs build --root {}", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprint!("{d}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn build(options: &Options) -> ExitCode {
+    errdocs::interrupt::install("interrupted; the previous output is unchanged");
+    let result = errdocs::build(options);
+    if errdocs::interrupt::requested() {
+        eprintln!("interrupted; the previous output is unchanged");
+        return ExitCode::from(130);
+    }
+    report(result, "Built")
+}
+
+fn watch(options: Options, debounce_ms: u64) -> ExitCode {
+    if let Err(d) = errdocs::check_output(&options) {
+        return report(Err(d), "Built");
+    }
+    exit_on_ctrl_c();
+    let result = errdocs::watch::run(options, Duration::from_millis(debounce_ms), print_outcome);
+    fail(result)
+}
+
+fn serve(options: Options, server: ServerArgs, debounce_ms: u64) -> ExitCode {
+    if let Err(d) = errdocs::check_output(&options) {
+        return report(Err(d), "Built");
+    }
+    let serve = errdocs::serve::ServeOptions {
+        bind: server.bind,
+        port: server.port,
+        allowed_hosts: server.allow_host,
+    };
+    let (addr, handle) = match errdocs::serve::start(&options.output_dir(), &serve) {
+        Ok(s) => s,
+        Err(d) => {
+            eprint!("{d}");
+            return ExitCode::from(1);
+        }
+    };
+    let host = if addr.ip().is_loopback() || addr.ip().is_unspecified() {
+        format!("localhost:{}", addr.port())
+    } else {
+        addr.to_string()
+    };
+    println!(
+        "Serving {} on http://{host}/ (Ctrl-C to stop)",
+        options.output_dir().display()
+    );
+    if server.open {
+        let _ = std::process::Command::new("xdg-open")
+            .arg(format!("http://{host}/"))
+            .spawn();
+    }
+    exit_on_ctrl_c();
+    let result = errdocs::watch::run(options, Duration::from_millis(debounce_ms), |o| {
+        print_outcome(o);
+        handle.record(o);
+    });
+    fail(result)
 }
 
 fn print_outcome(outcome: &errdocs::watch::Outcome) {

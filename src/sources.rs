@@ -4,7 +4,6 @@
 //! Every source is read even when another one is broken, so one run reports the problems of
 //! all of them.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -13,7 +12,7 @@ use crate::catalog::{self, Catalog};
 use crate::config::{self, Config};
 use crate::content::{self, Directives, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
-use crate::render::theme::{THEME_STATIC, Theme};
+use crate::theme::{THEME_STATIC, Theme};
 
 pub(crate) const STATIC_DIR: &str = "static";
 
@@ -77,18 +76,6 @@ impl Sources {
             .iter()
             .copied()
             .filter(|(rel, _)| !self.has_static(rel))
-    }
-
-    /// The site paths of every file of the output that is not a page: the theme's static
-    /// files, the static files, and the exports.
-    pub(crate) fn files(&self) -> BTreeSet<String> {
-        THEME_STATIC
-            .iter()
-            .map(|(rel, _)| *rel)
-            .chain(crate::exports::FILES)
-            .chain(self.statics.iter().map(|(rel, _)| rel.as_str()))
-            .map(|rel| format!("/{rel}"))
-            .collect()
     }
 }
 

@@ -123,12 +123,12 @@ fn against_urls(source: &Source, registry: &Registry) -> Report {
 
 fn against_errors_json(source: &Source, built: &Site) -> Result<Report, Vec<Diagnostic>> {
     let doc: Value = serde_json::from_str(&source.text).map_err(|e| {
-        vec![Diagnostic::new(
+        vec![Diagnostic::at(
             Problem::Io {
                 action: "read the previous release's errors.json",
                 message: e.to_string(),
             },
-            Some(Location::file(&source.path)),
+            Location::file(&source.path),
         )]
     })?;
     let old_base = doc.get("base_url").and_then(Value::as_str).unwrap_or("");
@@ -138,9 +138,12 @@ fn against_errors_json(source: &Source, built: &Site) -> Result<Report, Vec<Diag
         .cloned()
         .unwrap_or_default();
     let summary = CodeSummary::of(built);
-    let mut errors = Vec::new();
-    let mut changes = Vec::new();
-    let mut checked = 0;
+    let lines = anchor_lines(source);
+    let mut report = Report {
+        errors: Vec::new(),
+        changes: Vec::new(),
+        checked: 0,
+    };
     for entry in &codes {
         let raw = match entry.get("code") {
             Some(Value::String(s)) => s.clone(),
@@ -148,11 +151,10 @@ fn against_errors_json(source: &Source, built: &Site) -> Result<Report, Vec<Diag
             None => continue,
         };
         let anchor = entry.get("anchor").and_then(Value::as_str).unwrap_or("");
-        let needle = format!("\"anchor\": {}", Value::from(anchor));
-        let location = source.text.find(&needle).map_or_else(
-            || Location::file(&source.path),
-            |i| source.locate(i..i + needle.len()),
-        );
+        let location = lines
+            .get(anchor)
+            .cloned()
+            .unwrap_or_else(|| Location::file(&source.path));
         for key in ["reference", "url"] {
             let Some(url) = entry.get(key).and_then(Value::as_str) else {
                 continue;
@@ -163,45 +165,73 @@ fn against_errors_json(source: &Source, built: &Site) -> Result<Report, Vec<Diag
             } else {
                 format!("/{path}")
             };
-            checked += 1;
+            report.checked += 1;
             if !built.registry.resolves(&target_of(&path)) {
-                errors.push(unpublished(&path, Some(raw.clone()), location.clone()));
+                report
+                    .errors
+                    .push(unpublished(&path, Some(raw.clone()), location.clone()));
             }
         }
-        let Some((status, policy)) = summary.codes.get(&raw) else {
-            continue;
-        };
-        let old_status = entry.get("status").and_then(Value::as_u64);
-        if old_status != status.map(u64::from) {
-            changes.push(Diagnostic::at(
-                Problem::Changed {
-                    code: raw.clone(),
-                    what: "HTTP status",
-                    from: old_status.map_or("none".into(), |s| s.to_string()),
-                    to: status.map_or("none".into(), |s| s.to_string()),
-                },
-                location.clone(),
-            ));
-        }
-        let old_policy = entry
-            .get("retry")
-            .and_then(|r| r.get("policy"))
-            .and_then(Value::as_str);
-        if old_policy != *policy {
-            changes.push(Diagnostic::at(
-                Problem::Changed {
-                    code: raw.clone(),
-                    what: "retry policy",
-                    from: old_policy.unwrap_or("none").to_string(),
-                    to: policy.unwrap_or("none").to_string(),
-                },
-                location.clone(),
-            ));
+        if let Some(now) = summary.codes.get(&raw) {
+            report.changes.extend(changes(&raw, entry, now, &location));
         }
     }
-    Ok(Report {
-        errors,
-        changes,
-        checked,
-    })
+    Ok(report)
+}
+
+/// Where each code's `"anchor": "..."` member is in an errors.json (the first of each),
+/// found in one pass.
+fn anchor_lines(source: &Source) -> std::collections::HashMap<String, Location> {
+    let needle = "\"anchor\": ";
+    let mut out = std::collections::HashMap::new();
+    for (i, _) in source.text.match_indices(needle) {
+        let rest = &source.text[i + needle.len()..];
+        let Some(end) = rest.find(['\n', ',']) else {
+            continue;
+        };
+        if let Ok(anchor) = serde_json::from_str::<String>(rest[..end].trim()) {
+            let len = needle.len() + end;
+            out.entry(anchor)
+                .or_insert_with(|| source.locate(i..i + len));
+        }
+    }
+    out
+}
+
+/// The behaviour changes of one code: its status and retry policy then and now.
+fn changes(
+    raw: &str,
+    entry: &Value,
+    (status, policy): &(Option<u16>, Option<&'static str>),
+    location: &Location,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let old_status = entry.get("status").and_then(Value::as_u64);
+    if old_status != status.map(u64::from) {
+        out.push(Diagnostic::at(
+            Problem::Changed {
+                code: raw.to_string(),
+                what: "HTTP status",
+                from: old_status.map_or("none".into(), |s| s.to_string()),
+                to: status.map_or("none".into(), |s| s.to_string()),
+            },
+            location.clone(),
+        ));
+    }
+    let old_policy = entry
+        .get("retry")
+        .and_then(|r| r.get("policy"))
+        .and_then(Value::as_str);
+    if old_policy != *policy {
+        out.push(Diagnostic::at(
+            Problem::Changed {
+                code: raw.to_string(),
+                what: "retry policy",
+                from: old_policy.unwrap_or("none").to_string(),
+                to: policy.unwrap_or("none").to_string(),
+            },
+            location.clone(),
+        ));
+    }
+    out
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use toml::de::DeValue;
 
-use super::{
+use super::model::{
     Alias, Catalog, Category, Code, CodeKey, Column, Envelope, EnvelopeChoice, EnvelopeField,
     FieldSource, Removed, RetryPolicy, RetryRule, RetryTarget,
 };
@@ -274,6 +274,7 @@ fn policy(t: &Table, diags: &mut Diagnostics, key: &str) -> Option<Located<Retry
                     key: key.to_string(),
                     value: name.value.clone(),
                     choice: Choice::RetryPolicy,
+                    choices: names.to_vec(),
                     suggestion: did_you_mean(&name.value, names),
                 },
                 t.source(),
@@ -326,6 +327,7 @@ fn read_envelope(t: &Table, ids: &mut FirstSeen, diags: &mut Diagnostics) -> Opt
                             key: "from".into(),
                             value: from.value.clone(),
                             choice: Choice::FieldSource,
+                            choices: names.to_vec(),
                             suggestion: did_you_mean(&from.value, names),
                         },
                         f.source(),
@@ -431,31 +433,7 @@ fn read_category(
     diags: &mut Diagnostics,
 ) -> Option<Category> {
     let source = t.source();
-    let envelope = match t.get("envelope").map(|v| v.get_ref()) {
-        None => EnvelopeChoice::Default,
-        Some(DeValue::Boolean(false)) => EnvelopeChoice::None,
-        Some(_) => match t.string("envelope", diags) {
-            None => EnvelopeChoice::Default,
-            Some(e) => match envelopes.iter().position(|x| x.id == e.value) {
-                Some(i) => EnvelopeChoice::Envelope(i),
-                None => {
-                    diags.at(
-                        Problem::UnknownReference {
-                            kind: "envelope",
-                            name: e.value.clone(),
-                            suggestion: did_you_mean(
-                                &e.value,
-                                envelopes.iter().map(|x| x.id.as_str()),
-                            ),
-                        },
-                        source,
-                        e.span.clone(),
-                    );
-                    EnvelopeChoice::Default
-                }
-            },
-        },
-    };
+    let envelope = envelope_choice(t, envelopes, diags);
     let id = t.required_string("id", diags);
     let title = t.required_string("title", diags);
     let namespace = t.string("namespace", diags);
@@ -468,29 +446,7 @@ fn read_category(
     {
         diags.at(Problem::EmptyValue { key: "range" }, source, r.span.clone());
     }
-    let mut columns = Vec::new();
-    if let Some(names) = t.strings("columns", diags) {
-        for name in names {
-            if let Some(column) = column_named(&name, source, diags) {
-                if columns.contains(&column) {
-                    diags.at(
-                        Problem::ListedTwice {
-                            key: "columns",
-                            value: name.value.clone(),
-                        },
-                        source,
-                        name.span.clone(),
-                    );
-                }
-                columns.push(column);
-            }
-        }
-        if columns.is_empty() {
-            t.missing("columns", Need::SomeColumn, diags);
-        }
-    } else {
-        columns = Column::DEFAULT.to_vec();
-    }
+    let columns = read_columns(t, diags);
     let headings = t
         .string_map("headings", diags)
         .into_iter()
@@ -520,6 +476,63 @@ fn read_category(
     })
 }
 
+/// A category's `envelope`: unset (the first envelope), `false` (none), or an envelope's id.
+fn envelope_choice(t: &Table, envelopes: &[Envelope], diags: &mut Diagnostics) -> EnvelopeChoice {
+    match t.get("envelope").map(|v| v.get_ref()) {
+        None => EnvelopeChoice::Default,
+        Some(DeValue::Boolean(false)) => EnvelopeChoice::None,
+        Some(_) => match t.string("envelope", diags) {
+            None => EnvelopeChoice::Default,
+            Some(e) => match envelopes.iter().position(|x| x.id == e.value) {
+                Some(i) => EnvelopeChoice::Envelope(i),
+                None => {
+                    diags.at(
+                        Problem::UnknownReference {
+                            kind: "envelope",
+                            name: e.value.clone(),
+                            suggestion: did_you_mean(
+                                &e.value,
+                                envelopes.iter().map(|x| x.id.as_str()),
+                            ),
+                        },
+                        t.source(),
+                        e.span.clone(),
+                    );
+                    EnvelopeChoice::Default
+                }
+            },
+        },
+    }
+}
+
+/// A category's `columns`: known names, each once, at least one (default: the usual four).
+fn read_columns(t: &Table, diags: &mut Diagnostics) -> Vec<Column> {
+    let source = t.source();
+    let Some(names) = t.strings("columns", diags) else {
+        return Column::DEFAULT.to_vec();
+    };
+    let mut columns = Vec::new();
+    for name in names {
+        if let Some(column) = column_named(&name, source, diags) {
+            if columns.contains(&column) {
+                diags.at(
+                    Problem::ListedTwice {
+                        key: "columns",
+                        value: name.value.clone(),
+                    },
+                    source,
+                    name.span.clone(),
+                );
+            }
+            columns.push(column);
+        }
+    }
+    if columns.is_empty() {
+        t.missing("columns", Need::SomeColumn, diags);
+    }
+    columns
+}
+
 fn column_named(
     name: &Located<String>,
     source: &Source,
@@ -532,6 +545,7 @@ fn column_named(
                 key: "columns".into(),
                 value: name.value.clone(),
                 choice: Choice::Column,
+                choices: Column::names().collect(),
                 suggestion: did_you_mean(&name.value, Column::names()),
             },
             source,
@@ -621,6 +635,8 @@ fn matches_range(pattern: &str, code: &str) -> bool {
         )
 }
 
+// Long: every key of a [[code]] table is read here, in one place, so the table's schema reads
+// top to bottom; the checks are in the helpers below.
 fn read_code(
     t: &Table,
     categories: &[Category],
@@ -640,101 +656,22 @@ fn read_code(
     let docs = t.string("docs", diags);
     let retry = policy(t, diags, "retry");
     let deprecated = t.bool("deprecated", diags).is_some_and(|d| d.value);
-    let replaced_by = match t.get("replaced_by") {
-        Some(v) => match tomlread::integer(v.get_ref()) {
-            Some(i) => Some(Located::new(i.to_string(), v.span())),
-            None => t.string("replaced_by", diags),
-        },
-        None => None,
-    };
+    let replaced_by = code_name(t, "replaced_by", diags);
     let explicit_anchor = t.string("anchor", diags);
     let alias_values = read_aliases(t, diags);
-    let (removed, replacement) = match t.table("removed", REMOVED_KEYS, diags) {
-        Some(r) => {
-            let replacement = r.string("replacement", diags);
-            if let (Some(rep), Some(_)) = (&replacement, &replaced_by) {
-                diags.at(
-                    Problem::ConflictingKeys {
-                        key: "replacement",
-                        value: rep.value.clone(),
-                        other: "replaced_by",
-                    },
-                    source,
-                    rep.span.clone(),
-                );
-            }
-            (
-                Some(Removed {
-                    since: r.string("since", diags).map(|s| s.value),
-                    why: r.string("why", diags),
-                }),
-                replacement,
-            )
-        }
-        None => (None, None),
-    };
+    let (removed, replacement) = read_removed(t, replaced_by.as_ref(), diags);
     let replaced_by = replaced_by.or(replacement);
-
-    let category = category_name.as_ref().and_then(|name| {
-        let found = categories.iter().position(|c| c.id == name.value);
-        if found.is_none() {
-            diags.at(
-                Problem::UnknownReference {
-                    kind: "category",
-                    name: name.value.clone(),
-                    suggestion: did_you_mean(&name.value, categories.iter().map(|c| c.id.as_str())),
-                },
-                source,
-                name.span.clone(),
-            );
-        }
-        found
-    });
+    let category = category_name
+        .as_ref()
+        .and_then(|name| category_named(name, categories, source, diags));
     let key = key?;
-    let shown = key.value.to_string();
     if let (Some(status), Some(retry)) = (&status, &retry) {
         check_contradiction(retry, status.value, source, diags);
     }
     let category_index = category?;
     let cat = &categories[category_index];
-
-    if let Some(range) = &cat.range {
-        let inside = match &key.value {
-            CodeKey::Range(a, b) => {
-                matches_range(range, &a.to_string()) && matches_range(range, &b.to_string())
-            }
-            other => matches_range(range, &other.raw()),
-        };
-        if !inside {
-            diags.at(
-                Problem::CodeOutsideRange {
-                    code: shown.clone(),
-                    category: cat.id.clone(),
-                    range: range.clone(),
-                },
-                source,
-                key.span.clone(),
-            );
-        }
-    }
-
-    // A field that is present but invalid was reported already; only absent ones count here.
-    let present = |column: Column| {
-        matches!(column, Column::Code | Column::Retry) || t.get(column.name()).is_some()
-    };
-    for column in cat.columns.iter().copied().filter(|c| !present(*c)) {
-        diags.at(
-            Problem::MissingField {
-                field: column.name().to_string(),
-                table: format!("code `{shown}`"),
-                need: Need::ShownColumn {
-                    category: cat.id.clone(),
-                },
-            },
-            source,
-            key.span.clone(),
-        );
-    }
+    check_in_range(cat, &key, source, diags);
+    check_columns_present(t, cat, &key, diags);
 
     let namespace = cat.namespace.as_deref();
     let unique = format!("{}\u{0}{}", namespace.unwrap_or(""), key.value.raw());
@@ -752,85 +689,16 @@ fn read_code(
     ) {
         return None;
     }
-    let anchor = match &explicit_anchor {
-        Some(a) if super::anchor_is_safe(&a.value) => a.value.clone(),
-        Some(a) => {
-            diags.at(
-                Problem::InvalidAnchor {
-                    value: a.value.clone(),
-                },
-                source,
-                a.span.clone(),
-            );
-            return None;
-        }
-        None => match key.value.anchor(namespace) {
-            Some(a) => a,
-            None => {
-                diags.at(Problem::NoAnchor { code: shown }, source, key.span.clone());
-                return None;
-            }
-        },
-    };
-    let anchor_span = explicit_anchor
-        .as_ref()
-        .map_or(key.span.clone(), |a| a.span.clone());
-    if categories.iter().any(|c| c.id == anchor) {
-        diags.at(
-            Problem::AnchorIsCategory {
-                code: shown.clone(),
-                anchor: anchor.clone(),
-            },
-            source,
-            anchor_span.clone(),
-        );
-    }
-    if !seen_anchors.insert("anchor", &anchor, &anchor, source, anchor_span, diags) {
-        return None;
-    }
-    let mut aliases = Vec::new();
-    for alias in alias_values {
-        let value = alias.value.trim();
-        if value.starts_with('/') {
-            if value.contains("..") || value.contains(['#', '?', ' ']) {
-                diags.at(
-                    Problem::InvalidAliasUrl {
-                        value: value.to_string(),
-                    },
-                    source,
-                    alias.span.clone(),
-                );
-                continue;
-            }
-            if seen_anchors.insert(
-                "alias",
-                &format!("url {value}"),
-                value,
-                source,
-                alias.span.clone(),
-                diags,
-            ) {
-                aliases.push(Alias::Url(value.to_string()));
-            }
-            continue;
-        }
-        let Some(old_anchor) = CodeKey::Text(value.to_string()).anchor(namespace) else {
-            continue;
-        };
-        if seen_anchors.insert(
-            "anchor",
-            &old_anchor,
-            &old_anchor,
-            source,
-            alias.span.clone(),
-            diags,
-        ) {
-            aliases.push(Alias::Code {
-                code: value.to_string(),
-                anchor: old_anchor,
-            });
-        }
-    }
+    let anchor = code_anchor(
+        &key,
+        explicit_anchor.as_ref(),
+        namespace,
+        categories,
+        seen_anchors,
+        source,
+        diags,
+    )?;
+    let aliases = code_aliases(alias_values, namespace, seen_anchors, source, diags);
     Some((
         Code {
             key: key.value,
@@ -852,6 +720,213 @@ fn read_code(
         },
         replaced_by,
     ))
+}
+
+/// A reference to a code (`replaced_by`, a retry rule's `code`): a string or an integer.
+fn code_name(t: &Table, key: &str, diags: &mut Diagnostics) -> Option<Located<String>> {
+    let v = t.get(key)?;
+    match tomlread::integer(v.get_ref()) {
+        Some(i) => Some(Located::new(i.to_string(), v.span())),
+        None => t.string(key, diags),
+    }
+}
+
+/// `removed = { since, why, replacement }`: the tombstone and its replacement, if any.
+fn read_removed(
+    t: &Table,
+    replaced_by: Option<&Located<String>>,
+    diags: &mut Diagnostics,
+) -> (Option<Removed>, Option<Located<String>>) {
+    let Some(r) = t.table("removed", REMOVED_KEYS, diags) else {
+        return (None, None);
+    };
+    let replacement = r.string("replacement", diags);
+    if let (Some(rep), Some(_)) = (&replacement, replaced_by) {
+        diags.at(
+            Problem::ConflictingKeys {
+                key: "replacement",
+                value: rep.value.clone(),
+                other: "replaced_by",
+            },
+            t.source(),
+            rep.span.clone(),
+        );
+    }
+    let removed = Removed {
+        since: r.string("since", diags).map(|s| s.value),
+        why: r.string("why", diags),
+    };
+    (Some(removed), replacement)
+}
+
+fn category_named(
+    name: &Located<String>,
+    categories: &[Category],
+    source: &Source,
+    diags: &mut Diagnostics,
+) -> Option<usize> {
+    let found = categories.iter().position(|c| c.id == name.value);
+    if found.is_none() {
+        diags.at(
+            Problem::UnknownReference {
+                kind: "category",
+                name: name.value.clone(),
+                suggestion: did_you_mean(&name.value, categories.iter().map(|c| c.id.as_str())),
+            },
+            source,
+            name.span.clone(),
+        );
+    }
+    found
+}
+
+/// A code must match its category's `range`.
+fn check_in_range(
+    cat: &Category,
+    key: &Located<CodeKey>,
+    source: &Source,
+    diags: &mut Diagnostics,
+) {
+    let Some(range) = &cat.range else {
+        return;
+    };
+    let inside = match &key.value {
+        CodeKey::Range(a, b) => {
+            matches_range(range, &a.to_string()) && matches_range(range, &b.to_string())
+        }
+        other => matches_range(range, &other.raw()),
+    };
+    if !inside {
+        diags.at(
+            Problem::CodeOutsideRange {
+                code: key.value.to_string(),
+                category: cat.id.clone(),
+                range: range.clone(),
+            },
+            source,
+            key.span.clone(),
+        );
+    }
+}
+
+/// Every column its category shows is a required field of a code.
+fn check_columns_present(
+    t: &Table,
+    cat: &Category,
+    key: &Located<CodeKey>,
+    diags: &mut Diagnostics,
+) {
+    // A field that is present but invalid was reported already; only absent ones count here.
+    let present = |column: Column| {
+        matches!(column, Column::Code | Column::Retry) || t.get(column.name()).is_some()
+    };
+    for column in cat.columns.iter().copied().filter(|c| !present(*c)) {
+        diags.at(
+            Problem::MissingField {
+                field: column.name().to_string(),
+                table: format!("code `{}`", key.value),
+                need: Need::ShownColumn {
+                    category: cat.id.clone(),
+                },
+            },
+            t.source(),
+            key.span.clone(),
+        );
+    }
+}
+
+/// The anchor of a code (explicit, else derived), checked to be usable and unique.
+fn code_anchor(
+    key: &Located<CodeKey>,
+    explicit: Option<&Located<String>>,
+    namespace: Option<&str>,
+    categories: &[Category],
+    seen_anchors: &mut FirstSeen,
+    source: &Source,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let anchor = match explicit {
+        Some(a) if super::model::anchor_is_safe(&a.value) => a.value.clone(),
+        Some(a) => {
+            diags.at(
+                Problem::InvalidAnchor {
+                    value: a.value.clone(),
+                },
+                source,
+                a.span.clone(),
+            );
+            return None;
+        }
+        None => match key.value.anchor(namespace) {
+            Some(a) => a,
+            None => {
+                diags.at(
+                    Problem::NoAnchor {
+                        code: key.value.to_string(),
+                    },
+                    source,
+                    key.span.clone(),
+                );
+                return None;
+            }
+        },
+    };
+    let span = explicit.map_or(key.span.clone(), |a| a.span.clone());
+    if categories.iter().any(|c| c.id == anchor) {
+        diags.at(
+            Problem::AnchorIsCategory {
+                code: key.value.to_string(),
+                anchor: anchor.clone(),
+            },
+            source,
+            span.clone(),
+        );
+    }
+    seen_anchors
+        .insert("anchor", &anchor, &anchor, source, span, diags)
+        .then_some(anchor)
+}
+
+/// A code's `aliases`: old codes (their anchors must stay unique) and old URLs.
+fn code_aliases(
+    values: Vec<Located<String>>,
+    namespace: Option<&str>,
+    seen_anchors: &mut FirstSeen,
+    source: &Source,
+    diags: &mut Diagnostics,
+) -> Vec<Alias> {
+    let mut aliases = Vec::new();
+    for alias in values {
+        let value = alias.value.trim();
+        if value.starts_with('/') {
+            if value.contains("..") || value.contains(['#', '?', ' ']) {
+                diags.at(
+                    Problem::InvalidAliasUrl {
+                        value: value.to_string(),
+                    },
+                    source,
+                    alias.span.clone(),
+                );
+                continue;
+            }
+            let key = format!("url {value}");
+            if seen_anchors.insert("alias", &key, value, source, alias.span.clone(), diags) {
+                aliases.push(Alias::Url(value.to_string()));
+            }
+            continue;
+        }
+        let Some(old_anchor) = CodeKey::Text(value.to_string()).anchor(namespace) else {
+            continue;
+        };
+        let span = alias.span.clone();
+        if seen_anchors.insert("anchor", &old_anchor, &old_anchor, source, span, diags) {
+            aliases.push(Alias::Code {
+                code: value.to_string(),
+                anchor: old_anchor,
+            });
+        }
+    }
+    aliases
 }
 
 fn unknown_code(source: &Source, name: &Located<String>, codes: &[Code], diags: &mut Diagnostics) {
@@ -876,15 +951,10 @@ fn read_retry(
     let source = t.source();
     let policy_value = policy(t, diags, "policy");
     if t.get("policy").is_none() {
-        t.missing("policy", Need::Policy, diags);
+        let choices = RetryPolicy::ALL.map(RetryPolicy::name).to_vec();
+        t.missing("policy", Need::Policy { choices }, diags);
     }
-    let code_name = match t.get("code") {
-        Some(v) => match tomlread::integer(v.get_ref()) {
-            Some(i) => Some(Located::new(i.to_string(), v.span())),
-            None => t.string("code", diags),
-        },
-        None => None,
-    };
+    let code_name = code_name(t, "code", diags);
     let status_value = status(t, "status", diags);
     let (target, target_span, status_of_target) = match (&status_value, &code_name) {
         (Some(s), None) => (RetryTarget::Status(s.value), s.span.clone(), Some(s.value)),

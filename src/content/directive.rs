@@ -21,6 +21,9 @@ const NAMES: &[&str] = &[
     "catalog", "category", "envelope", "retry", "code", "search", "statuses",
 ];
 
+/// The directive blocks of a page, in order, each with its parsed directives.
+pub(crate) type Directives = Vec<Vec<Directive>>;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Directive {
     /// Every category, in order.
@@ -175,6 +178,7 @@ impl Args<'_> {
                             directive: self.name(),
                             name: name.to_string(),
                             suggestion: did_you_mean(name, Column::names()),
+                            columns: Column::names().collect(),
                         })
                     })
                     .collect::<Result<Vec<_>, _>>()?,
@@ -239,59 +243,8 @@ pub(crate) fn parse(line: &str, catalog: &Catalog) -> Result<Directive, Problem>
                 view: args.view()?,
             })
         }
-        "category" => {
-            args.expect(1, &["heading", "level", "columns", "headings", "layout"])?;
-            let id = args
-                .positional
-                .first()
-                .ok_or_else(|| Problem::DirectiveMissingArgument {
-                    directive: args.name(),
-                    candidates: catalog.categories.iter().map(|c| c.id.clone()).collect(),
-                })?;
-            let category = catalog
-                .categories
-                .iter()
-                .position(|c| &c.id == id)
-                .ok_or_else(|| Problem::UnknownReference {
-                    kind: "category",
-                    name: id.clone(),
-                    suggestion: did_you_mean(id, catalog.categories.iter().map(|c| c.id.as_str())),
-                })?;
-            Ok(Directive::Category {
-                category,
-                heading: args.flag("heading", true)?,
-                level: args.level()?,
-                view: args.view()?,
-            })
-        }
-        "envelope" => {
-            args.expect(1, &["fields", "example"])?;
-            let envelope = match args.positional.first() {
-                None if catalog.envelopes.is_empty() => {
-                    return Err(Problem::NoEnvelope {
-                        directive: args.name(),
-                    });
-                }
-                None => 0,
-                Some(id) => catalog
-                    .envelopes
-                    .iter()
-                    .position(|e| &e.id == id)
-                    .ok_or_else(|| Problem::UnknownReference {
-                        kind: "envelope",
-                        name: id.clone(),
-                        suggestion: did_you_mean(
-                            id,
-                            catalog.envelopes.iter().map(|e| e.id.as_str()),
-                        ),
-                    })?,
-            };
-            Ok(Directive::Envelope {
-                envelope,
-                fields: args.flag("fields", true)?,
-                example: args.flag("example", true)?,
-            })
-        }
+        "category" => parse_category(&args, catalog),
+        "envelope" => parse_envelope(&args, catalog),
         "retry" => {
             args.expect(0, &[])?;
             Ok(Directive::Retry)
@@ -304,34 +257,88 @@ pub(crate) fn parse(line: &str, catalog: &Catalog) -> Result<Directive, Problem>
             args.expect(0, &[])?;
             Ok(Directive::Statuses)
         }
-        "code" => {
-            args.expect(1, &[])?;
-            let name =
-                args.positional
-                    .first()
-                    .ok_or_else(|| Problem::DirectiveMissingArgument {
-                        directive: args.name(),
-                        candidates: Vec::new(),
-                    })?;
-            match catalog.find_code(name) {
-                Ok(code) => Ok(Directive::Code { code }),
-                Err(many) if !many.is_empty() => Err(Problem::AmbiguousCode {
-                    name: name.clone(),
-                    candidates: many
-                        .iter()
-                        .map(|&i| catalog.codes[i].anchor.clone())
-                        .collect(),
-                }),
-                Err(_) => Err(Problem::UnknownReference {
-                    kind: "code",
-                    name: name.clone(),
-                    suggestion: did_you_mean(name, catalog.codes.iter().map(|c| c.anchor.as_str())),
-                }),
-            }
-        }
+        "code" => parse_code(&args, catalog),
         other => Err(Problem::UnknownDirective {
             name: other.to_string(),
             suggestion: did_you_mean(other, NAMES.iter().copied()),
+        }),
+    }
+}
+
+fn parse_category(args: &Args, catalog: &Catalog) -> Result<Directive, Problem> {
+    args.expect(1, &["heading", "level", "columns", "headings", "layout"])?;
+    let id = args
+        .positional
+        .first()
+        .ok_or_else(|| Problem::DirectiveMissingArgument {
+            directive: args.name(),
+            candidates: catalog.categories.iter().map(|c| c.id.clone()).collect(),
+        })?;
+    let category = catalog
+        .categories
+        .iter()
+        .position(|c| &c.id == id)
+        .ok_or_else(|| Problem::UnknownReference {
+            kind: "category",
+            name: id.clone(),
+            suggestion: did_you_mean(id, catalog.categories.iter().map(|c| c.id.as_str())),
+        })?;
+    Ok(Directive::Category {
+        category,
+        heading: args.flag("heading", true)?,
+        level: args.level()?,
+        view: args.view()?,
+    })
+}
+
+fn parse_envelope(args: &Args, catalog: &Catalog) -> Result<Directive, Problem> {
+    args.expect(1, &["fields", "example"])?;
+    let envelope = match args.positional.first() {
+        None if catalog.envelopes.is_empty() => {
+            return Err(Problem::NoEnvelope {
+                directive: args.name(),
+            });
+        }
+        None => 0,
+        Some(id) => catalog
+            .envelopes
+            .iter()
+            .position(|e| &e.id == id)
+            .ok_or_else(|| Problem::UnknownReference {
+                kind: "envelope",
+                name: id.clone(),
+                suggestion: did_you_mean(id, catalog.envelopes.iter().map(|e| e.id.as_str())),
+            })?,
+    };
+    Ok(Directive::Envelope {
+        envelope,
+        fields: args.flag("fields", true)?,
+        example: args.flag("example", true)?,
+    })
+}
+
+fn parse_code(args: &Args, catalog: &Catalog) -> Result<Directive, Problem> {
+    args.expect(1, &[])?;
+    let name = args
+        .positional
+        .first()
+        .ok_or_else(|| Problem::DirectiveMissingArgument {
+            directive: args.name(),
+            candidates: Vec::new(),
+        })?;
+    match catalog.find_code(name) {
+        Ok(code) => Ok(Directive::Code { code }),
+        Err(many) if !many.is_empty() => Err(Problem::AmbiguousCode {
+            name: name.clone(),
+            candidates: many
+                .iter()
+                .map(|&i| catalog.codes[i].anchor.clone())
+                .collect(),
+        }),
+        Err(_) => Err(Problem::UnknownReference {
+            kind: "code",
+            name: name.clone(),
+            suggestion: did_you_mean(name, catalog.codes.iter().map(|c| c.anchor.as_str())),
         }),
     }
 }

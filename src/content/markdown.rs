@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use super::Page;
 use super::directive::{self, Directive};
+use super::page::Page;
 use crate::catalog::Catalog;
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
 use crate::highlight::code_block;
@@ -79,6 +79,8 @@ pub(crate) fn directive_blocks(
 
 /// Renders a page body. `blocks` are its [`directive_blocks`]; `directive_html` renders one
 /// directive (that is the theme's job).
+// Long: one pass over the page's events, whose cases (links, code and directive blocks,
+// headings) share the pass's state.
 pub(crate) fn render_page(
     page: &Page,
     blocks: &[Vec<Directive>],
@@ -115,35 +117,10 @@ pub(crate) fn render_page(
     let mut block_index = 0;
     for (event, range) in Parser::new_ext(body, page_options()).into_offset_iter() {
         // Links and images are recorded (for the checker) and rewritten for the output.
-        let mut rewrite = |dest_url: &CowStr| {
+        let event = rewrite_link(event, &mut |dest_url: &str| {
             links.push((dest_url.to_string(), line_of(range.start)));
-            CowStr::from(resolver.rewrite(dest_url, &page.url, Some(source_dir)))
-        };
-        let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: rewrite(&dest_url),
-                title,
-                id,
-            }),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: rewrite(&dest_url),
-                title,
-                id,
-            }),
-            other => other,
-        };
+            resolver.rewrite(dest_url, &page.url, Some(source_dir))
+        });
         if let Some((lang, text)) = code.as_mut() {
             match event {
                 Event::Text(t) => text.push_str(&t),
@@ -185,31 +162,8 @@ pub(crate) fn render_page(
                 });
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some(OpenHeading {
-                    level,
-                    id,
-                    classes,
-                    inner,
-                }) = heading.take()
-                {
-                    let text = plain_text(&inner);
-                    let id =
-                        unique_id(id.unwrap_or_else(|| crate::slug::slugify(&text)), &mut used);
-                    let class = if classes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" class=\"{}\"", escape_html(&classes.join(" ")))
-                    };
-                    let tag = level as usize;
-                    let id = escape_html(&id);
-                    out.push(Event::Html(format!("<h{tag} id=\"{id}\"{class}>").into()));
-                    out.extend(inner);
-                    out.push(Event::Html(
-                        format!(
-                            "<a class=\"self-link\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{tag}>\n"
-                        )
-                        .into(),
-                    ));
+                if let Some(h) = heading.take() {
+                    close_heading(h, &mut used, &mut out);
                 }
             }
             other => push(&mut out, &mut heading, other),
@@ -218,6 +172,57 @@ pub(crate) fn render_page(
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     Rendered { html, links }
+}
+
+/// Rewrites the destination of a link or image event with `rewrite`.
+fn rewrite_link<'a>(event: Event<'a>, rewrite: &mut dyn FnMut(&str) -> String) -> Event<'a> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::from(rewrite(&dest_url)),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: CowStr::from(rewrite(&dest_url)),
+            title,
+            id,
+        }),
+        other => other,
+    }
+}
+
+/// Writes a heading with its id (explicit, else the slug of its text, made unique on the page)
+/// and its `#` self-link.
+fn close_heading<'a>(h: OpenHeading<'a>, used: &mut HashSet<String>, out: &mut Vec<Event<'a>>) {
+    let text = plain_text(&h.inner);
+    let id = unique_id(h.id.unwrap_or_else(|| crate::slug::slugify(&text)), used);
+    let class = if h.classes.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"{}\"", escape_html(&h.classes.join(" ")))
+    };
+    let tag = h.level as usize;
+    let id = escape_html(&id);
+    out.push(Event::Html(format!("<h{tag} id=\"{id}\"{class}>").into()));
+    out.extend(h.inner);
+    out.push(Event::Html(
+        format!(
+            "<a class=\"self-link\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{tag}>\n"
+        )
+        .into(),
+    ));
 }
 
 /// A heading whose events are being collected until its end, to name it from its text.

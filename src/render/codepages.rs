@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
+use super::context::{Inputs, PageView, SiteContext, render_template};
 use super::view::{self, CategoryLink, CodeLink, CodeView, ExampleView};
-use super::{Inputs, PageView, SiteContext};
 use crate::diagnostics::Problem;
 use crate::urls::Target;
 
@@ -108,7 +108,7 @@ pub(crate) fn code_page(inputs: Inputs, i: usize, path: &str) -> Result<String, 
         related,
         replaces,
     };
-    super::render_template(sources, "code_page.html", &context)
+    render_template(sources, "code_page.html", &context)
 }
 
 /// Renders a redirect to code `i` (its page, else its row).
@@ -133,5 +133,5 @@ pub(crate) fn redirect(inputs: Inputs, i: usize) -> Result<String, Problem> {
         canonical,
         title: code.code.clone(),
     };
-    super::render_template(sources, "redirect.html", &context)
+    render_template(sources, "redirect.html", &context)
 }

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::catalog::{Catalog, Column, RetryTarget, Text};
+use crate::catalog::{Alias, Catalog, Column, RetryTarget, Text};
 use crate::content::directive::TableView;
 use crate::content::markdown::render_inline;
 use crate::highlight::code_block;
@@ -146,31 +146,78 @@ pub(crate) struct CatalogView {
 
 /// Builds the views; links found in catalog text are added to `links`.
 pub(crate) fn build(catalog: &Catalog, plan: &Plan, links: &mut Vec<LinkRef>) -> CatalogView {
-    let resolver = &plan.resolver;
-    let code_href = |i: usize| plan.code_href(catalog, i);
-    let page_href = |i: usize| plan.code_page_href(catalog, i);
-    let mut text = |t: &Option<Text>| -> Option<String> {
+    let mut b = Builder {
+        catalog,
+        plan,
+        links: Vec::new(),
+    };
+    let retry = b.retry_rows();
+    let codes: Vec<CodeView> = (0..catalog.codes.len())
+        .map(|i| b.code(i, &retry))
+        .collect();
+    let categories = catalog
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(ci, cat)| CategoryView {
+            id: cat.id.clone(),
+            title: cat.title.clone(),
+            range: cat.range.clone(),
+            description: b.text(&cat.description),
+            columns: columns(&cat.columns, |c| cat.heading(c).to_string()),
+            codes: catalog
+                .codes_in(ci)
+                .map(|(i, _)| codes[i].clone())
+                .collect(),
+        })
+        .collect();
+    let envelopes = (0..catalog.envelopes.len())
+        .map(|e| b.envelope(e))
+        .collect();
+    links.extend(b.links);
+    let statuses = status_rows(catalog, &codes, &retry);
+    CatalogView {
+        codes,
+        categories,
+        envelopes,
+        retry,
+        statuses,
+    }
+}
+
+/// Builds views of one catalog, collecting the links written in its text.
+struct Builder<'a> {
+    catalog: &'a Catalog,
+    plan: &'a Plan,
+    links: Vec<LinkRef>,
+}
+
+impl Builder<'_> {
+    /// Inline Markdown from the catalog as HTML; its links are recorded where they were written.
+    /// `[x](#CODE)` links to the page that shows the code.
+    fn text(&mut self, t: &Option<Text>) -> Option<String> {
+        let (catalog, plan) = (self.catalog, self.plan);
         let t = t.as_ref()?;
-        let rewrite = |href: &str| match href
-            .strip_prefix('#')
-            .and_then(|a| catalog.find_code(a).ok())
-        {
-            Some(i) => code_href(i).unwrap_or_else(|| href.to_string()),
-            None => resolver.rewrite(href, "/", None),
+        let code_of = |href: &str| {
+            href.strip_prefix('#')
+                .and_then(|a| catalog.find_code(a).ok())
+        };
+        let rewrite = |href: &str| match code_of(href) {
+            Some(i) => plan
+                .code_href(catalog, i)
+                .unwrap_or_else(|| href.to_string()),
+            None => plan.resolver.rewrite(href, "/", None),
         };
         let (html, found) = render_inline(&t.value, &rewrite);
         let location = catalog.source.locate(t.span.clone());
         for href in found {
-            let href = match href
-                .strip_prefix('#')
-                .and_then(|a| catalog.find_code(a).ok())
-            {
+            let href = match code_of(&href) {
                 Some(i) => plan.code_row[i]
                     .as_ref()
                     .map_or(href.clone(), |p| format!("{p}#{}", catalog.codes[i].anchor)),
                 None => href,
             };
-            links.push(LinkRef {
+            self.links.push(LinkRef {
                 href,
                 page: "/".into(),
                 source_dir: None,
@@ -178,61 +225,76 @@ pub(crate) fn build(catalog: &Catalog, plan: &Plan, links: &mut Vec<LinkRef>) ->
             });
         }
         Some(html)
-    };
+    }
 
-    let retry_rows = catalog
-        .retry
-        .iter()
-        .map(|r| {
-            let status = match r.target {
-                RetryTarget::Status(s) => Some(s),
-                RetryTarget::Code(_) => None,
-            };
-            let (id, key, href, reason) = match r.target {
-                RetryTarget::Status(s) => (
-                    format!("retry-{s}"),
-                    s.to_string(),
-                    None,
-                    crate::http_status::reason(i64::from(s)),
-                ),
-                RetryTarget::Code(i) => (
-                    format!("retry-{}", catalog.codes[i].anchor),
-                    catalog.codes[i].key.to_string(),
-                    code_href(i),
-                    None,
-                ),
-            };
-            RetryRowView {
-                id,
-                status,
-                key: r.label.clone().unwrap_or(key),
-                href,
-                reason,
-                policy: r.policy.name(),
-                retryable: r.retryable_text().to_string(),
-                how: text(&r.how),
-            }
-        })
-        .collect::<Vec<RetryRowView>>();
+    fn retry_rows(&mut self) -> Vec<RetryRowView> {
+        let catalog = self.catalog;
+        catalog
+            .retry
+            .iter()
+            .map(|r| {
+                let (status, id, key, href, reason) = match r.target {
+                    RetryTarget::Status(s) => (
+                        Some(s),
+                        format!("retry-{s}"),
+                        s.to_string(),
+                        None,
+                        crate::http_status::reason(i64::from(s)),
+                    ),
+                    RetryTarget::Code(i) => (
+                        None,
+                        format!("retry-{}", catalog.codes[i].anchor),
+                        catalog.codes[i].key.to_string(),
+                        self.plan.code_href(catalog, i),
+                        None,
+                    ),
+                };
+                RetryRowView {
+                    id,
+                    status,
+                    key: r.label.clone().unwrap_or(key),
+                    href,
+                    reason,
+                    policy: r.policy.name(),
+                    retryable: r.retryable_text().to_string(),
+                    how: self.text(&r.how),
+                }
+            })
+            .collect()
+    }
 
-    let mut docs_links = Vec::new();
-    let mut codes = Vec::with_capacity(catalog.codes.len());
-    for (i, c) in catalog.codes.iter().enumerate() {
-        let retry = catalog.retry_for(i);
-        let retry_how = retry.and_then(|(_, rule)| rule).and_then(|rule| {
+    /// The view of code `i`; `retry` are the views of the retry rules.
+    fn code(&mut self, i: usize, retry: &[RetryRowView]) -> CodeView {
+        let (catalog, plan) = (self.catalog, self.plan);
+        let c = &catalog.codes[i];
+        let rule = catalog.retry_for(i);
+        let retry_how = rule.and_then(|(_, rule)| rule).and_then(|rule| {
             let index = catalog.retry.iter().position(|r| std::ptr::eq(r, rule))?;
-            retry_rows[index].how.clone()
+            retry[index].how.clone()
         });
         let docs = c.docs.as_ref().map(|d| {
-            docs_links.push(LinkRef {
+            self.links.push(LinkRef {
                 href: d.value.clone(),
                 page: "/".into(),
                 source_dir: None,
                 location: catalog.source.locate(d.span.clone()),
             });
-            resolver.rewrite(&d.value, "/", None)
+            plan.resolver.rewrite(&d.value, "/", None)
         });
-        codes.push(CodeView {
+        let (alias_anchors, aliases) =
+            c.aliases
+                .iter()
+                .fold((Vec::new(), Vec::new()), |(mut anchors, mut all), a| {
+                    match a {
+                        Alias::Code { code, anchor } => {
+                            anchors.push(anchor.clone());
+                            all.push(code.clone());
+                        }
+                        Alias::Url(url) => all.push(url.clone()),
+                    }
+                    (anchors, all)
+                });
+        CodeView {
             anchor: c.anchor.clone(),
             code: c.key.to_string(),
             raw: c.key.raw(),
@@ -243,76 +305,39 @@ pub(crate) fn build(catalog: &Catalog, plan: &Plan, links: &mut Vec<LinkRef>) ->
                 .status
                 .and_then(|s| crate::http_status::reason(i64::from(s))),
             status_class: c.status.map(|s| format!("{}xx", s / 100)),
-            fix: text(&c.fix),
-            meaning: text(&c.meaning),
-            detail: text(&c.detail),
+            fix: self.text(&c.fix),
+            meaning: self.text(&c.meaning),
+            detail: self.text(&c.detail),
             docs,
             retry: catalog.retry_wording(i).map(str::to_string),
-            retry_policy: retry.map(|(p, _)| p.name()),
+            retry_policy: rule.map(|(p, _)| p.name()),
             deprecated: c.deprecated,
             replaced_by: c.replaced_by.map(|r| CodeLink {
                 code: catalog.codes[r].key.to_string(),
-                href: code_href(r),
+                href: plan.code_href(catalog, r),
             }),
-            href: code_href(i),
-            page: page_href(i),
+            href: plan.code_href(catalog, i),
+            page: plan.code_page_href(catalog, i),
             category: catalog.categories[c.category].id.clone(),
             state: c.state(),
             removed_since: c.removed.as_ref().and_then(|r| r.since.clone()),
-            removed_why: c.removed.as_ref().and_then(|r| text(&r.why)),
-            alias_anchors: c
-                .aliases
-                .iter()
-                .filter_map(|a| match a {
-                    crate::catalog::Alias::Code { anchor, .. } => Some(anchor.clone()),
-                    crate::catalog::Alias::Url(_) => None,
-                })
-                .collect(),
-            aliases: c
-                .aliases
-                .iter()
-                .map(|a| match a {
-                    crate::catalog::Alias::Code { code, .. } => code.clone(),
-                    crate::catalog::Alias::Url(url) => url.clone(),
-                })
-                .collect(),
+            removed_why: c.removed.as_ref().and_then(|r| self.text(&r.why)),
+            alias_anchors,
+            aliases,
             retry_how,
-        });
+        }
     }
 
-    let categories = catalog
-        .categories
-        .iter()
-        .enumerate()
-        .map(|(ci, cat)| CategoryView {
-            id: cat.id.clone(),
-            title: cat.title.clone(),
-            range: cat.range.clone(),
-            description: text(&cat.description),
-            columns: columns(&cat.columns, |c| cat.heading(c).to_string()),
-            codes: catalog
-                .codes_in(ci)
-                .map(|(i, _)| codes[i].clone())
-                .collect(),
-        })
-        .collect();
-
-    let envelopes = catalog
-        .envelopes
-        .iter()
-        .map(|e| EnvelopeView {
+    fn envelope(&mut self, index: usize) -> EnvelopeView {
+        let e = &self.catalog.envelopes[index];
+        EnvelopeView {
             id: e.id.clone(),
             title: e.title.clone(),
-            description: text(&e.description),
+            description: self.text(&e.description),
             language: e.language.clone(),
-            status_line: e.http_status.map(|s| {
-                format!(
-                    "HTTP/1.1 {s} {}",
-                    crate::http_status::reason(i64::from(s)).unwrap_or("")
-                )
-            }),
+            status_line: e.http_status.map(status_line),
             example: code_block(e.example.trim_end(), &e.language),
-            note: text(&e.note),
+            note: self.text(&e.note),
             fields: e
                 .fields
                 .iter()
@@ -320,21 +345,19 @@ pub(crate) fn build(catalog: &Catalog, plan: &Plan, links: &mut Vec<LinkRef>) ->
                     name: f.name.clone(),
                     kind: f.kind.clone(),
                     required: f.required,
-                    description: text(&f.description),
+                    description: self.text(&f.description),
                 })
                 .collect(),
-        })
-        .collect();
-
-    links.extend(docs_links);
-    let statuses = status_rows(catalog, &codes, &retry_rows);
-    CatalogView {
-        codes,
-        categories,
-        envelopes,
-        retry: retry_rows,
-        statuses,
+        }
     }
+}
+
+/// `HTTP/1.1 429 Too Many Requests`.
+fn status_line(status: u16) -> String {
+    format!(
+        "HTTP/1.1 {status} {}",
+        crate::http_status::reason(i64::from(status)).unwrap_or("")
+    )
 }
 
 /// One row per HTTP status that codes use, in ascending order.
@@ -445,12 +468,7 @@ pub(crate) fn example_for(
     let text = serde_json::to_string_pretty(&value).ok()?;
     Some(ExampleView {
         title: envelope.title.clone(),
-        status_line: envelope.http_status.map(|s| {
-            format!(
-                "HTTP/1.1 {s} {}",
-                crate::http_status::reason(i64::from(s)).unwrap_or("")
-            )
-        }),
+        status_line: envelope.http_status.map(status_line),
         html: code_block(&text, "json"),
     })
 }

@@ -1,8 +1,8 @@
 //! `errdocs watch`: build once, then rebuild on every change of the site's sources.
 //!
-//! File-system events (notify) are debounced ([`debounce`]). A rebuild does no more than the
+//! File-system events (notify) are debounced (module `debounce`). A rebuild does no more than the
 //! change needs: an edited static file is copied alone, an edited page is re-rendered alone
-//! (plus the link check, see [`Site::update_page`]); the catalog, a template, the config, or a
+//! (plus the link check, see `Site::update_page`); the catalog, a template, the config, or a
 //! page created, deleted or renamed rebuild everything, staged and swapped in. A rebuild
 //! computes new values and keeps the old ones on failure: a failed rebuild prints the same
 //! errors as `build` and leaves the last good output in place; the next good save recovers.
@@ -230,7 +230,7 @@ impl Session {
                     Change::Other(path)
                 })
             }
-            crate::render::theme::TEMPLATES_DIR => {
+            crate::theme::TEMPLATES_DIR => {
                 (!is_editor_temp(&rest())).then_some(Change::Other(path))
             }
             _ if rel == Path::new(crate::config::CONFIG_FILE) || rel == catalog => {

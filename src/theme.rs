@@ -17,53 +17,53 @@ pub(crate) const TEMPLATES_DIR: &str = "templates";
 
 /// The default theme's templates, by name.
 const THEME_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../theme/templates/base.html")),
-    ("page.html", include_str!("../theme/templates/page.html")),
-    ("404.html", include_str!("../theme/templates/404.html")),
+    ("base.html", include_str!("theme/templates/base.html")),
+    ("page.html", include_str!("theme/templates/page.html")),
+    ("404.html", include_str!("theme/templates/404.html")),
     (
         "head_extra.html",
-        include_str!("../theme/templates/head_extra.html"),
+        include_str!("theme/templates/head_extra.html"),
     ),
-    ("nav.html", include_str!("../theme/templates/nav.html")),
+    ("nav.html", include_str!("theme/templates/nav.html")),
     (
         "directives/category.html",
-        include_str!("../theme/templates/directives/category.html"),
+        include_str!("theme/templates/directives/category.html"),
     ),
     (
         "directives/envelope.html",
-        include_str!("../theme/templates/directives/envelope.html"),
+        include_str!("theme/templates/directives/envelope.html"),
     ),
     (
         "directives/retry.html",
-        include_str!("../theme/templates/directives/retry.html"),
+        include_str!("theme/templates/directives/retry.html"),
     ),
     (
         "directives/code.html",
-        include_str!("../theme/templates/directives/code.html"),
+        include_str!("theme/templates/directives/code.html"),
     ),
     (
         "directives/search.html",
-        include_str!("../theme/templates/directives/search.html"),
+        include_str!("theme/templates/directives/search.html"),
     ),
     (
         "directives/statuses.html",
-        include_str!("../theme/templates/directives/statuses.html"),
+        include_str!("theme/templates/directives/statuses.html"),
     ),
     (
         "code_page.html",
-        include_str!("../theme/templates/code_page.html"),
+        include_str!("theme/templates/code_page.html"),
     ),
     (
         "redirect.html",
-        include_str!("../theme/templates/redirect.html"),
+        include_str!("theme/templates/redirect.html"),
     ),
 ];
 
 /// The default theme's static files, written at the root of the output.
 pub(crate) const THEME_STATIC: &[(&str, &[u8])] = &[
-    ("errdocs.css", include_bytes!("../theme/static/errdocs.css")),
-    ("syntax.css", include_bytes!("../theme/static/syntax.css")),
-    ("errdocs.js", include_bytes!("../theme/static/errdocs.js")),
+    ("errdocs.css", include_bytes!("theme/static/errdocs.css")),
+    ("syntax.css", include_bytes!("theme/static/syntax.css")),
+    ("errdocs.js", include_bytes!("theme/static/errdocs.js")),
 ];
 
 /// The parsed templates of a build.

@@ -1,0 +1,467 @@
+//! The catalog model: envelopes, categories, codes, retry guidance, and the rules that are part
+//! of the published contract (how a code's anchor is derived, what a retry policy means, which
+//! policy a status allows). Plain data: text fields hold inline Markdown source, never HTML.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+
+/// Anchors made only of dots would be `.`/`..` path segments of per-code pages.
+pub(crate) fn anchor_is_safe(anchor: &str) -> bool {
+    crate::slug::is_verbatim_anchor(anchor) && !anchor.bytes().all(|b| b == b'.')
+}
+
+use crate::diagnostics::Source;
+use crate::tomlread::Located;
+
+/// Inline Markdown written in the catalog, with where it was written (for link checks).
+pub(crate) type Text = Located<String>;
+
+/// A loaded, validated catalog.
+pub(crate) struct Catalog {
+    pub(crate) source: Source,
+    pub(crate) envelopes: Vec<Envelope>,
+    /// Sorted by `order`, then file order.
+    pub(crate) categories: Vec<Category>,
+    /// In file order.
+    pub(crate) codes: Vec<Code>,
+    pub(crate) retry: Vec<RetryRule>,
+    pub(super) by_anchor: HashMap<String, usize>,
+    pub(super) by_key: HashMap<String, Vec<usize>>,
+    pub(super) by_alias: HashMap<String, usize>,
+    /// The codes of each category, in catalog order.
+    pub(super) by_category: Vec<Vec<usize>>,
+    /// For each code that others name as `replaced_by`, those others.
+    pub(super) replaced: HashMap<usize, Vec<usize>>,
+}
+
+pub(crate) struct Envelope {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) description: Option<Text>,
+    pub(crate) language: String,
+    pub(crate) http_status: Option<u16>,
+    pub(crate) example: String,
+    pub(crate) note: Option<Text>,
+    pub(crate) fields: Vec<EnvelopeField>,
+}
+
+pub(crate) struct EnvelopeField {
+    pub(crate) name: String,
+    pub(crate) kind: Option<String>,
+    pub(crate) required: bool,
+    pub(crate) description: Option<Text>,
+    /// Which attribute of a code fills this field when the example is shown for one code.
+    pub(crate) from: Option<FieldSource>,
+}
+
+/// A code attribute an envelope field carries (`from = "message"`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum FieldSource {
+    Code,
+    Message,
+    Label,
+    Status,
+    Detail,
+    Fix,
+    Docs,
+}
+
+impl FieldSource {
+    pub(crate) const ALL: [FieldSource; 7] = [
+        FieldSource::Code,
+        FieldSource::Message,
+        FieldSource::Label,
+        FieldSource::Status,
+        FieldSource::Detail,
+        FieldSource::Fix,
+        FieldSource::Docs,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            FieldSource::Code => "code",
+            FieldSource::Message => "message",
+            FieldSource::Label => "label",
+            FieldSource::Status => "status",
+            FieldSource::Detail => "detail",
+            FieldSource::Fix => "fix",
+            FieldSource::Docs => "docs",
+        }
+    }
+
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+pub(crate) struct Category {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) range: Option<String>,
+    pub(crate) description: Option<Text>,
+    pub(crate) order: i64,
+    pub(crate) namespace: Option<String>,
+    pub(crate) columns: Vec<Column>,
+    pub(super) headings: Vec<(Column, String)>,
+    /// The envelope its codes are returned in.
+    pub(crate) envelope: EnvelopeChoice,
+}
+
+/// A category's `envelope`: unset (the first envelope), `false` (none), or an envelope's id.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum EnvelopeChoice {
+    Default,
+    None,
+    /// Index into [`Catalog::envelopes`].
+    Envelope(usize),
+}
+
+impl Category {
+    /// The heading of a column in this category's tables (its own or the default).
+    pub(crate) fn heading(&self, column: Column) -> &str {
+        self.headings
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map_or(column.default_heading(), |(_, h)| h.as_str())
+    }
+}
+
+/// A column of a code table.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Column {
+    Code,
+    Label,
+    Message,
+    Status,
+    Fix,
+    Meaning,
+    Detail,
+    Retry,
+    Docs,
+}
+
+impl Column {
+    pub(crate) const ALL: [Column; 9] = [
+        Column::Code,
+        Column::Label,
+        Column::Message,
+        Column::Status,
+        Column::Fix,
+        Column::Meaning,
+        Column::Detail,
+        Column::Retry,
+        Column::Docs,
+    ];
+    pub(crate) const DEFAULT: [Column; 4] =
+        [Column::Code, Column::Message, Column::Status, Column::Fix];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Column::Code => "code",
+            Column::Label => "label",
+            Column::Message => "message",
+            Column::Status => "status",
+            Column::Fix => "fix",
+            Column::Meaning => "meaning",
+            Column::Detail => "detail",
+            Column::Retry => "retry",
+            Column::Docs => "docs",
+        }
+    }
+
+    pub(crate) fn default_heading(self) -> &'static str {
+        match self {
+            Column::Code => "Code",
+            Column::Label => "Name",
+            Column::Message => "Message",
+            Column::Status => "Status",
+            Column::Fix => "How to Fix",
+            Column::Meaning => "Meaning",
+            Column::Detail => "Detail",
+            Column::Retry => "Retry",
+            Column::Docs => "Docs",
+        }
+    }
+
+    pub(crate) fn from_name(name: &str) -> Option<Column> {
+        Column::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    pub(crate) fn names() -> impl Iterator<Item = &'static str> {
+        Column::ALL.into_iter().map(Column::name)
+    }
+}
+
+/// The identifier of a code as written in the catalog.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum CodeKey {
+    /// `"PG-1003"` or an exact message such as `"Missing Bearer token."`.
+    Text(String),
+    /// `429`, `-32602`.
+    Int(i64),
+    /// `"-32000..-32099"`: a reserved range of numeric codes (first, last as written).
+    Range(i64, i64),
+}
+
+impl CodeKey {
+    /// The key as the catalog writes it, used for lookups and exports (`-32000..-32099`).
+    pub(crate) fn raw(&self) -> String {
+        match self {
+            CodeKey::Text(s) => s.clone(),
+            CodeKey::Int(i) => i.to_string(),
+            CodeKey::Range(a, b) => format!("{a}..{b}"),
+        }
+    }
+
+    /// Derives the anchor (HTML id and URL fragment) of a code; see the README's anchor rule.
+    /// Returns `None` when nothing usable is left (the code needs an explicit `anchor`).
+    pub(crate) fn anchor(&self, namespace: Option<&str>) -> Option<String> {
+        let raw = self.raw();
+        let base = if anchor_is_safe(&raw) {
+            raw
+        } else {
+            crate::slug::slugify(&raw)
+        };
+        if base.is_empty() {
+            return None;
+        }
+        Some(match namespace {
+            Some(ns) => format!("{ns}-{base}"),
+            None => base,
+        })
+    }
+}
+
+/// Shown to readers: `PG-1003`, `429`, `-32000 to -32099`.
+impl fmt::Display for CodeKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CodeKey::Text(s) => f.write_str(s),
+            CodeKey::Int(i) => write!(f, "{i}"),
+            CodeKey::Range(a, b) => write!(f, "{a} to {b}"),
+        }
+    }
+}
+
+pub(crate) struct Code {
+    pub(crate) key: CodeKey,
+    pub(crate) anchor: String,
+    /// Index into [`Catalog::categories`].
+    pub(crate) category: usize,
+    pub(crate) label: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) status: Option<u16>,
+    pub(crate) fix: Option<Text>,
+    pub(crate) meaning: Option<Text>,
+    pub(crate) detail: Option<Text>,
+    pub(crate) docs: Option<Located<String>>,
+    /// The code's own policy; [`Catalog::retry_for`] also falls back to its status.
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) deprecated: bool,
+    /// Index into [`Catalog::codes`].
+    pub(crate) replaced_by: Option<usize>,
+    /// Set when the code is no longer returned; it keeps its anchor and page (a tombstone).
+    pub(crate) removed: Option<Removed>,
+    /// Old codes (their anchors keep landing on this code) and old URLs (site paths that
+    /// redirect to this code's page).
+    pub(crate) aliases: Vec<Alias>,
+    /// Span of the code's value in the catalog.
+    pub(crate) span: Range<usize>,
+}
+
+impl Code {
+    /// `active`, `deprecated` or `removed`.
+    pub(crate) fn state(&self) -> &'static str {
+        if self.removed.is_some() {
+            "removed"
+        } else if self.deprecated {
+            "deprecated"
+        } else {
+            "active"
+        }
+    }
+}
+
+pub(crate) struct Removed {
+    pub(crate) since: Option<String>,
+    pub(crate) why: Option<Text>,
+}
+
+/// A former name of a code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Alias {
+    /// An old code; `anchor` is the anchor it had.
+    Code { code: String, anchor: String },
+    /// An old URL, as a site path (`/errors/old-name/`).
+    Url(String),
+}
+
+/// How a client should retry.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum RetryPolicy {
+    Never,
+    AfterRetryAfter,
+    Backoff,
+    Once,
+    Conditional,
+}
+
+impl RetryPolicy {
+    pub(crate) const ALL: [RetryPolicy; 5] = [
+        RetryPolicy::Never,
+        RetryPolicy::AfterRetryAfter,
+        RetryPolicy::Backoff,
+        RetryPolicy::Once,
+        RetryPolicy::Conditional,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            RetryPolicy::Never => "never",
+            RetryPolicy::AfterRetryAfter => "after-retry-after",
+            RetryPolicy::Backoff => "backoff",
+            RetryPolicy::Once => "once",
+            RetryPolicy::Conditional => "conditional",
+        }
+    }
+
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// The default wording of the "Retryable?" column.
+    pub(crate) fn wording(self) -> &'static str {
+        match self {
+            RetryPolicy::Never => "No",
+            RetryPolicy::AfterRetryAfter => "Yes, after Retry-After seconds",
+            RetryPolicy::Backoff => "Yes, with exponential backoff",
+            RetryPolicy::Once => "Once, after a delay",
+            RetryPolicy::Conditional => "Sometimes",
+        }
+    }
+
+    /// Why this policy cannot go with `status`, if it cannot.
+    pub(crate) fn contradiction(self, status: u16) -> Option<&'static str> {
+        let retryable_4xx = matches!(status, 408 | 409 | 423 | 425 | 429);
+        match self {
+            RetryPolicy::AfterRetryAfter if !matches!(status, 429 | 503) => Some(
+                "servers send `Retry-After` with 429 and 503 responses; use `backoff` or `once` for other statuses",
+            ),
+            RetryPolicy::AfterRetryAfter | RetryPolicy::Backoff | RetryPolicy::Once
+                if (400..500).contains(&status) && !retryable_4xx =>
+            {
+                Some(
+                    "a 4xx status means the request itself is wrong and repeating it gets the same answer; use `never`, or `conditional` if a later retry can succeed",
+                )
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What a retry rule is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum RetryTarget {
+    Status(u16),
+    /// Index into [`Catalog::codes`].
+    Code(usize),
+}
+
+pub(crate) struct RetryRule {
+    pub(crate) target: RetryTarget,
+    pub(crate) policy: RetryPolicy,
+    pub(crate) retryable: Option<String>,
+    pub(crate) how: Option<Text>,
+    pub(crate) label: Option<String>,
+}
+
+impl RetryRule {
+    /// The "Retryable?" text: the rule's own wording or the policy's.
+    pub(crate) fn retryable_text(&self) -> &str {
+        self.retryable
+            .as_deref()
+            .unwrap_or_else(|| self.policy.wording())
+    }
+}
+
+impl Catalog {
+    /// Looks a code up by anchor (`PG-1003`, `proxy-upstream-unreachable`), by an alias's
+    /// anchor, or, when that is unambiguous, by the code as written (`-32602`).
+    pub(crate) fn find_code(&self, name: &str) -> Result<usize, Vec<usize>> {
+        if let Some(&i) = self.by_anchor.get(name) {
+            return Ok(i);
+        }
+        if let Some(&i) = self.by_alias.get(name) {
+            return Ok(i);
+        }
+        match self.by_key.get(name).map(Vec::as_slice) {
+            Some([i]) => Ok(*i),
+            Some(many) => Err(many.to_vec()),
+            None => Err(Vec::new()),
+        }
+    }
+
+    pub(crate) fn find_category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    /// The codes of a category, in catalog order.
+    pub(crate) fn codes_in(&self, category: usize) -> impl Iterator<Item = (usize, &Code)> {
+        self.category_codes(category)
+            .iter()
+            .map(move |&i| (i, &self.codes[i]))
+    }
+
+    /// The indexes of a category's codes, in catalog order.
+    pub(crate) fn category_codes(&self, category: usize) -> &[usize] {
+        self.by_category.get(category).map_or(&[], Vec::as_slice)
+    }
+
+    /// The codes whose `replaced_by` is `code`.
+    pub(crate) fn replacing(&self, code: usize) -> &[usize] {
+        self.replaced.get(&code).map_or(&[], Vec::as_slice)
+    }
+
+    /// The retry rule that applies to a code: one written for the code, else its own policy,
+    /// else the rule of its HTTP status.
+    pub(crate) fn retry_for(&self, code: usize) -> Option<(RetryPolicy, Option<&RetryRule>)> {
+        if let Some(rule) = self
+            .retry
+            .iter()
+            .find(|r| r.target == RetryTarget::Code(code))
+        {
+            return Some((rule.policy, Some(rule)));
+        }
+        let c = &self.codes[code];
+        let status_rule = c.status.and_then(|s| {
+            self.retry
+                .iter()
+                .find(|r| r.target == RetryTarget::Status(s))
+        });
+        match (c.retry, status_rule) {
+            (Some(p), _) => Some((p, None)),
+            (None, Some(r)) => Some((r.policy, Some(r))),
+            (None, None) => None,
+        }
+    }
+
+    /// The "Retryable?" wording for a code: the wording of the rule that applies if the rule's
+    /// policy is the code's, else the policy's default wording.
+    pub(crate) fn retry_wording(&self, code: usize) -> Option<&str> {
+        let (policy, rule) = self.retry_for(code)?;
+        Some(match rule {
+            Some(r) if r.policy == policy => r.retryable_text(),
+            _ => policy.wording(),
+        })
+    }
+
+    /// The envelope a code is returned in: its category's, else the first one.
+    pub(crate) fn envelope_for(&self, code: usize) -> Option<&Envelope> {
+        match self.categories[self.codes[code].category].envelope {
+            EnvelopeChoice::Default => self.envelopes.first(),
+            EnvelopeChoice::None => None,
+            EnvelopeChoice::Envelope(e) => self.envelopes.get(e),
+        }
+    }
+}

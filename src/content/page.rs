@@ -1,0 +1,168 @@
+//! A Markdown page of the site: finding pages under `content/`, reading their front matter,
+//! and the URL each one gets.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem, Source};
+use crate::tomlread::{self, Table};
+use crate::urls;
+
+/// Where pages live, under the site root.
+pub(crate) const CONTENT_DIR: &str = "content";
+
+const FRONT_MATTER_KEYS: &[&str] = &["title", "description", "weight", "template"];
+
+/// A Markdown page of the site.
+pub(crate) struct Page {
+    /// The whole file, named relative to the site root (`content/guide.md`).
+    pub(crate) source: Source,
+    /// Path relative to `content/` with `/` separators (`guide.md`).
+    pub(crate) rel: String,
+    /// Site path of the page (`/guide/`, `/` for `index.md`, `/404.html` for `404.md`).
+    pub(crate) url: String,
+    /// Output file relative to the output directory (`guide/index.html`).
+    pub(crate) output: String,
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) weight: i64,
+    /// Template name, `page.html` unless the front matter says otherwise.
+    pub(crate) template: String,
+    /// Byte offset in `source.text` where the Markdown body starts.
+    pub(crate) body_start: usize,
+}
+
+impl Page {
+    pub(crate) fn body(&self) -> &str {
+        &self.source.text[self.body_start..]
+    }
+}
+
+/// Finds and reads every `*.md` under `root/content`, sorted by path for deterministic output.
+pub(crate) fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
+    let dir = root.join(CONTENT_DIR);
+    let mut files: Vec<PathBuf> = Vec::new();
+    for entry in WalkDir::new(&dir).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
+                files.push(e.into_path());
+            }
+            Ok(_) => {}
+            Err(e) => diags.push(Diagnostic::new(
+                Problem::Io {
+                    action: "read the content directory",
+                    message: e.to_string(),
+                },
+                Some(Location::file(&dir)),
+            )),
+        }
+    }
+    let mut pages = Vec::new();
+    let mut outputs: Vec<(String, Location)> = Vec::new();
+    for path in files {
+        if let Some(page) = load_page(root, &path, diags) {
+            if let Some((_, first)) = outputs.iter().find(|(o, _)| *o == page.output) {
+                diags.push(Diagnostic::at(
+                    Problem::Duplicate {
+                        kind: "page URL",
+                        name: page.url.clone(),
+                        first: first.clone(),
+                    },
+                    Location::file(&page.source.path),
+                ));
+                continue;
+            }
+            outputs.push((page.output.clone(), Location::file(&page.source.path)));
+            pages.push(page);
+        }
+    }
+    pages
+}
+
+/// Reads one page file (`path` is under `root/content`).
+pub(crate) fn load_page(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Page> {
+    let dir = root.join(CONTENT_DIR);
+    let rel_to_root = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let rel = path
+        .strip_prefix(&dir)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                Problem::Io {
+                    action: "read a page",
+                    message: e.to_string(),
+                },
+                Some(Location::file(&rel_to_root)),
+            ));
+            return None;
+        }
+    };
+    read_page(Source::new(rel_to_root, text), rel, diags)
+}
+
+fn read_page(source: Source, rel: String, diags: &mut Diagnostics) -> Option<Page> {
+    let text = &source.text;
+    let Some(after_open) = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+    else {
+        diags.at(Problem::FrontMatterMissing, &source, 0..0);
+        return None;
+    };
+    let open_len = text.len() - after_open.len();
+    let close = after_open
+        .match_indices("+++")
+        .find(|(i, _)| *i == 0 || after_open.as_bytes()[i - 1] == b'\n')
+        .map(|(i, _)| i);
+    let Some(close) = close else {
+        diags.at(Problem::FrontMatterUnclosed, &source, 0..3);
+        return None;
+    };
+    let fm_start = open_len;
+    let fm_end = open_len + close;
+    let mut body_start = fm_end + 3;
+    let rest = &text[body_start..];
+    body_start += rest.len() - rest.trim_start_matches(['\r', '\n']).len();
+    // Parse the front matter on its own, with spans shifted back into the whole file.
+    let fm_text = text[..fm_start].replace(|c: char| c != '\n', " ") + &text[fm_start..fm_end];
+    let fm_source = Source::new(source.path.clone(), fm_text);
+    let before = diags.len();
+    let doc = tomlread::parse(&fm_source, diags)?;
+    let t = Table::open(
+        doc.get_ref(),
+        doc.span(),
+        "the front matter",
+        FRONT_MATTER_KEYS,
+        &fm_source,
+        diags,
+    );
+    let title = t.required_string("title", diags);
+    let description = t.string("description", diags).map(|d| d.value);
+    let weight = t.int("weight", diags).map_or(0, |w| w.value);
+    let template = t
+        .string("template", diags)
+        .map_or_else(|| "page.html".to_string(), |w| w.value);
+    if diags.len() > before {
+        return None;
+    }
+    let url = urls::page_url(&rel);
+    let output = urls::output_file(&url);
+    Some(Page {
+        source,
+        rel,
+        url,
+        output,
+        title: title?.value,
+        description,
+        weight,
+        template,
+        body_start,
+    })
+}
