@@ -150,38 +150,45 @@ impl Site {
             plan: &plan,
             prepared: &prepared,
         };
-        let results: Vec<Result<PageFacts, Diagnostics>> = plan
+        let results: Vec<Result<PageFacts, (Option<String>, Diagnostics)>> = plan
             .pages
             .par_iter()
-            .map(|planned| {
-                let rendered = render::render_page(inputs, planned)?;
-                let written = write(&urls::output_file(&rendered.url), &rendered.html);
-                let mut diags = Diagnostics::default();
-                if let Err(e) = written {
-                    for d in write_error(&options.output_dir(), &e) {
-                        diags.push(d);
+            .map(
+                |planned| -> Result<PageFacts, (Option<String>, Diagnostics)> {
+                    let rendered = render::render_page(inputs, planned)
+                        .map_err(|d| (Some(planned.url.clone()), d))?;
+                    let written = write(&urls::output_file(&rendered.url), &rendered.html);
+                    let mut diags = Diagnostics::default();
+                    if let Err(e) = written {
+                        for d in write_error(&options.output_dir(), &e) {
+                            diags.push(d);
+                        }
                     }
-                }
-                let facts = facts_of(inputs, rendered, &mut diags);
-                if diags.is_empty() {
-                    Ok(facts)
-                } else {
-                    Err(diags)
-                }
-            })
+                    let facts = facts_of(inputs, rendered, &mut diags);
+                    if diags.is_empty() {
+                        Ok(facts)
+                    } else {
+                        Err((None, diags))
+                    }
+                },
+            )
             .collect();
         timings.lap("render and write pages");
         let mut diags = Diagnostics::default();
         let mut facts = BTreeMap::new();
+        let mut failed = std::collections::BTreeSet::new();
         for result in results {
             match result {
                 Ok(f) => {
                     facts.insert(f.url.clone(), f);
                 }
-                Err(d) => diags.extend(d),
+                Err((url, d)) => {
+                    failed.extend(url);
+                    diags.extend(d);
+                }
             }
         }
-        let registry = Registry::new(plan.files.iter().cloned(), facts.values());
+        let registry = Registry::new(plan.files.iter().cloned(), facts.values(), failed);
         diags.extend(registry.check_all(&plan.resolver, &prepared.shared, facts.values()));
         timings.lap("link check");
         if diags.has_errors() {

@@ -87,17 +87,24 @@ fn normalize_base_url(url: &str) -> Result<String, BaseUrlError> {
 /// Reads `errdocs.toml` from `root`.
 pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) => {
-            diags.push(Diagnostic::bare(Problem::Io {
-                action: "read the site config",
-                message: format!("{}: {e}", path.display()),
-            }));
+    if !path.is_file() {
+        diags.push(Diagnostic::bare(Problem::Io {
+            action: "read the site config",
+            message: format!("{}: no such file", path.display()),
+        }));
+        return None;
+    }
+    let source = match Source::read(&path, CONFIG_FILE) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
             return None;
         }
     };
-    let source = Source::new(CONFIG_FILE, text);
+    if let Err(d) = source.check_toml_line_endings() {
+        diags.push(d);
+        return None;
+    }
     let before = diags.len();
     let parsed = parse(&source, diags);
     if diags.len() > before {

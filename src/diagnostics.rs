@@ -25,6 +25,45 @@ pub(crate) struct Source {
     pub(crate) path: PathBuf,
     pub(crate) text: String,
     line_starts: Vec<usize>,
+    /// For lines longer than [`CHECKPOINT`] bytes: (byte offset, characters since the line's
+    /// start) every [`CHECKPOINT`] bytes, so columns on very long lines cost O(1) each.
+    checkpoints: std::sync::OnceLock<Vec<(usize, usize)>>,
+}
+
+/// Spacing of the column checkpoints of long lines, in bytes.
+const CHECKPOINT: usize = 4096;
+
+/// The most diagnostics printed by one run; the rest are counted.
+pub(crate) const MAX_SHOWN: usize = 50;
+
+/// Formats diagnostics for the terminal: the first [`MAX_SHOWN`], then how many more there are.
+pub fn render_all(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics.iter().take(MAX_SHOWN) {
+        out.push_str(&d.to_string());
+        out.push('\n');
+    }
+    if diagnostics.len() > MAX_SHOWN {
+        let more = diagnostics.len() - MAX_SHOWN;
+        out.push_str(&format!(
+            "... and {} more (fix the first ones first: they often cause the rest)\n",
+            thousands(more)
+        ));
+    }
+    out
+}
+
+/// `3812` -> `3,812`.
+pub(crate) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// At most this many display columns of a source line are shown around a span.
@@ -39,7 +78,93 @@ impl Source {
             path: path.into(),
             text,
             line_starts,
+            checkpoints: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Reads a UTF-8 text file (`shown` is its name in messages); a leading byte order mark is
+    /// dropped, so columns on the first line are right.
+    pub(crate) fn read(file: &Path, shown: impl Into<PathBuf>) -> Result<Source, Diagnostic> {
+        let shown = shown.into();
+        let bytes = std::fs::read(file).map_err(|e| {
+            Diagnostic::at(
+                Problem::Io {
+                    action: "read a file",
+                    message: e.to_string(),
+                },
+                Location::file(&shown),
+            )
+        })?;
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(Source::new(shown, text.to_string())),
+            Err(e) => {
+                let good = e.valid_up_to();
+                // Locate the bad byte in the valid prefix (the source cannot hold it).
+                let prefix = Source::new(shown, String::from_utf8_lossy(&bytes[..good]).into());
+                Err(Diagnostic::at(Problem::NotUtf8, prefix.locate(good..good)))
+            }
+        }
+    }
+
+    /// TOML ends lines with LF or CRLF: a carriage return alone (old Mac line endings) is one
+    /// error at the first such place, instead of one per line.
+    pub(crate) fn check_toml_line_endings(&self) -> Result<(), Diagnostic> {
+        let bytes = self.text.as_bytes();
+        let bare = bytes
+            .iter()
+            .enumerate()
+            .find(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        match bare {
+            Some((i, _)) => Err(Diagnostic::at(
+                Problem::BareCarriageReturn,
+                self.locate(i..i + 1),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// The number of characters between the start of the line (at byte `line_start`) and
+    /// byte `offset` on it.
+    fn column_chars(&self, line_start: usize, offset: usize) -> usize {
+        let count = |a: usize, b: usize| {
+            self.text.as_bytes()[a..b]
+                .iter()
+                .filter(|&&b| (b & 0xC0) != 0x80)
+                .count()
+        };
+        if offset - line_start <= CHECKPOINT {
+            return count(line_start, offset);
+        }
+        let checkpoints = self
+            .checkpoints
+            .get_or_init(|| self.long_line_checkpoints());
+        let at = checkpoints.partition_point(|&(o, _)| o <= offset);
+        match at.checked_sub(1).map(|i| checkpoints[i]) {
+            Some((o, chars)) if o >= line_start => chars + count(o, offset),
+            _ => count(line_start, offset),
+        }
+    }
+
+    fn long_line_checkpoints(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let bytes = self.text.as_bytes();
+        let mut line_start = 0;
+        let mut chars = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' {
+                line_start = i + 1;
+                chars = 0;
+                continue;
+            }
+            if i > line_start && (i - line_start).is_multiple_of(CHECKPOINT) {
+                out.push((i, chars));
+            }
+            if (b & 0xC0) != 0x80 {
+                chars += 1;
+            }
+        }
+        out
     }
 
     /// The 1-based line containing byte `offset`.
@@ -63,7 +188,7 @@ impl Source {
             .find('\n')
             .map_or(self.text.len(), |i| line_start + i);
         let line_text = self.text[line_start..line_end].trim_end_matches('\r');
-        let col = self.text[line_start..start].chars().count() + 1;
+        let col = self.column_chars(line_start, start) + 1;
         let mut end = span.end.clamp(start, line_start + line_text.len());
         while !self.text.is_char_boundary(end) {
             end += 1;
@@ -162,6 +287,18 @@ impl Location {
             line: 0,
             col: 0,
             snippet: None,
+        }
+    }
+
+    /// A location on line `line` of `file`, whose text is `text`, underlining the byte range
+    /// `span` of it.
+    pub(crate) fn in_line(file: &Path, line: usize, text: &str, span: Range<usize>) -> Self {
+        let start = span.start.min(text.len());
+        Location {
+            file: file.to_path_buf(),
+            line,
+            col: text[..start].chars().count() + 1,
+            snippet: Some(Snippet::new(text, start, span.end.clamp(start, text.len()))),
         }
     }
 
@@ -320,7 +457,7 @@ pub(crate) enum Problem {
     Duplicate {
         kind: &'static str,
         name: String,
-        first: Location,
+        first: Box<Location>,
     },
     CodeOutsideRange {
         code: String,
@@ -443,6 +580,41 @@ pub(crate) enum Problem {
         dir: PathBuf,
         files: Vec<String>,
     },
+    NotUtf8,
+    BareCarriageReturn,
+    SymlinkOutsideSite {
+        target: PathBuf,
+    },
+    /// A template uses a variable its context does not have.
+    UnknownVariable {
+        template: String,
+        variable: String,
+        suggestion: Option<String>,
+        /// Where the template uses it (the error is reported there, not at each page).
+        at: Box<Location>,
+    },
+    /// A code holding a zero-width, bidirectional-control or other invisible character.
+    InvisibleCharacter {
+        code: String,
+        character: String,
+    },
+    /// Two URLs that are written to the same output file (`/index.html` and `/`; or
+    /// `/Guide/` and `/guide/` on a case-insensitive file system).
+    SameOutputFile {
+        url: String,
+        other: String,
+        file: String,
+        first: Box<Location>,
+    },
+    /// An include cycle or a recursive macro.
+    TemplateRecursion {
+        kind: &'static str,
+        chain: Vec<String>,
+    },
+    /// The file given to `check --against` is not a manifest of a previous release.
+    NotAManifest {
+        why: &'static str,
+    },
 }
 
 /// What a broken link is missing.
@@ -529,9 +701,9 @@ impl Problem {
             Problem::AnchorIsCategory { code, anchor } => format!(
                 "invalid `code` value `{code}`: its anchor `{anchor}` is also a category id"
             ),
-            Problem::InvalidAliasUrl { value } => format!(
-                "invalid `aliases` value `{value}`: an old URL is a site path without `..`, `#`, `?` or spaces"
-            ),
+            Problem::InvalidAliasUrl { value } => {
+                format!("invalid `aliases` value `{value}`: an old URL is a clean site path")
+            }
             Problem::InvalidPathPrefix { value } => format!(
                 "invalid `path` value `{value}`: a path prefix is one or more segments of letters, digits, `.`, `_` and `-`"
             ),
@@ -656,6 +828,30 @@ impl Problem {
                 dir.display(),
                 files.join(", ")
             ),
+            Problem::NotUtf8 => "this file is not valid UTF-8 from here on".into(),
+            Problem::BareCarriageReturn => {
+                "a carriage return without a line feed (CR line endings)".into()
+            }
+            Problem::UnknownVariable {
+                template, variable, ..
+            } => format!("template `{template}`: unknown variable `{variable}`"),
+            Problem::InvisibleCharacter { code, character } => {
+                format!("code `{code}` holds an invisible character ({character})")
+            }
+            Problem::SameOutputFile {
+                url, other, file, ..
+            } => format!("`{url}` would be written to `{file}`, the file of `{other}`"),
+            Problem::TemplateRecursion { kind, chain } => match *kind {
+                "include" => format!("templates include themselves: {}", chain.join(" -> ")),
+                _ => format!("a macro calls itself: {}", chain.join(" -> ")),
+            },
+            Problem::NotAManifest { why } => {
+                format!("this is not a manifest of a published site: {why}")
+            }
+            Problem::SymlinkOutsideSite { target } => format!(
+                "this symbolic link leads out of the site, to `{}`",
+                target.display()
+            ),
         }
     }
 
@@ -715,13 +911,19 @@ impl Problem {
             Problem::AnchorIsCategory { .. } => {
                 Some("rename the category or set this code's `anchor`".into())
             }
-            Problem::InvalidAliasUrl { .. } => {
-                Some("e.g. \"/errors/old-name/\"; old anchors are written as codes".into())
-            }
+            Problem::InvalidAliasUrl { .. } => Some(
+                "e.g. \"/errors/old-name/\": no empty, `.` or `..` segments, no `#`, `?`, `%`, \
+                 `\\`, spaces or control characters; old anchors are written as codes"
+                    .into(),
+            ),
             Problem::InvalidPathPrefix { .. } => Some("e.g. `errors` or `reference/codes`".into()),
-            Problem::Duplicate { first, kind, .. } => Some(format!(
-                "the first {kind} with this name is at {first}; each must be unique"
-            )),
+            Problem::Duplicate { first, kind, .. } => Some(match *kind {
+                "code" | "code in this namespace" | "anchor" => format!(
+                    "the first {kind} with this name is at {first}; each must be unique \
+                     (compared without case and after Unicode normalization)"
+                ),
+                _ => format!("the first {kind} with this name is at {first}; each must be unique"),
+            }),
             Problem::CodeOutsideRange { range, .. } => Some(format!(
                 "codes of this category must match `{range}` (`x` stands for one digit); \
                  move the code to the right category or fix its number"
@@ -806,6 +1008,39 @@ impl Problem {
             Problem::PortInUse { .. } => {
                 Some("stop the other server or pick another port with --port".into())
             }
+            Problem::NotUtf8 => Some("save the file as UTF-8".into()),
+            Problem::UnknownVariable { suggestion, .. } => {
+                Some(did_you(suggestion.as_ref()).unwrap_or_else(|| {
+                    "the README lists what templates see (\"Theme and templates\")".into()
+                }))
+            }
+            Problem::InvisibleCharacter { .. } => Some(
+                "codes are printed in API responses and read by people: remove zero-width and \
+                 direction-control characters"
+                    .into(),
+            ),
+            Problem::SameOutputFile { first, .. } => Some(format!(
+                "`{first}` claims it first; URLs that differ only by case or by `index.html` \
+                 are the same file on many hosts"
+            )),
+            Problem::TemplateRecursion { .. } => Some(
+                "rendering would never end; errdocs refuses recursive includes and macros".into(),
+            ),
+            Problem::NotAManifest { .. } => Some(
+                "pass the `urls.txt` or `errors.json` that `errdocs build` wrote for the \
+                 previous release"
+                    .into(),
+            ),
+            Problem::SymlinkOutsideSite { .. } => Some(
+                "errdocs reads only files inside the site: copy the file in, or link to a \
+                 file inside the site"
+                    .into(),
+            ),
+            Problem::BareCarriageReturn => Some(
+                "TOML lines end with LF or CRLF: convert the line endings, e.g. \
+                 `dos2unix -c mac FILE`"
+                    .into(),
+            ),
             Problem::Io { .. }
             | Problem::WrongType { .. }
             | Problem::ListedTwice { .. }
@@ -827,8 +1062,10 @@ impl Problem {
     /// Places related to the problem, shown as secondary snippets.
     fn related(&self) -> Vec<(Location, &'static str)> {
         match self {
-            Problem::Duplicate { first, .. } if first.line > 0 => {
-                vec![(first.clone(), "first defined here")]
+            Problem::Duplicate { first, .. } | Problem::SameOutputFile { first, .. }
+                if first.line > 0 =>
+            {
+                vec![((**first).clone(), "first defined here")]
             }
             _ => Vec::new(),
         }
@@ -852,7 +1089,13 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A diagnostic at `location`, unless the problem knows better where it is (a template
+    /// error found while rendering a page is reported in the template, once).
     pub(crate) fn new(problem: Problem, location: Option<Location>) -> Self {
+        let location = match &problem {
+            Problem::UnknownVariable { at, .. } => Some((**at).clone()),
+            _ => location,
+        };
         Diagnostic {
             severity: problem.severity(),
             problem: Box::new(problem),
@@ -995,19 +1238,25 @@ impl From<Diagnostic> for Diagnostics {
 
 /// The closest candidate to `word`, if it is close enough to be a likely typo: optimal string
 /// alignment distance (a transposition counts as one edit, so `fxi` finds `fix`), ignoring
-/// case, at most a third of the word's length (and at least 1).
+/// case, at most a third of the word's length (and at least 1). Among equally close
+/// candidates, one that differs only by `-` versus `_` wins (`rate-limit` finds `rate_limit`
+/// before `rate-limits`).
 pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
     let limit = (word.chars().count() / 3).max(1);
+    let fold = |s: &str| s.to_lowercase().replace('_', "-");
     let lower = word.to_lowercase();
+    let folded = fold(word);
     candidates
         .into_iter()
-        .map(|c| (strsim::osa_distance(&lower, &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c.to_string())
+        .filter_map(|c| {
+            let d = strsim::osa_distance(&lower, &c.to_lowercase());
+            (d <= limit).then(|| (strsim::osa_distance(&folded, &fold(c)), d, c))
+        })
+        .min()
+        .map(|(_, _, c)| c.to_string())
 }
 
 #[cfg(test)]
@@ -1030,6 +1279,10 @@ mod tests {
             Some("message".into())
         );
         assert_eq!(did_you_mean("fxi", ["fix", "meaning"]), Some("fix".into()));
+        assert_eq!(
+            did_you_mean("rate-limit", ["rate-limits", "rate_limit"]),
+            Some("rate_limit".into())
+        );
         assert_eq!(did_you_mean("zzz", ["message", "status"]), None);
     }
 
@@ -1063,7 +1316,7 @@ mod tests {
             Problem::Duplicate {
                 kind: "code",
                 name: "A".into(),
-                first: src.locate(7..10),
+                first: Box::new(src.locate(7..10)),
             },
             src.locate(19..22),
         );

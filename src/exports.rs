@@ -52,14 +52,7 @@ pub(crate) fn errors_json(title: &str, catalog: &Catalog, plan: &Plan) -> String
             let retry = catalog.retry_for(i).map(|(policy, _)| {
                 json!({ "policy": policy.name(), "retryable": catalog.retry_wording(i) })
             });
-            let aliases: Vec<&str> = c
-                .aliases
-                .iter()
-                .map(|a| match a {
-                    Alias::Code { code, .. } => code.as_str(),
-                    Alias::Url(url) => url.as_str(),
-                })
-                .collect();
+            let aliases: Vec<&str> = c.aliases.iter().map(Alias::written).collect();
             json!({
                 "code": code_value(&c.key),
                 "anchor": c.anchor,

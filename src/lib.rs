@@ -18,6 +18,7 @@ mod config;
 mod content;
 mod diagnostics;
 mod exports;
+mod files;
 mod highlight;
 mod html;
 mod http_status;
@@ -37,6 +38,6 @@ mod urls;
 pub mod watch;
 
 pub use build::{Options, Summary, build, check, check_output};
-pub use diagnostics::{Diagnostic, Severity};
+pub use diagnostics::{Diagnostic, Severity, render_all};
 pub use init::init;
 pub use stability::{Report, check_against};

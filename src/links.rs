@@ -93,7 +93,7 @@ impl PageFacts {
                     Problem::Duplicate {
                         kind: "anchor on this page",
                         name: id,
-                        first: location.clone(),
+                        first: Box::new(location.clone()),
                     },
                     location.clone(),
                 ));
@@ -149,16 +149,24 @@ pub(crate) struct Registry {
     files: BTreeSet<String>,
     /// Redirect pages: site path -> the site path they send readers to.
     redirects: BTreeMap<String, String>,
+    /// Which page defines each id (the first, by URL), built on the first broken anchor.
+    homes_of_ids: std::sync::OnceLock<HashMap<String, String>>,
+    /// Pages of the plan that failed to render: links to them are not reported (their
+    /// failure is; one mistake, one error).
+    failed: BTreeSet<String>,
 }
 
 impl Registry {
-    /// The registry of a build: its files (site paths) and its pages.
+    /// The registry of a build: its files (site paths), its pages, and the pages that failed
+    /// to render.
     pub(crate) fn new<'a>(
         files: impl IntoIterator<Item = String>,
         pages: impl IntoIterator<Item = &'a PageFacts>,
+        failed: BTreeSet<String>,
     ) -> Self {
         let mut registry = Registry {
             files: files.into_iter().collect(),
+            failed,
             ..Registry::default()
         };
         for page in pages {
@@ -169,6 +177,7 @@ impl Registry {
 
     /// Records (or replaces) a page.
     pub(crate) fn add_page(&mut self, page: &PageFacts) {
+        self.homes_of_ids = std::sync::OnceLock::new();
         self.pages.insert(page.url.clone(), Arc::clone(&page.ids));
         match &page.redirect_to {
             Some(to) => self.redirects.insert(page.url.clone(), to.clone()),
@@ -207,7 +216,7 @@ impl Registry {
     /// What a target lacks in this build, if anything.
     fn missing(&self, target: &Target) -> Option<MissingTarget> {
         let target = self.through_redirect(target);
-        if self.files.contains(&target.path) {
+        if self.files.contains(&target.path) || self.failed.contains(&target.path) {
             return None;
         }
         match self.pages.get(&target.path) {
@@ -216,7 +225,8 @@ impl Registry {
                     page: target.path.clone(),
                     anchor: f.clone(),
                     suggestion: did_you_mean(f, ids.iter().map(String::as_str))
-                        .map(|s| format!("{}#{s}", target.path)),
+                        .map(|s| format!("{}#{s}", target.path))
+                        .or_else(|| self.home_of_id(f).map(|page| format!("{page}#{f}"))),
                 }),
                 _ => None,
             },
@@ -228,6 +238,20 @@ impl Registry {
                 ),
             }),
         }
+    }
+
+    /// The page that defines `id` (for a link that looks for it on another page).
+    fn home_of_id(&self, id: &str) -> Option<&str> {
+        let homes = self.homes_of_ids.get_or_init(|| {
+            let mut homes = HashMap::new();
+            for (url, ids) in &self.pages {
+                for id in ids.iter() {
+                    homes.entry(id.clone()).or_insert_with(|| url.clone());
+                }
+            }
+            homes
+        });
+        homes.get(id).map(String::as_str)
     }
 
     fn check(&self, href: &str, target: &Target, location: &Location, diags: &mut Diagnostics) {

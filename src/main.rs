@@ -283,9 +283,7 @@ fn report(result: Result<Summary, Vec<Diagnostic>>, verb: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {
-            for d in &diagnostics {
-                eprintln!("{d}");
-            }
+            eprint!("{}", errdocs::render_all(&diagnostics));
             let n = diagnostics.len();
             eprintln!(
                 "error: {verb_lower} failed: {n} error{s}; nothing was written",

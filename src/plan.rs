@@ -155,37 +155,52 @@ impl Plan {
         })
     }
 
-    /// Every page of the site, in the order URLs are claimed: content pages, the 404 page,
-    /// code pages, redirects. A URL claimed twice is an error at the second claim.
+    /// Every page of the site, in the order URLs are claimed: the files the build writes
+    /// besides pages, content pages, the 404 page, code pages, redirects. Two claims on one
+    /// output file (compared without case: case-insensitive file systems and CDNs) are an error
+    /// at the second claim.
     fn pages_of(&self, sources: &Sources) -> Result<Vec<PlannedPage>, Diagnostics> {
         let catalog = &sources.catalog;
-        let mut pages: Vec<PlannedPage> = sources
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| PlannedPage {
-                url: p.url.clone(),
-                kind: PageKind::Content(i),
-                location: Location::file(&p.source.path),
-            })
-            .collect();
-        let mut taken: HashMap<String, Location> = pages
-            .iter()
-            .map(|p| (p.url.clone(), p.location.clone()))
-            .collect();
-        if !taken.contains_key("/404.html") {
+        let mut claims = Claims::default();
+        for file in &self.files {
+            let rel = file.trim_start_matches('/');
+            let origin = if sources.has_static(rel) {
+                Path::new(crate::sources::STATIC_DIR).join(rel)
+            } else {
+                Path::new("(built in)").join(rel)
+            };
+            claims.claim(file, Location::file(&origin));
+        }
+        let mut pages = Vec::new();
+        for (i, p) in sources.pages.iter().enumerate() {
+            let location = Location::file(&p.source.path);
+            if claims.claim(&p.url, location.clone()) {
+                pages.push(PlannedPage {
+                    url: p.url.clone(),
+                    kind: PageKind::Content(i),
+                    location,
+                });
+            }
+        }
+        if !claims.taken("/404.html") {
             let location = Location::file(Path::new("templates/404.html"));
-            taken.insert("/404.html".into(), location.clone());
+            claims.claim("/404.html", location.clone());
             pages.push(PlannedPage {
                 url: "/404.html".into(),
                 kind: PageKind::NotFound,
                 location,
             });
         }
-        let mut generated = Vec::new();
         for i in 0..catalog.codes.len() {
             if let Some(url) = self.code_page(catalog, i) {
-                generated.push((url, PageKind::Code(i)));
+                let location = catalog.source.locate(catalog.codes[i].span.clone());
+                if claims.claim(&url, location.clone()) {
+                    pages.push(PlannedPage {
+                        url,
+                        kind: PageKind::Code(i),
+                        location,
+                    });
+                }
             }
         }
         for (i, code) in catalog.codes.iter().enumerate() {
@@ -193,45 +208,71 @@ impl Plan {
                 continue;
             }
             for alias in &code.aliases {
-                let from = match alias {
+                let url = match alias {
                     Alias::Code { anchor, .. } => match &self.code_pages {
                         Some(prefix) => format!("/{prefix}/{anchor}/"),
                         None => continue,
                     },
-                    Alias::Url(url) => url.clone(),
+                    Alias::Url { url, .. } => url.clone(),
                 };
-                generated.push((from, PageKind::Redirect(i)));
+                let location = catalog.source.locate(alias.span());
+                if claims.claim(&url, location.clone()) {
+                    pages.push(PlannedPage {
+                        url,
+                        kind: PageKind::Redirect(i),
+                        location,
+                    });
+                }
             }
         }
-        let mut diags = Diagnostics::default();
-        for (url, kind) in generated {
-            let (PageKind::Code(code) | PageKind::Redirect(code)) = kind else {
-                continue;
-            };
-            let location = catalog.source.locate(catalog.codes[code].span.clone());
-            if let Some(first) = taken.get(&url) {
-                diags.push(Diagnostic::at(
-                    Problem::Duplicate {
-                        kind: "page URL",
-                        name: url,
-                        first: first.clone(),
-                    },
-                    location,
-                ));
-                continue;
-            }
-            taken.insert(url.clone(), location.clone());
-            pages.push(PlannedPage {
-                url,
-                kind,
-                location,
-            });
-        }
-        if diags.is_empty() {
+        if claims.diags.is_empty() {
             Ok(pages)
         } else {
-            Err(diags)
+            Err(claims.diags)
         }
+    }
+}
+
+/// The output files claimed so far, by lowercase path, with who claimed them.
+#[derive(Default)]
+struct Claims {
+    taken: HashMap<String, (String, Location)>,
+    diags: Diagnostics,
+}
+
+impl Claims {
+    fn key(url: &str) -> String {
+        crate::urls::output_file(url).to_lowercase()
+    }
+
+    fn taken(&self, url: &str) -> bool {
+        self.taken.contains_key(&Self::key(url))
+    }
+
+    /// Claims the output file of `url` for `location`; reports and returns false when it is
+    /// taken.
+    fn claim(&mut self, url: &str, location: Location) -> bool {
+        let key = Self::key(url);
+        if let Some((first_url, first)) = self.taken.get(&key) {
+            let problem = if first_url == url {
+                Problem::Duplicate {
+                    kind: "page URL",
+                    name: url.to_string(),
+                    first: Box::new(first.clone()),
+                }
+            } else {
+                Problem::SameOutputFile {
+                    url: url.to_string(),
+                    other: first_url.clone(),
+                    file: crate::urls::output_file(url),
+                    first: Box::new(first.clone()),
+                }
+            };
+            self.diags.push(Diagnostic::at(problem, location));
+            return false;
+        }
+        self.taken.insert(key, (url.to_string(), location));
+        true
     }
 }
 

@@ -6,12 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::catalog::{self, Catalog};
 use crate::config::{self, Config};
 use crate::content::{self, Directives, Page};
-use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem, Source};
 use crate::theme::{THEME_STATIC, Theme};
 
 pub(crate) const STATIC_DIR: &str = "static";
@@ -81,16 +79,25 @@ impl Sources {
 
 fn load_catalog(root: &Path, config: &Config, diags: &mut Diagnostics) -> Option<Catalog> {
     let path = root.join(&config.catalog);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => catalog::load(&config.catalog, text, diags),
-        Err(e) => {
-            diags.push(Diagnostic::at(
-                Problem::Io {
-                    action: "read the catalog",
-                    message: format!("{}: {e}", config.catalog.display()),
-                },
-                Location::file(Path::new(config::CONFIG_FILE)),
-            ));
+    if !path.is_file() {
+        let why = if path.exists() {
+            "not a file"
+        } else {
+            "no such file"
+        };
+        diags.push(Diagnostic::at(
+            Problem::Io {
+                action: "read the catalog",
+                message: format!("{}: {why}", config.catalog.display()),
+            },
+            Location::file(Path::new(config::CONFIG_FILE)),
+        ));
+        return None;
+    }
+    match Source::read(&path, &config.catalog) {
+        Ok(source) => catalog::load(source, diags),
+        Err(d) => {
+            diags.push(d);
             None
         }
     }
@@ -99,32 +106,8 @@ fn load_catalog(root: &Path, config: &Config, diags: &mut Diagnostics) -> Option
 /// Every file under `static/`, as (path inside the output, file on disk), sorted.
 fn static_files(root: &Path, diags: &mut Diagnostics) -> Vec<(String, PathBuf)> {
     let dir = root.join(STATIC_DIR);
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for entry in WalkDir::new(&dir).sort_by_file_name() {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let rel = e
-                    .path()
-                    .strip_prefix(&dir)
-                    .unwrap_or(e.path())
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.push((rel, e.into_path()));
-            }
-            Ok(_) => {}
-            Err(e) => diags.push(Diagnostic::at(
-                Problem::Io {
-                    action: "read the static directory",
-                    message: e.to_string(),
-                },
-                Location::file(&dir),
-            )),
-        }
-    }
-    out
+    crate::files::walk(root, STATIC_DIR, |_| true, diags)
+        .into_iter()
+        .map(|path| (crate::files::relative(&path, &dir), path))
+        .collect()
 }

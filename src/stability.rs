@@ -56,18 +56,21 @@ impl CodeSummary {
 }
 
 fn against(old: &Path, built: &Site) -> Result<Report, Vec<Diagnostic>> {
-    let text = std::fs::read_to_string(old).map_err(|e| {
-        vec![Diagnostic::bare(Problem::Io {
-            action: "read the previous release's manifest",
-            message: format!("{}: {e}", old.display()),
-        })]
-    })?;
-    let source = Source::new(old, text);
-    if source.text.trim_start().starts_with('{') {
-        against_errors_json(&source, built)
+    let source = Source::read(old, old).map_err(|d| vec![d])?;
+    let report = if source.text.trim_start().starts_with(['{', '[']) {
+        against_errors_json(&source, built)?
     } else {
-        Ok(against_urls(&source, &built.registry))
+        against_urls(&source, &built.registry)?
+    };
+    if report.checked == 0 {
+        return Err(vec![Diagnostic::at(
+            Problem::NotAManifest {
+                why: "it lists no published URL",
+            },
+            Location::file(old),
+        )]);
     }
+    Ok(report)
 }
 
 /// `/errors/#PG-1003` -> target.
@@ -94,7 +97,7 @@ fn unpublished(url: &str, code: Option<String>, location: Location) -> Diagnosti
     )
 }
 
-fn against_urls(source: &Source, registry: &Registry) -> Report {
+fn against_urls(source: &Source, registry: &Registry) -> Result<Report, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut checked = 0;
     let mut offset = 0;
@@ -105,6 +108,15 @@ fn against_urls(source: &Source, registry: &Registry) -> Report {
         if entry.is_empty() || entry.starts_with('#') {
             continue;
         }
+        if !entry.starts_with('/') {
+            // Not a urls.txt at all: one error, at the first line that is not a site path.
+            return Err(vec![Diagnostic::at(
+                Problem::NotAManifest {
+                    why: "a urls.txt line is a site path starting with `/`",
+                },
+                source.locate(start..start + entry.len()),
+            )]);
+        }
         checked += 1;
         if !registry.resolves(&target_of(entry)) {
             errors.push(unpublished(
@@ -114,11 +126,11 @@ fn against_urls(source: &Source, registry: &Registry) -> Report {
             ));
         }
     }
-    Report {
+    Ok(Report {
         errors,
         changes: Vec::new(),
         checked,
-    }
+    })
 }
 
 fn against_errors_json(source: &Source, built: &Site) -> Result<Report, Vec<Diagnostic>> {
@@ -132,11 +144,14 @@ fn against_errors_json(source: &Source, built: &Site) -> Result<Report, Vec<Diag
         )]
     })?;
     let old_base = doc.get("base_url").and_then(Value::as_str).unwrap_or("");
-    let codes = doc
-        .get("codes")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let Some(codes) = doc.get("codes").and_then(Value::as_array) else {
+        return Err(vec![Diagnostic::at(
+            Problem::NotAManifest {
+                why: "an errors.json is an object with a `codes` array",
+            },
+            source.locate(0..1),
+        )]);
+    };
     let summary = CodeSummary::of(built);
     let lines = anchor_lines(source);
     let mut report = Report {
@@ -144,7 +159,7 @@ fn against_errors_json(source: &Source, built: &Site) -> Result<Report, Vec<Diag
         changes: Vec::new(),
         checked: 0,
     };
-    for entry in &codes {
+    for entry in codes {
         let raw = match entry.get("code") {
             Some(Value::String(s)) => s.clone(),
             Some(other) => other.to_string(),

@@ -8,10 +8,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use tera::{Context, Tera};
-use walkdir::WalkDir;
-
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
+use tera::{Context, Tera};
+
+mod limits;
+mod recursion;
 
 pub(crate) const TEMPLATES_DIR: &str = "templates";
 
@@ -69,6 +70,9 @@ pub(crate) const THEME_STATIC: &[(&str, &[u8])] = &[
 /// The parsed templates of a build.
 pub(crate) struct Theme {
     tera: Tera,
+    /// Each template's text and path as shown (`templates/page.html`, or under
+    /// `(default theme)/`), to locate errors found while rendering.
+    sources: BTreeMap<String, (String, PathBuf)>,
 }
 
 impl Theme {
@@ -83,10 +87,21 @@ impl Theme {
         }
         // Parse each template alone first, so every broken one is reported, not just the first.
         let before = diags.len();
+        let mut asts = BTreeMap::new();
         for (name, (text, path)) in &templates {
-            if let Err(e) = tera::Template::new(name, None, text) {
-                diags.push(template_error(name, path.as_deref(), Some(text), &e));
+            match tera::Template::new(name, None, text) {
+                Ok(t) => {
+                    asts.insert(name.clone(), t.ast);
+                }
+                Err(e) => diags.push(template_error(name, path.as_deref(), Some(text), &e)),
             }
+        }
+        if diags.len() > before {
+            return None;
+        }
+        for cycle in recursion::cycles(&asts) {
+            let (text, path) = &templates[&cycle.template];
+            diags.push(recursion_error(&cycle, text, path.as_deref()));
         }
         if diags.len() > before {
             return None;
@@ -95,62 +110,130 @@ impl Theme {
         tera.autoescape_on(vec![".html"]);
         // Tera's default also escapes `/`, which makes every URL unreadable (`&#x2F;`).
         tera.set_escape_fn(crate::html::escape);
+        tera.register_function("range", limits::range);
+        let sources: BTreeMap<String, (String, PathBuf)> = templates
+            .iter()
+            .map(|(name, (text, path))| {
+                let shown = path
+                    .clone()
+                    .unwrap_or_else(|| Path::new("(default theme)").join(name));
+                (name.clone(), (text.clone(), shown))
+            })
+            .collect();
         if let Err(e) = tera.add_raw_templates(templates.into_iter().map(|(n, (t, _))| (n, t))) {
             // Parsing succeeded above, so this is about inheritance (an unknown parent template).
             diags.push(template_error("(inheritance)", None, None, &e));
             return None;
         }
-        Some(Theme { tera })
+        Some(Theme { tera, sources })
     }
 
-    /// Renders template `name`; a failure is a [`Problem::Template`].
+    /// Renders template `name`; a failure is a [`Problem::Template`]. One render may produce
+    /// at most [`limits::RANGE_BUDGET`] `range` items in all.
     pub(crate) fn render(&self, name: &str, context: &Context) -> Result<String, Problem> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| *template_error(name, None, None, &e).problem)
+        limits::with_budget(|| self.tera.render(name, context)).map_err(|e| {
+            self.unknown_variable(&e, context)
+                .unwrap_or_else(|| *template_error(name, None, None, &e).problem)
+        })
     }
+
+    /// A render error about a variable the context does not have, located at its first use
+    /// in the template, with the closest variable that exists.
+    fn unknown_variable(&self, error: &tera::Error, context: &Context) -> Option<Problem> {
+        let mut chain = vec![error.to_string()];
+        let mut source = std::error::Error::source(error);
+        while let Some(s) = source {
+            chain.push(s.to_string());
+            source = s.source();
+        }
+        let message = chain.iter().find(|m| m.starts_with("Variable `"))?;
+        let variable = message.strip_prefix("Variable `")?.split('`').next()?;
+        let template = message
+            .split("while rendering '")
+            .nth(1)?
+            .split('\'')
+            .next()?;
+        let (text, shown) = self.sources.get(template)?;
+        let at = text
+            .lines()
+            .enumerate()
+            .find_map(|(i, l)| l.find(variable).map(|c| (i, c, l)))
+            .map_or_else(
+                || Location::file(shown),
+                |(i, c, l)| Location::in_line(shown, i + 1, l, c..c + variable.len()),
+            );
+        let known = context_paths(&context.clone().into_json());
+        Some(Problem::UnknownVariable {
+            template: template.to_string(),
+            variable: variable.to_string(),
+            suggestion: crate::diagnostics::did_you_mean(
+                variable,
+                known.iter().map(String::as_str),
+            ),
+            at: Box::new(at),
+        })
+    }
+}
+
+/// The dotted paths of a template context (`page.title`, `site.footer.html`), three levels deep.
+fn context_paths(value: &tera::Value) -> Vec<String> {
+    fn walk(prefix: &str, value: &tera::Value, depth: usize, out: &mut Vec<String>) {
+        let tera::Value::Object(map) = value else {
+            return;
+        };
+        for (k, v) in map {
+            let path = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            if depth < 3 {
+                walk(&path, v, depth + 1, out);
+            }
+            out.push(path);
+        }
+    }
+    let mut out = Vec::new();
+    walk("", value, 1, &mut out);
+    out
+}
+
+/// A template that would recurse forever, at the line that starts the recursion.
+fn recursion_error(cycle: &recursion::Cycle, text: &str, path: Option<&Path>) -> Diagnostic {
+    let shown = path.map_or_else(
+        || Path::new("(default theme)").join(&cycle.template),
+        Path::to_path_buf,
+    );
+    let location = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(&cycle.needle))
+        .map_or_else(
+            || Location::file(&shown),
+            |(i, l)| {
+                let at = l.find(&cycle.needle).unwrap_or(0);
+                Location::in_line(&shown, i + 1, l, at..at + cycle.needle.len())
+            },
+        );
+    Diagnostic::at(
+        Problem::TemplateRecursion {
+            kind: cycle.kind,
+            chain: cycle.chain.clone(),
+        },
+        location,
+    )
 }
 
 /// The site's own templates: (name, text, path as shown), sorted by name.
 fn site_templates(root: &Path, diags: &mut Diagnostics) -> Vec<(String, String, PathBuf)> {
     let dir = root.join(TEMPLATES_DIR);
-    if !dir.is_dir() {
-        return Vec::new();
-    }
     let mut out = Vec::new();
-    for entry in WalkDir::new(&dir).sort_by_file_name() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(Diagnostic::at(
-                    Problem::Io {
-                        action: "read the templates directory",
-                        message: e.to_string(),
-                    },
-                    Location::file(&dir),
-                ));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-        let name = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let shown = Path::new(TEMPLATES_DIR).join(rel);
-        match std::fs::read_to_string(entry.path()) {
-            Ok(text) => out.push((name, text, shown)),
-            Err(e) => diags.push(Diagnostic::at(
-                Problem::Io {
-                    action: "read a template",
-                    message: e.to_string(),
-                },
-                Location::file(&shown),
-            )),
+    for path in crate::files::walk(root, TEMPLATES_DIR, |_| true, diags) {
+        let name = crate::files::relative(&path, &dir);
+        let shown = Path::new(TEMPLATES_DIR).join(&name);
+        match crate::diagnostics::Source::read(&path, shown.clone()) {
+            Ok(source) => out.push((name, source.text, shown)),
+            Err(d) => diags.push(d),
         }
     }
     out

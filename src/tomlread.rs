@@ -52,6 +52,8 @@ pub(crate) struct Table<'a, 's> {
     span: Range<usize>,
     name: String,
     source: &'s Source,
+    /// Allowed keys that an unknown key of this table looks like (already reported).
+    misspelled: Vec<&'static str>,
 }
 
 /// Names the TOML type of a value for messages.
@@ -86,13 +88,21 @@ impl<'a, 's> Table<'a, 's> {
         diags: &mut Diagnostics,
     ) -> Self {
         let name = name.into();
+        let mut misspelled = Vec::new();
         for key in table.keys() {
             if !allowed.contains(&key.get_ref().as_ref()) {
+                let suggestion = did_you_mean(key.get_ref(), allowed.iter().copied());
+                misspelled.extend(
+                    allowed
+                        .iter()
+                        .copied()
+                        .filter(|a| suggestion.as_deref() == Some(*a)),
+                );
                 diags.at(
                     Problem::UnknownKey {
                         key: key.get_ref().to_string(),
                         table: name.clone(),
-                        suggestion: did_you_mean(key.get_ref(), allowed.iter().copied()),
+                        suggestion,
                         expected: allowed.to_vec(),
                     },
                     source,
@@ -105,6 +115,7 @@ impl<'a, 's> Table<'a, 's> {
             span,
             name,
             source,
+            misspelled,
         }
     }
 
@@ -161,8 +172,17 @@ impl<'a, 's> Table<'a, 's> {
         );
     }
 
-    /// Reports that `key` is required here.
+    /// Whether an unknown key of this table was reported as a misspelling of `key`.
+    pub(crate) fn misspells(&self, key: &str) -> bool {
+        self.misspelled.contains(&key)
+    }
+
+    /// Reports that `key` is required here, unless an unknown key of the table was reported as
+    /// its misspelling (the typo is the cause; one mistake, one error).
     pub(crate) fn missing(&self, key: &str, need: Need, diags: &mut Diagnostics) {
+        if self.misspells(key) {
+            return;
+        }
         diags.at(
             Problem::MissingField {
                 field: key.to_string(),

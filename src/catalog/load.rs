@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::Path;
 
 use toml::de::DeValue;
 
@@ -60,9 +59,12 @@ const CODE_KEYS: &[&str] = &[
 const REMOVED_KEYS: &[&str] = &["since", "why", "replacement"];
 const RETRY_KEYS: &[&str] = &["status", "code", "policy", "retryable", "how", "label"];
 
-/// Loads and validates a catalog. `display_path` is how the file is named in messages.
-pub(crate) fn load(display_path: &Path, text: String, diags: &mut Diagnostics) -> Option<Catalog> {
-    let source = Source::new(display_path, text);
+/// Validates a catalog read into `source`.
+pub(crate) fn load(source: Source, diags: &mut Diagnostics) -> Option<Catalog> {
+    if let Err(d) = source.check_toml_line_endings() {
+        diags.push(d);
+        return None;
+    }
     let before = diags.len();
     let parts = read(&source, diags)?;
     if diags.len() > before {
@@ -207,7 +209,7 @@ impl FirstSeen {
                     Problem::Duplicate {
                         kind,
                         name: shown.to_string(),
-                        first: first.clone(),
+                        first: Box::new(first.clone()),
                     },
                     here,
                 ));
@@ -674,7 +676,16 @@ fn read_code(
     check_columns_present(t, cat, &key, diags);
 
     let namespace = cat.namespace.as_deref();
-    let unique = format!("{}\u{0}{}", namespace.unwrap_or(""), key.value.raw());
+    if !check_visible(&key, source, diags) {
+        return None;
+    }
+    // Codes that differ only by case or by Unicode normalization are one code to a reader,
+    // and their pages one file on case-insensitive file systems.
+    let unique = format!(
+        "{}\u{0}{}",
+        namespace.unwrap_or(""),
+        folded(&key.value.raw())
+    );
     let kind = match namespace {
         Some(_) => "code in this namespace",
         None => "code",
@@ -720,6 +731,74 @@ fn read_code(
         },
         replaced_by,
     ))
+}
+
+/// A code's comparison key: NFC-normalized and lowercased.
+fn folded(code: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    code.nfc().collect::<String>().to_lowercase()
+}
+
+/// Zero-width and bidirectional-control characters: invisible, they make codes that look the
+/// same but are not.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    ) || c.is_control()
+}
+
+/// Refuses a code holding an invisible character; returns whether it is visible.
+fn check_visible(key: &Located<CodeKey>, source: &Source, diags: &mut Diagnostics) -> bool {
+    let raw = key.value.raw();
+    match raw.chars().find(|&c| invisible(c)) {
+        Some(c) => {
+            diags.at(
+                Problem::InvisibleCharacter {
+                    code: raw.escape_debug().to_string(),
+                    character: format!("U+{:04X}", u32::from(c)),
+                },
+                source,
+                key.span.clone(),
+            );
+            false
+        }
+        None => true,
+    }
+}
+
+/// An old URL is a clean site path: `/`-separated segments of printable characters, none empty
+/// (but the last), `.` or `..`, and no `#`, `?`, `%`, `\\`, spaces or control characters.
+fn is_clean_site_path(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix('/') else {
+        return false;
+    };
+    let segments: Vec<&str> = rest.split('/').collect();
+    let last = segments.len() - 1;
+    !rest.is_empty()
+        && segments
+            .iter()
+            .enumerate()
+            .all(|(i, seg)| (i == last || !seg.is_empty()) && *seg != "." && *seg != "..")
+        && !path.contains(|c: char| {
+            c.is_whitespace() || c.is_control() || matches!(c, '#' | '?' | '%' | '\\')
+        })
 }
 
 /// A reference to a code (`replaced_by`, a retry rule's `code`): a string or an integer.
@@ -818,7 +897,9 @@ fn check_columns_present(
 ) {
     // A field that is present but invalid was reported already; only absent ones count here.
     let present = |column: Column| {
-        matches!(column, Column::Code | Column::Retry) || t.get(column.name()).is_some()
+        matches!(column, Column::Code | Column::Retry)
+            || t.get(column.name()).is_some()
+            || t.misspells(column.name())
     };
     for column in cat.columns.iter().copied().filter(|c| !present(*c)) {
         diags.at(
@@ -882,8 +963,16 @@ fn code_anchor(
             span.clone(),
         );
     }
+    // Compared without case: per-code pages are files, named by their anchors.
     seen_anchors
-        .insert("anchor", &anchor, &anchor, source, span, diags)
+        .insert(
+            "anchor",
+            &anchor.to_lowercase(),
+            &anchor,
+            source,
+            span,
+            diags,
+        )
         .then_some(anchor)
 }
 
@@ -898,31 +987,36 @@ fn code_aliases(
     let mut aliases = Vec::new();
     for alias in values {
         let value = alias.value.trim();
+        let span = alias.span.clone();
         if value.starts_with('/') {
-            if value.contains("..") || value.contains(['#', '?', ' ']) {
+            if !is_clean_site_path(value) {
                 diags.at(
                     Problem::InvalidAliasUrl {
                         value: value.to_string(),
                     },
                     source,
-                    alias.span.clone(),
+                    span,
                 );
                 continue;
             }
             let key = format!("url {value}");
-            if seen_anchors.insert("alias", &key, value, source, alias.span.clone(), diags) {
-                aliases.push(Alias::Url(value.to_string()));
+            if seen_anchors.insert("alias", &key, value, source, span.clone(), diags) {
+                aliases.push(Alias::Url {
+                    url: value.to_string(),
+                    span,
+                });
             }
             continue;
         }
         let Some(old_anchor) = CodeKey::Text(value.to_string()).anchor(namespace) else {
             continue;
         };
-        let span = alias.span.clone();
-        if seen_anchors.insert("anchor", &old_anchor, &old_anchor, source, span, diags) {
+        let key = old_anchor.to_lowercase();
+        if seen_anchors.insert("anchor", &key, &old_anchor, source, span.clone(), diags) {
             aliases.push(Alias::Code {
                 code: value.to_string(),
                 anchor: old_anchor,
+                span,
             });
         }
     }

@@ -292,9 +292,30 @@ pub(crate) struct Removed {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Alias {
     /// An old code; `anchor` is the anchor it had.
-    Code { code: String, anchor: String },
+    Code {
+        code: String,
+        anchor: String,
+        span: Range<usize>,
+    },
     /// An old URL, as a site path (`/errors/old-name/`).
-    Url(String),
+    Url { url: String, span: Range<usize> },
+}
+
+impl Alias {
+    /// The alias as written.
+    pub(crate) fn written(&self) -> &str {
+        match self {
+            Alias::Code { code, .. } => code,
+            Alias::Url { url, .. } => url,
+        }
+    }
+
+    /// Where the alias is written in the catalog.
+    pub(crate) fn span(&self) -> Range<usize> {
+        match self {
+            Alias::Code { span, .. } | Alias::Url { span, .. } => span.clone(),
+        }
+    }
 }
 
 /// How a client should retry.
@@ -386,19 +407,24 @@ impl RetryRule {
 }
 
 impl Catalog {
-    /// Looks a code up by anchor (`PG-1003`, `proxy-upstream-unreachable`), by an alias's
-    /// anchor, or, when that is unambiguous, by the code as written (`-32602`).
+    /// Looks a code up by the code as written (`-32602`, `PG-1003`), else by anchor
+    /// (`proxy-upstream-unreachable`) or an alias's anchor. `#ANCHOR` looks up by anchor only.
+    /// A code written the same in several namespaces is ambiguous: `Err` with all of them.
     pub(crate) fn find_code(&self, name: &str) -> Result<usize, Vec<usize>> {
-        if let Some(&i) = self.by_anchor.get(name) {
-            return Ok(i);
-        }
-        if let Some(&i) = self.by_alias.get(name) {
-            return Ok(i);
+        let by_anchor = |a: &str| {
+            self.by_anchor
+                .get(a)
+                .or_else(|| self.by_alias.get(a))
+                .copied()
+                .ok_or_else(Vec::new)
+        };
+        if let Some(anchor) = name.strip_prefix('#') {
+            return by_anchor(anchor);
         }
         match self.by_key.get(name).map(Vec::as_slice) {
             Some([i]) => Ok(*i),
             Some(many) => Err(many.to_vec()),
-            None => Err(Vec::new()),
+            None => by_anchor(name),
         }
     }
 

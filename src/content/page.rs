@@ -1,11 +1,9 @@
 //! A Markdown page of the site: finding pages under `content/`, reading their front matter,
 //! and the URL each one gets.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use walkdir::WalkDir;
-
-use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem, Source};
+use crate::diagnostics::{Diagnostics, Problem, Source};
 use crate::tomlread::{self, Table};
 use crate::urls;
 
@@ -22,8 +20,6 @@ pub(crate) struct Page {
     pub(crate) rel: String,
     /// Site path of the page (`/guide/`, `/` for `index.md`, `/404.html` for `404.md`).
     pub(crate) url: String,
-    /// Output file relative to the output directory (`guide/index.html`).
-    pub(crate) output: String,
     pub(crate) title: String,
     pub(crate) description: Option<String>,
     pub(crate) weight: i64,
@@ -41,39 +37,11 @@ impl Page {
 
 /// Finds and reads every `*.md` under `root/content`, sorted by path for deterministic output.
 pub(crate) fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
-    let dir = root.join(CONTENT_DIR);
-    let mut files: Vec<PathBuf> = Vec::new();
-    for entry in WalkDir::new(&dir).sort_by_file_name() {
-        match entry {
-            Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
-                files.push(e.into_path());
-            }
-            Ok(_) => {}
-            Err(e) => diags.push(Diagnostic::new(
-                Problem::Io {
-                    action: "read the content directory",
-                    message: e.to_string(),
-                },
-                Some(Location::file(&dir)),
-            )),
-        }
-    }
+    let is_page = |p: &Path| p.extension().is_some_and(|x| x == "md");
+    let files = crate::files::walk(root, CONTENT_DIR, is_page, diags);
     let mut pages = Vec::new();
-    let mut outputs: Vec<(String, Location)> = Vec::new();
     for path in files {
         if let Some(page) = load_page(root, &path, diags) {
-            if let Some((_, first)) = outputs.iter().find(|(o, _)| *o == page.output) {
-                diags.push(Diagnostic::at(
-                    Problem::Duplicate {
-                        kind: "page URL",
-                        name: page.url.clone(),
-                        first: first.clone(),
-                    },
-                    Location::file(&page.source.path),
-                ));
-                continue;
-            }
-            outputs.push((page.output.clone(), Location::file(&page.source.path)));
             pages.push(page);
         }
     }
@@ -82,29 +50,15 @@ pub(crate) fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
 
 /// Reads one page file (`path` is under `root/content`).
 pub(crate) fn load_page(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Page> {
-    let dir = root.join(CONTENT_DIR);
     let rel_to_root = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    let rel = path
-        .strip_prefix(&dir)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            diags.push(Diagnostic::new(
-                Problem::Io {
-                    action: "read a page",
-                    message: e.to_string(),
-                },
-                Some(Location::file(&rel_to_root)),
-            ));
-            return None;
+    let rel = crate::files::relative(path, &root.join(CONTENT_DIR));
+    match Source::read(path, rel_to_root) {
+        Ok(source) => read_page(source, rel, diags),
+        Err(d) => {
+            diags.push(d);
+            None
         }
-    };
-    read_page(Source::new(rel_to_root, text), rel, diags)
+    }
 }
 
 fn read_page(source: Source, rel: String, diags: &mut Diagnostics) -> Option<Page> {
@@ -133,6 +87,10 @@ fn read_page(source: Source, rel: String, diags: &mut Diagnostics) -> Option<Pag
     // Parse the front matter on its own, with spans shifted back into the whole file.
     let fm_text = text[..fm_start].replace(|c: char| c != '\n', " ") + &text[fm_start..fm_end];
     let fm_source = Source::new(source.path.clone(), fm_text);
+    if let Err(d) = fm_source.check_toml_line_endings() {
+        diags.push(d);
+        return None;
+    }
     let before = diags.len();
     let doc = tomlread::parse(&fm_source, diags)?;
     let t = Table::open(
@@ -153,12 +111,10 @@ fn read_page(source: Source, rel: String, diags: &mut Diagnostics) -> Option<Pag
         return None;
     }
     let url = urls::page_url(&rel);
-    let output = urls::output_file(&url);
     Some(Page {
         source,
         rel,
         url,
-        output,
         title: title?.value,
         description,
         weight,

@@ -281,19 +281,15 @@ impl Builder<'_> {
             });
             plan.resolver.rewrite(&d.value, "/", None)
         });
-        let (alias_anchors, aliases) =
-            c.aliases
-                .iter()
-                .fold((Vec::new(), Vec::new()), |(mut anchors, mut all), a| {
-                    match a {
-                        Alias::Code { code, anchor } => {
-                            anchors.push(anchor.clone());
-                            all.push(code.clone());
-                        }
-                        Alias::Url(url) => all.push(url.clone()),
-                    }
-                    (anchors, all)
-                });
+        let alias_anchors = c
+            .aliases
+            .iter()
+            .filter_map(|a| match a {
+                Alias::Code { anchor, .. } => Some(anchor.clone()),
+                Alias::Url { .. } => None,
+            })
+            .collect();
+        let aliases = c.aliases.iter().map(|a| a.written().to_string()).collect();
         CodeView {
             anchor: c.anchor.clone(),
             code: c.key.to_string(),

@@ -1,0 +1,390 @@
+//! Hostile and unlucky input: every case here once crashed, hung, used memory out of proportion
+//! to the input, or silently published something wrong. Real binary, real files.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn init(dir: &Path) -> PathBuf {
+    let site = dir.join("site");
+    assert!(errdocs(&["init", site.to_str().unwrap()]).status.success());
+    site
+}
+
+fn check(site: &Path) -> (Option<i32>, String) {
+    let out = errdocs(&["check", "--root", site.to_str().unwrap()]);
+    (out.status.code(), stderr(&out))
+}
+
+/// Runs `errdocs ARGS` with its address space limited to `mib` MiB (RLIMIT_AS via prlimit):
+/// memory out of proportion to the input fails instead of passing unnoticed.
+fn errdocs_limited(mib: u64, args: &[&str]) -> std::process::Output {
+    Command::new("prlimit")
+        .arg(format!("--as={}", mib * 1024 * 1024))
+        .arg(env!("CARGO_BIN_EXE_errdocs"))
+        .args(args)
+        .output()
+        .expect("prlimit (util-linux) runs errdocs")
+}
+
+#[test]
+fn a_column_above_65535_is_reported_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    let config = format!("title = \"t\"{}typo = 1\n", " ".repeat(70_000));
+    std::fs::write(site.join("errdocs.toml"), config).unwrap();
+    let (code, err) = check(&site);
+    assert_eq!(code, Some(1), "{err}");
+    // A key after a value on the same line: a syntax error, located past column 65535.
+    assert!(err.contains("TOML syntax error"), "{err}");
+    assert!(err.contains("--> errdocs.toml:1:70012"), "{err}");
+    // The snippet is a window around the column, not the 70,000-character line.
+    assert!(err.lines().all(|l| l.chars().count() < 200), "{err}");
+    assert!(err.contains("1 | ...") && err.contains("typo = 1"), "{err}");
+}
+
+#[test]
+fn cr_only_line_endings_are_one_error_not_a_flood() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    let catalog = read(&site.join("catalog/errors.toml"));
+    let mut cr = catalog.replace('\n', "\r");
+    while cr.len() < 64 * 1024 {
+        cr.push_str("# padding comment line\r");
+    }
+    std::fs::write(site.join("catalog/errors.toml"), cr).unwrap();
+    let (code, err) = check(&site);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("a carriage return without a line feed"),
+        "{err}"
+    );
+    assert!(err.contains("check failed: 1 error"), "{err}");
+    assert!(err.len() < 2_000, "{} bytes of errors", err.len());
+}
+
+#[test]
+fn a_flood_of_errors_is_summarized() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    let mut catalog = read(&site.join("catalog/errors.toml"));
+    catalog.push_str(
+        "\n[[code]]\ncode = \"EX-1999\"\ncategory = \"auth\"\nmessage = \"m\"\nstatus = 401\nfix = \"f\"\n",
+    );
+    for i in 0..4000 {
+        catalog.push_str(&format!("typo{i} = 1\n"));
+    }
+    std::fs::write(site.join("catalog/errors.toml"), catalog).unwrap();
+    let (code, err) = check(&site);
+    assert_eq!(code, Some(1));
+    assert_eq!(err.matches("unknown key `typo").count(), 50, "{err}");
+    assert!(err.contains("... and 3,95"), "{err}");
+    assert!(err.contains("more (fix the first ones first"), "{err}");
+}
+
+#[test]
+fn twenty_thousand_links_on_one_long_line_stay_within_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    let links: String = (0..20_000).map(|_| "[guide](/guide/) ").collect();
+    assert!(links.len() > 300_000);
+    std::fs::write(
+        site.join("content/links.md"),
+        format!("+++\ntitle = \"Links\"\n+++\n{links}\n"),
+    )
+    .unwrap();
+    // 7.9 GB before; a build of this site needs well under 1 GiB of address space.
+    let out = errdocs_limited(1024, &["check", "--root", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // And with every link broken: 20,000 errors, located, summarized, still bounded.
+    let broken = links.replace("/guide/", "/nope/");
+    std::fs::write(
+        site.join("content/links.md"),
+        format!("+++\ntitle = \"Links\"\n+++\n{broken}\n"),
+    )
+    .unwrap();
+    let out = errdocs_limited(1024, &["check", "--root", site.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("broken link `/nope/`"), "{err}");
+    assert!(err.len() < 100_000, "{} bytes", err.len());
+}
+
+fn with_template(site: &Path, name: &str, text: &str) {
+    write_files(site, &[(&format!("templates/{name}"), text)]);
+}
+
+#[test]
+fn a_template_that_includes_itself_is_a_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    with_template(
+        &site,
+        "page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{% include \"page.html\" %}\n{% endblock content %}\n",
+    );
+    let (code, err) = check(&site);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("templates include themselves: page.html -> page.html"),
+        "{err}"
+    );
+    assert!(err.contains("--> templates/page.html:3:13"), "{err}");
+    // Through another template, and a macro calling itself.
+    with_template(&site, "page.html", "{% include \"head_extra.html\" %}");
+    with_template(&site, "head_extra.html", "{% include \"page.html\" %}");
+    let (_, err) = check(&site);
+    assert!(
+        err.contains("head_extra.html -> page.html -> head_extra.html"),
+        "{err}"
+    );
+    std::fs::remove_file(site.join("templates/head_extra.html")).unwrap();
+    with_template(
+        &site,
+        "page.html",
+        "{% macro walk(n) %}{{ self::walk(n=n) }}{% endmacro walk %}{{ self::walk(n=1) }}",
+    );
+    let (code, err) = check(&site);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("a macro calls itself: page.html::walk -> page.html::walk"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_huge_range_in_a_template_is_a_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    for range in ["range(end=100000000)", "range(end=1e8)"] {
+        with_template(
+            &site,
+            "page.html",
+            &format!(
+                "{{% extends \"base.html\" %}}{{% block content %}}{{% for i in {range} %}}x{{% endfor %}}{{% endblock content %}}"
+            ),
+        );
+        let out = errdocs_limited(1024, &["check", "--root", site.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains("range"), "{}", stderr(&out));
+    }
+    // Nested ranges share one budget per render.
+    with_template(
+        &site,
+        "page.html",
+        "{% extends \"base.html\" %}{% block content %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}x{% endfor %}{% endfor %}{% endblock content %}",
+    );
+    let out = errdocs_limited(1024, &["check", "--root", site.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("one render may produce at most 1000000 range items"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Adds `aliases = [...]` to code EX-1001 of the starter catalog.
+fn alias_site(dir: &Path, aliases: &str) -> PathBuf {
+    let site = init(dir);
+    let path = site.join("catalog/errors.toml");
+    let catalog = read(&path).replacen(
+        "code = \"EX-1001\"\n",
+        &format!("code = \"EX-1001\"\naliases = [{aliases}]\n"),
+        1,
+    );
+    std::fs::write(&path, catalog).unwrap();
+    site
+}
+
+#[test]
+fn an_alias_never_replaces_a_page_or_a_file() {
+    for (alias, message) in [
+        (
+            "/index.html",
+            "would be written to `index.html`, the file of `/`",
+        ),
+        ("/404.html", "duplicate page URL `/404.html`"),
+        ("/guide/index.html", "the file of `/guide/`"),
+        ("/Guide/", "the file of `/guide/`"),
+        ("/errors/EX-1002/", "duplicate page URL `/errors/EX-1002/`"),
+        ("/errors.json", "duplicate page URL `/errors.json`"),
+        ("//", "an old URL is a clean site path"),
+        ("/a//b/", "an old URL is a clean site path"),
+        ("/a/%2e%2e/", "an old URL is a clean site path"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let site = alias_site(dir.path(), &format!("\"{alias}\""));
+        let (code, err) = check(&site);
+        assert_eq!(code, Some(1), "{alias}: {err}");
+        assert!(err.contains(message), "{alias}: {err}");
+        assert!(err.contains("--> catalog/errors.toml:"), "{alias}: {err}");
+    }
+    // Two aliases claiming one URL.
+    let dir = tempfile::tempdir().unwrap();
+    let site = alias_site(dir.path(), "\"/old/\", \"/OLD/\"");
+    let (code, err) = check(&site);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("`/OLD/` would be written to"), "{err}");
+}
+
+#[test]
+fn codes_that_only_look_different_are_refused() {
+    for (second, message) in [
+        ("ex-1001", "duplicate code `ex-1001`"),
+        ("EX\u{2011}1001", ""), // a different character (non-breaking hyphen): a real code
+        ("EX-1001\u{200B}", "holds an invisible character (U+200B)"),
+        ("\u{202E}EX-1001", "holds an invisible character (U+202E)"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let site = init(dir.path());
+        let path = site.join("catalog/errors.toml");
+        let mut catalog = read(&path);
+        catalog.push_str(&format!(
+            "\n[[code]]\ncode = \"{second}\"\ncategory = \"auth\"\nmessage = \"m\"\nstatus = 401\nfix = \"f\"\nanchor = \"other-{}\"\n",
+            second.len()
+        ));
+        std::fs::write(&path, catalog).unwrap();
+        let (code, err) = check(&site);
+        if message.is_empty() {
+            assert!(!err.contains("duplicate code"), "{second:?}: {err}");
+            continue;
+        }
+        assert_eq!(code, Some(1), "{second:?}: {err}");
+        assert!(err.contains(message), "{second:?}: {err}");
+    }
+    // NFC and NFD spellings of one code.
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    let path = site.join("catalog/errors.toml");
+    let catalog = read(&path)
+        .replace("range = \"EX-1xxx\"\n", "")
+        .replace(
+            "code = \"EX-1001\"",
+            "code = \"caf\u{e9}\"\nanchor = \"a1\"",
+        )
+        .replace(
+            "code = \"EX-1002\"",
+            "code = \"cafe\u{301}\"\nanchor = \"a2\"",
+        );
+    std::fs::write(&path, catalog).unwrap();
+    let (code, err) = check(&site);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("duplicate code `cafe\u{301}`"), "{err}");
+    assert!(
+        err.contains("::: catalog/errors.toml:"),
+        "both places are shown: {err}"
+    );
+    // Anchors that differ only by case: two page files on a case-insensitive disk.
+    let catalog = read(&path).replace(
+        "code = \"cafe\u{301}\"\nanchor = \"a2\"",
+        "code = \"X\"\nanchor = \"A1\"",
+    );
+    std::fs::write(&path, catalog).unwrap();
+    let (code, err) = check(&site);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("duplicate anchor `A1`"), "{err}");
+}
+
+#[test]
+fn check_against_refuses_what_is_not_a_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    for (name, text) in [
+        ("empty.txt", ""),
+        ("comments.txt", "# errdocs urls.txt\n# nothing else\n"),
+        ("object.json", "{}"),
+        ("codes.json", "{\"codes\": 5}"),
+        ("none.json", "{\"codes\": []}"),
+        ("prose.txt", "hello world\n"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = errdocs(&[
+            "check",
+            "--root",
+            site.to_str().unwrap(),
+            "--against",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("this is not a manifest of a published site"),
+            "{name}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn byte_order_marks_are_accepted_with_correct_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    let bom = "\u{feff}";
+    for file in ["content/guide.md", "errdocs.toml", "catalog/errors.toml"] {
+        let path = site.join(file);
+        let text = read(&path);
+        std::fs::write(&path, format!("{bom}{text}")).unwrap();
+    }
+    let (code, err) = check(&site);
+    assert_eq!(code, Some(0), "{err}");
+    // Columns on the first line do not count the mark.
+    let path = site.join("catalog/errors.toml");
+    let text = read(&path);
+    std::fs::write(&path, format!("{bom}typo = 1\n{}", &text[3..])).unwrap();
+    let (_, err) = check(&site);
+    assert!(err.contains("--> catalog/errors.toml:1:1"), "{err}");
+}
+
+#[test]
+fn symlinks_are_followed_inside_the_site_and_reported_outside() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    std::fs::create_dir(site.join("shared")).unwrap();
+    std::fs::write(
+        site.join("shared/faq.md"),
+        "+++\ntitle = \"FAQ\"\n+++\nAnswers.\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(site.join("shared/faq.md"), site.join("content/faq.md")).unwrap();
+    let out_dir = dir.path().join("out");
+    build_ok(&site, &out_dir);
+    assert!(read(&out_dir.join("faq/index.html")).contains("Answers."));
+    let outside = dir.path().join("outside.md");
+    std::fs::write(&outside, "+++\ntitle = \"O\"\n+++\nx\n").unwrap();
+    std::os::unix::fs::symlink(&outside, site.join("content/outside.md")).unwrap();
+    let (code, err) = check(&site);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("this symbolic link leads out of the site"),
+        "{err}"
+    );
+    assert!(err.contains("--> content/outside.md"), "{err}");
+}
+
+#[test]
+fn init_never_writes_through_a_symlink() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("content")).unwrap();
+    let target = dir.path().join("elsewhere.md");
+    // A dangling link where init would write a page.
+    std::os::unix::fs::symlink(&target, site.join("content/index.md")).unwrap();
+    let out = errdocs(&["init", site.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!target.exists(), "nothing written outside the site");
+    // A linked directory leading out of the site.
+    let site2 = dir.path().join("site2");
+    let away = dir.path().join("away");
+    std::fs::create_dir_all(&away).unwrap();
+    std::fs::create_dir_all(&site2).unwrap();
+    std::os::unix::fs::symlink(&away, site2.join("catalog")).unwrap();
+    let out = errdocs(&["init", site2.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("leads out of the site"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!away.join("errors.toml").exists());
+}
