@@ -1,72 +1,154 @@
 #!/usr/bin/env bash
-# errdocs vs Hugo on the same synthetic site, in the same run.
+# errdocs vs its peers (mdBook, a minimal Hugo site, a rich Hugo site) on the same synthetic
+# error reference, in the same run.
 #
-#   bash scripts/bench.sh                 # defaults: 10000 codes, 50 categories, 500 pages, 5 runs
-#   RUNS=9 bash scripts/bench.sh          # more runs per tool
-#   bash scripts/bench.sh --runs 3 --no-scaling
+#   bash scripts/bench.sh                     # defaults: 10000 codes, 50 categories, 500 pages, 5 runs
+#   bash scripts/bench.sh --codes 1000 --pages 50 --runs 1 --scale "1000 2000" --no-watch   # a quick try
+#   bash scripts/bench.sh --peers "mdbook hugo-min" --no-scaling
 #
 # Options (or the environment variable in brackets):
-#   --runs R           timed builds per tool, alternating errdocs/Hugo [RUNS, default 5]
+#   --runs R           timed builds per tool, in alternation [RUNS, default 5]
+#   --warmup W         untimed warm-up builds per tool before them [WARMUP, default 1]
+#   --cp-runs R        timed `cp -r` copies of each tool's output (the copy floor) [CP_RUNS, default RUNS]
+#   --peers "P ..."    the peers errdocs is compared with, any of mdbook, hugo-min, hugo
+#                      [PEERS, default "mdbook hugo-min hugo"]
 #   --scale-runs R     timed builds per size of the scaling series [SCALE_RUNS, default RUNS]
 #   --scale "A B C"    code counts of the scaling series [SCALE_CODES, default "1000 10000 100000"]
+#   --scale-peers "P"  peers measured in the scaling series besides errdocs
+#                      [SCALE_PEERS, default: mdbook and hugo-min, those of them in --peers]
+#   --scale-cp         also time `cp -r` of every output of the scaling series [SCALE_CP=1]
+#   --peer-timeout S   a peer whose build takes longer than S seconds at a size is skipped at that
+#                      size (and the larger ones of the series), with a printed note; it is also
+#                      skipped without trying when its measured smaller sizes extrapolate
+#                      above S (power law through its last two sizes, exponent between 1 and 2).
+#                      0: no limit. errdocs is never skipped. [PEER_TIMEOUT, default 600]
+#   --slow S           a tool (errdocs too) whose first warm-up build takes S seconds or more is
+#                      timed once at that size: that build is its only timed run (noted in the
+#                      tables); minutes-long builds gain nothing from a warm-up. 0: off. [SLOW, default 120]
 #   --no-scaling       skip the scaling series
-#   --no-code-pages    skip the second comparison (a page per code, both tools) [CODE_PAGES=0]
-#   --keep             keep the temporary directory (sites and outputs) and print its path [KEEP=1]
-#   CODES, CATEGORIES, PAGES (environment only) size of the comparison site (10000, 50, 500)
+#   --no-code-pages    skip everything with a page per code (the second comparison and the
+#                      code-pages-on scaling series) [CODE_PAGES=0]
+#   --no-watch         skip the incremental rebuild section (scripts/bench_watch.sh) [WATCH=0]
+#   --codes N, --categories C, --pages P
+#                      size of the comparison site [CODES, CATEGORIES, PAGES: 10000, 50, 500]
+#   --keep             keep the temporary directory (sites, outputs, raw results) and print its path [KEEP=1]
 #   BENCH_DIR (environment only) where the sites are generated and built (default ${TMPDIR:-/tmp});
 #     e.g. BENCH_DIR=/dev/shm to take the disk out of the measurement
+#   BENCH_CACHE (environment only) where mdBook is installed (default ~/.cache/errdocs-bench);
+#     MDBOOK=/path/to/mdbook uses that binary instead; MDBOOK_VERSION pins the version
+#     `cargo install` fetches (default: the newest)
+#
+# The peers (sites written by scripts/gen_bench_site.py from the same catalog and Markdown):
+#   mdbook    mdBook with its default theme: SUMMARY.md lists the home page, the errors page and
+#             the 500 guides (and, with code pages, one chapter per code, errors/CODE.md, under
+#             the errors page); the catalog is pre-rendered to Markdown tables, one per category,
+#             each code with `<a id="CODE"></a>` in its first cell; links rewritten to relative
+#             `.md` links. Two mdBook outputs errdocs has no equivalent of are turned off in
+#             book.toml: the full-text search index (errdocs ships no search index: its code
+#             filter narrows the tables already in the page, in the browser, and the benchmark
+#             site does not even use it) and print.html (every chapter again in one page; errdocs
+#             writes no such page). Keeping them would make mdBook do work errdocs does not.
+#             mdBook highlights code in the browser (highlight.js), errdocs and Hugo at build time.
+#   hugo-min  Hugo with minimal layouts: no navigation, no shortcodes; the errors page is a layout
+#             template ranging over the data file (the same catalog TOML), a table per category
+#             with `<tr id="CODE">`; `markdownify` only on each code's fix (and the 50 category
+#             descriptions, the envelope texts, the retry notes once per status).
+#   hugo      the rich Hugo site of earlier runs: the full navigation (all pages) on every page,
+#             the errdocs directives as shortcodes, `markdownify` on every fix/description/note.
+#   Both Hugo sites: taxonomies, RSS, sitemap, robots.txt and section lists off (errdocs writes
+#   none), `markup.highlight.noClasses = false` (CSS classes, like errdocs). No peer checks
+#   links; errdocs checks every link and anchor of every page in these timings, and also
+#   writes errors.json, errors.schema.json and urls.txt.
 #
 # What it does:
-#   1. installs Hugo (`apt-get install -y hugo`) and GNU time (`time`) if missing;
-#   2. `cargo build --release`, then copies target/release/errdocs into the temporary directory
-#      so a concurrent rebuild of target/ cannot change the binary in the middle of the run;
-#   3. generates the site twice with scripts/gen_bench_site.py (errdocs + Hugo, same content);
-#   4. one warm-up build of each, then R builds of each in alternation (errdocs, Hugo, errdocs,
-#      ...), every build into a fresh (deleted) output directory, measured with
-#      `/usr/bin/time -f '%e %M %U %S'` (wall s, peak RSS KiB, user s, system s);
-#   5. checks that both built /errors/ pages have one `<tr id="CODE"` row per code, for every
-#      code of the catalog (fails loudly otherwise), and prints the comparison table;
-#      errdocs' per-code pages (`[code_pages]`, when this errdocs has it) are off for this
-#      comparison, as Hugo renders the tables only; a second comparison turns them on for both
-#      tools (Hugo gets one content file per code) and checks /errors/CODE/ exists for each;
-#   6. scaling series: errdocs alone on 1,000 / 10,000 / 100,000 codes (500 pages, 50 categories);
-#   7. incremental rebuild times: runs scripts/bench_watch.sh if it exists.
+#   1. installs Hugo (`apt-get install -y hugo`) and GNU time (`time`) if missing, and mdBook
+#      with `cargo install mdbook --locked --root $BENCH_CACHE` if $BENCH_CACHE/bin/mdbook is
+#      missing; prints every tool's version;
+#   2. `cargo build --release` in this repository, then copies target/release/errdocs into the
+#      temporary directory so a concurrent rebuild of target/ cannot change the binary mid-run;
+#   3. comparison at CODES codes, code pages off: generates the sites, W warm-up builds of each
+#      tool, then R builds of each in alternation (errdocs, peer 1, peer 2, ..., errdocs, ...),
+#      every build into a fresh (deleted) output directory, measured with
+#      `/usr/bin/time -f '%e %M %U %S'` (wall s, peak RSS KiB, user s, system s); then checks
+#      every output (every code has exactly one element with id="CODE" in the HTML files that
+#      are not code pages; with code pages, a page for each code exists; fails loudly
+#      otherwise), measures its size (`du -sb`, files, largest page, code page sizes), and
+#      times `cp -r OUT OUT2` of each tool's output into a fresh directory (the floor for
+#      writing that tree on this file system; median of --cp-runs copies);
+#   4. the same with a page per code (errdocs' `[code_pages]`, on by default in errdocs; the
+#      Hugo sites get one content file per code at /errors/CODE/, mdBook one chapter per code);
+#   5. scaling series: errdocs and the scale peers at 1,000 / 10,000 / 100,000 codes (500 pages,
+#      50 categories), code pages off and on: time, peak RSS, output size (sizes already
+#      measured by the comparisons are reused, not rebuilt);
+#   6. the targets: the ratios the project tracks, computed from the figures above;
+#   7. incremental rebuild times: scripts/bench_watch.sh, if it exists.
 #
 # The tables on stdout are Markdown; progress goes to stderr.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUNS=${RUNS:-5}
+WARMUP=${WARMUP:-1}
+CP_RUNS=${CP_RUNS:-}
+PEERS=${PEERS:-"mdbook hugo-min hugo"}
 SCALE_RUNS=${SCALE_RUNS:-}
 SCALE_CODES=${SCALE_CODES:-"1000 10000 100000"}
+SCALE_PEERS=${SCALE_PEERS:-}
+SCALE_CP=${SCALE_CP:-0}
+PEER_TIMEOUT=${PEER_TIMEOUT:-600}
+SLOW=${SLOW:-120}
 CODES=${CODES:-10000}
 CATEGORIES=${CATEGORIES:-50}
 PAGES=${PAGES:-500}
 KEEP=${KEEP:-0}
 SCALING=1
 CODE_PAGES=${CODE_PAGES:-1}
+WATCH=${WATCH:-1}
+CACHE=${BENCH_CACHE:-$HOME/.cache/errdocs-bench}
 
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) RUNS=$2; shift 2 ;;
+        --warmup) WARMUP=$2; shift 2 ;;
+        --cp-runs) CP_RUNS=$2; shift 2 ;;
+        --peers) PEERS=$2; shift 2 ;;
         --scale-runs) SCALE_RUNS=$2; shift 2 ;;
         --scale) SCALE_CODES=$2; shift 2 ;;
+        --scale-peers) SCALE_PEERS=$2; shift 2 ;;
+        --scale-cp) SCALE_CP=1; shift ;;
+        --peer-timeout) PEER_TIMEOUT=$2; shift 2 ;;
+        --slow) SLOW=$2; shift 2 ;;
         --no-scaling) SCALING=0; shift ;;
         --no-code-pages) CODE_PAGES=0; shift ;;
+        --no-watch) WATCH=0; shift ;;
+        --codes) CODES=$2; shift 2 ;;
+        --categories) CATEGORIES=$2; shift 2 ;;
+        --pages) PAGES=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
 SCALE_RUNS=${SCALE_RUNS:-$RUNS}
-case "$RUNS$SCALE_RUNS" in *[!0-9]*|"") echo "bench.sh: --runs/--scale-runs must be positive integers" >&2; exit 2 ;; esac
-[ "$RUNS" -ge 1 ] && [ "$SCALE_RUNS" -ge 1 ] || { echo "bench.sh: runs must be >= 1" >&2; exit 2; }
+CP_RUNS=${CP_RUNS:-$RUNS}
+for v in "$RUNS" "$SCALE_RUNS" "$CP_RUNS" "$WARMUP" "$PEER_TIMEOUT" "$SLOW" "$CODES" "$CATEGORIES" "$PAGES" $SCALE_CODES; do
+    case "$v" in *[!0-9]*|"") echo "bench.sh: numbers must be non-negative integers (got '$v')" >&2; exit 2 ;; esac
+done
+[ "$RUNS" -ge 1 ] && [ "$SCALE_RUNS" -ge 1 ] && [ "$CP_RUNS" -ge 1 ] || { echo "bench.sh: runs must be >= 1" >&2; exit 2; }
+for p in $PEERS $SCALE_PEERS; do
+    case "$p" in mdbook|hugo|hugo-min) ;; *) echo "bench.sh: unknown peer '$p' (mdbook, hugo-min, hugo)" >&2; exit 2 ;; esac
+done
+if [ -z "$SCALE_PEERS" ]; then
+    for p in mdbook hugo-min; do case " $PEERS " in *" $p "*) SCALE_PEERS="$SCALE_PEERS $p" ;; esac; done
+fi
+PEERS=$(echo $PEERS); SCALE_PEERS=$(echo $SCALE_PEERS)
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() {
     printf '\nbench.sh: FAILED: %s\n' "$*" >&2
     exit 1
 }
+uses() { case " $PEERS $SCALE_PEERS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"
@@ -82,11 +164,27 @@ apt_install() {
 }
 
 # --- 1. tools -------------------------------------------------------------------------------
-command -v hugo >/dev/null 2>&1 || apt_install hugo
+if uses hugo || uses hugo-min; then
+    command -v hugo >/dev/null 2>&1 || apt_install hugo
+fi
 [ -x /usr/bin/time ] || apt_install time
+command -v timeout >/dev/null 2>&1 || die "timeout (coreutils) is required"
 command -v python3 >/dev/null 2>&1 || die "python3 is required (scripts/gen_bench_site.py)"
-HUGO=$(command -v hugo)
+HUGO=$(command -v hugo || true)
 TIME=/usr/bin/time
+MDBOOK=${MDBOOK:-}
+if uses mdbook && [ -z "$MDBOOK" ]; then
+    MDBOOK="$CACHE/bin/mdbook"
+    if [ ! -x "$MDBOOK" ]; then
+        log "installing mdBook: cargo install mdbook --locked --root $CACHE (a few minutes)"
+        mkdir -p "$CACHE"
+        cargo install mdbook --locked --root "$CACHE" ${MDBOOK_VERSION:+--version "$MDBOOK_VERSION"} \
+            >"$CACHE/cargo-install.log" 2>&1 || {
+            tail -n 40 "$CACHE/cargo-install.log" >&2
+            die "cargo install mdbook failed (log: $CACHE/cargo-install.log)"
+        }
+    fi
+fi
 
 # --- 2. errdocs ---------------------------------------------------------------------------------
 log "cargo build --release"
@@ -103,25 +201,46 @@ cleanup() {
 trap cleanup EXIT
 ERRDOCS="$WORK/errdocs"
 cp "$ROOT/target/release/errdocs" "$ERRDOCS"
+RES="$WORK/results"
+mkdir -p "$RES"
+REPORT=(python3 "$ROOT/scripts/bench_report.py")
 
 # --- helpers ------------------------------------------------------------------------------------
 
-# gen DIR CODES CATEGORIES PAGES CODE_PAGES(off|on|omit)
+# gen DIR CODES CATEGORIES PAGES CODE_PAGES(off|on|omit) "TOOLS"
 gen() {
     python3 "$ROOT/scripts/gen_bench_site.py" --codes "$2" --categories "$3" --pages "$4" \
-        --code-pages "$5" --out "$1" 2>/dev/null \
-        || die "scripts/gen_bench_site.py --codes $2 --categories $3 --pages $4 --code-pages $5 failed"
+        --code-pages "$5" --tools "$6" --out "$1" 2>/dev/null \
+        || die "scripts/gen_bench_site.py --codes $2 --categories $3 --pages $4 --code-pages $5 --tools '$6' failed"
 }
 
-# timed TOOL SITE_DIR OUT RESULTS_FILE: one build into a fresh OUT; appends "wall rss user sys".
-timed() {
-    local tool=$1 site=$2 out=$3 results=$4 tfile="$WORK/time.txt" logf="$WORK/build.log"
-    rm -rf "$out"
-    local rc=0
-    case "$tool" in
-        errdocs) "$TIME" -o "$tfile" -f '%e %M %U %S' "$ERRDOCS" build --root "$site" --output "$out" >"$logf" 2>&1 || rc=$? ;;
-        hugo) "$TIME" -o "$tfile" -f '%e %M %U %S' "$HUGO" --source "$site" --destination "$out" --quiet >"$logf" 2>&1 || rc=$? ;;
+# tool_cmd TOOL SITE OUT: sets CMD to the build command of TOOL (the one place to change them).
+tool_cmd() {
+    case "$1" in
+        errdocs) CMD=("$ERRDOCS" build --root "$2" --output "$3") ;;
+        hugo|hugo-min) CMD=("$HUGO" --source "$2" --destination "$3" --quiet) ;;
+        mdbook) CMD=("$MDBOOK" build "$2" --dest-dir "$3") ;;
+        *) die "unknown tool $1" ;;
     esac
+}
+
+# timed TOOL SITE_DIR OUT RESULTS_FILE LIMIT_S: one build into a fresh OUT; appends
+# "wall rss user sys" to RESULTS_FILE. Returns 124 if it ran longer than LIMIT_S (0: no limit).
+timed() {
+    local tool=$1 site=$2 out=$3 results=$4 limit=$5 tfile="$WORK/time.txt" logf="$WORK/build.log"
+    rm -rf "$out" "$tfile"
+    tool_cmd "$tool" "$site" "$out"
+    local rc=0
+    if [ "$limit" -gt 0 ]; then
+        # timeout signals its whole process group (GNU time and the tool) when the time is up.
+        timeout --kill-after=30 "$limit" "$TIME" -o "$tfile" -f '%e %M %U %S' "${CMD[@]}" >"$logf" 2>&1 || rc=$?
+    else
+        "$TIME" -o "$tfile" -f '%e %M %U %S' "${CMD[@]}" >"$logf" 2>&1 || rc=$?
+    fi
+    if [ "$limit" -gt 0 ] && { [ "$rc" = 124 ] || [ "$rc" = 137 ]; }; then
+        rm -rf "$out"
+        return 124
+    fi
     if [ "$rc" != 0 ]; then
         printf '\n===== %s build of %s failed (exit %s); its output: =====\n' "$tool" "$site" "$rc" >&2
         head -n 60 "$logf" >&2
@@ -131,46 +250,106 @@ timed() {
     tail -n 1 "$tfile" >>"$results"
 }
 
-# check_anchors HTML CODES_TXT TOOL: every code has exactly one <tr id="CODE" row.
-check_anchors() {
-    python3 - "$1" "$2" "$3" <<'PY' || die "anchor check failed for $3 ($1)"
-import re, sys
-html_path, codes_path, tool = sys.argv[1:]
-try:
-    html = open(html_path, encoding="utf-8").read()
-except OSError as e:
-    sys.exit(f"{tool}: cannot read the errors page: {e}")
-codes = open(codes_path, encoding="utf-8").read().split()
-rows = re.findall(r'<tr id="([^"]*)"', html)
-seen = {}
-for r in rows:
-    seen[r] = seen.get(r, 0) + 1
-missing = [c for c in codes if c not in seen]
-dups = [c for c in codes if seen.get(c, 0) > 1]
-code_rows = sum(seen.get(c, 0) for c in codes)
-if missing or dups or code_rows != len(codes):
-    print(f"{tool}: {html_path}: expected {len(codes)} code rows, found {code_rows} "
-          f"({len(rows)} <tr id> rows in all); missing {len(missing)} {missing[:5]}, "
-          f"duplicated {len(dups)} {dups[:5]}", file=sys.stderr)
-    sys.exit(1)
-print(f"[bench] {tool}: all {len(codes)} code anchors present on {html_path.split('/')[-3]}/errors/index.html "
-      f"({len(rows)} <tr id> rows incl. retry rows)", file=sys.stderr)
-PY
+# copy_floor OUT RESULTS_FILE: one timed `cp -r OUT OUT.copy` into a fresh directory.
+copy_floor() {
+    local out=$1 results=$2 tfile="$WORK/time.txt"
+    rm -rf "$out.copy"
+    "$TIME" -o "$tfile" -f '%e %M %U %S' cp -r "$out" "$out.copy" || die "cp -r $out failed"
+    tail -n 1 "$tfile" >>"$results"
+    rm -rf "$out.copy"
 }
 
-# stats FILE -> "median_wall min max median_cpu median_rss_kib"
-stats() {
-    python3 - "$1" <<'PY'
-import statistics, sys
-rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
-wall = [r[0] for r in rows]; rss = [r[1] for r in rows]; cpu = [r[2] + r[3] for r in rows]
-print(statistics.median(wall), min(wall), max(wall), statistics.median(cpu), statistics.median(rss))
-PY
+# measure CODES MODE(off|on) RUNS CP_RUNS "TOOLS": generate, warm up, alternate timed runs,
+# check the outputs, time the copies; results in $RES/TOOL.CODES.MODE.*. Peers that exceed
+# PEER_TIMEOUT (or are estimated to) get a .skip file instead.
+measure() {
+    local n=$1 mode=$2 runs=$3 cp_runs=$4 tools=$5 site="$WORK/site" gmode=$2 t i active=() kept est
+    [ "$mode" = off ] && gmode=$GEN_OFF
+    for t in $tools; do
+        if [ -f "$RES/$t.$n.$mode.runs" ] || [ -f "$RES/$t.$n.$mode.skip" ]; then continue; fi
+        if [ "$t" != errdocs ] && [ "$PEER_TIMEOUT" -gt 0 ]; then
+            if [ -f "$RES/$t.gave-up.$mode" ] && [ "$n" -ge "$(cat "$RES/$t.gave-up.$mode")" ]; then
+                echo "not run: over the ${PEER_TIMEOUT} s limit (--peer-timeout) at $(cat "$RES/$t.gave-up.$mode") codes already" >"$RES/$t.$n.$mode.skip"
+                continue
+            fi
+            est=$("${REPORT[@]}" estimate --res "$RES" --tool "$t" --mode "$mode" --codes "$n")
+            if [ -n "$est" ] && [ "${est%% *}" -gt "$PEER_TIMEOUT" ]; then
+                set -- $est
+                echo "not run: estimated ${1} s per build (from $3 s at $2 codes), over the ${PEER_TIMEOUT} s limit (--peer-timeout)" >"$RES/$t.$n.$mode.skip"
+                echo "$n" >"$RES/$t.gave-up.$mode"
+                log "$t at $n codes (code pages $mode): $(cat "$RES/$t.$n.$mode.skip")"
+                continue
+            fi
+        fi
+        active+=("$t")
+    done
+    [ ${#active[@]} -gt 0 ] || return 0
+    log "generating $n codes / $CATEGORIES categories / $PAGES pages, code pages $mode, for: ${active[*]}"
+    rm -rf "$site"
+    gen "$site" "$n" "$CATEGORIES" "$PAGES" "$gmode" "${active[*]}"
+    echo -n "$(cut -d' ' -f1-3 /proc/loadavg)|" >"$RES/load.$n.$mode"
+    # limit_of TOOL: the time limit of one build of TOOL.
+    limit_of() { if [ "$1" = errdocs ]; then echo 0; else echo "$PEER_TIMEOUT"; fi; }
+    # give_up TOOL WHAT: TOOL ran over the limit; drop it from this size and the larger ones.
+    give_up() {
+        echo "$2 took longer than the ${PEER_TIMEOUT} s limit (--peer-timeout)" >"$RES/$1.$n.$mode.skip"
+        echo "$n" >"$RES/$1.gave-up.$mode"
+        rm -f "$RES/$1.$n.$mode.runs"
+        log "$1 at $n codes (code pages $mode): $2 took longer than ${PEER_TIMEOUT} s, skipped"
+    }
+    local done_=() wall
+    for t in "${active[@]}"; do : >"$RES/$t.$n.$mode.runs"; done
+    for i in $(seq 1 "$WARMUP"); do
+        kept=()
+        for t in "${active[@]}"; do
+            log "$n codes, code pages $mode: warm-up $i/$WARMUP: $t"
+            : >"$WORK/warm.txt"
+            if ! timed "$t" "$site/$t" "$WORK/out-$t" "$WORK/warm.txt" "$(limit_of "$t")"; then
+                give_up "$t" "a warm-up build"; continue
+            fi
+            wall=$(cut -d' ' -f1 "$WORK/warm.txt")
+            if [ "$SLOW" -gt 0 ] && [ "$i" = 1 ] && [ "${wall%.*}" -ge "$SLOW" ]; then
+                # Minutes-long builds: the warm-up is the one timed run at this size.
+                cat "$WORK/warm.txt" >>"$RES/$t.$n.$mode.runs"
+                echo "timed once: its first build took ${wall} s (>= ${SLOW} s, --slow), so that build is its only timed run" >"$RES/$t.$n.$mode.note"
+                log "$t at $n codes (code pages $mode): ${wall} s, timed once (--slow $SLOW)"
+                done_+=("$t")
+            else
+                kept+=("$t")
+            fi
+        done
+        active=("${kept[@]}")
+    done
+    for i in $(seq 1 "$runs"); do
+        kept=()
+        for t in "${active[@]}"; do
+            log "$n codes, code pages $mode: run $i/$runs: $t"
+            if timed "$t" "$site/$t" "$WORK/out-$t" "$RES/$t.$n.$mode.runs" "$(limit_of "$t")"; then kept+=("$t")
+            else give_up "$t" "timed build $i"; fi
+        done
+        active=("${kept[@]}")
+    done
+    cut -d' ' -f1-3 /proc/loadavg >>"$RES/load.$n.$mode"
+    active=("${done_[@]}" "${active[@]}")
+    for t in "${active[@]}"; do
+        "${REPORT[@]}" check --tool "$t" --out "$WORK/out-$t" --codes "$site/codes.txt" --mode "$mode" \
+            >"$RES/$t.$n.$mode.json" || die "the check of $t's output failed ($n codes, code pages $mode)"
+    done
+    if [ "$cp_runs" -gt 0 ]; then
+        for t in "${active[@]}"; do : >"$RES/$t.$n.$mode.cp"; done
+        for i in $(seq 1 "$cp_runs"); do
+            for t in "${active[@]}"; do
+                log "$n codes, code pages $mode: cp -r of $t's output, $i/$cp_runs"
+                copy_floor "$WORK/out-$t" "$RES/$t.$n.$mode.cp"
+            done
+        done
+    fi
+    for t in "${active[@]}"; do rm -rf "$WORK/out-$t"; done
+    rm -rf "$site"
 }
 
-# --- 3-5. errdocs vs Hugo -----------------------------------------------------------------------
+# --- setup ------------------------------------------------------------------------------------
 CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-HUGO_VERSION=$("$HUGO" version | head -n 1)
 REV=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=""
 if [ -n "$(cd "$ROOT" && git status --porcelain -- src Cargo.toml Cargo.lock 2>/dev/null)" ]; then
@@ -179,150 +358,81 @@ fi
 NPROC=$(nproc)
 MEM=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)
 FSTYPE=$(df -PT "$WORK" | awk 'NR == 2 {print $2}')
+KERNEL=$(uname -r)
+OS=$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-}" || true)
 
 # Does this errdocs know `[code_pages]` (a page per code, on by default when it does)? The
-# comparison turns it off (Hugo renders the /errors/ tables only); a second comparison turns it
-# on for both tools.
-gen "$WORK/probe" 20 2 2 off
+# code-pages-off runs turn it off; the code-pages-on runs turn it on for every tool.
+gen "$WORK/probe" 20 2 2 off errdocs
 if "$ERRDOCS" check --root "$WORK/probe/errdocs" >"$WORK/probe.log" 2>&1; then
-    CODE_PAGES_MODE=off
+    GEN_OFF=off
 elif grep -q 'code_pages' "$WORK/probe.log"; then
-    CODE_PAGES_MODE=omit
+    GEN_OFF=omit
 else
     cat "$WORK/probe.log" >&2
     die "errdocs check fails on a 20-code generated site"
 fi
 rm -rf "$WORK/probe"
-log "errdocs [code_pages] support: $([ "$CODE_PAGES_MODE" = off ] && echo yes || echo no)"
+log "errdocs [code_pages] support: $([ "$GEN_OFF" = off ] && echo yes || echo no)"
+MODES=off
+if [ "$CODE_PAGES" = 1 ] && [ "$GEN_OFF" = off ]; then MODES="off on"; fi
 
-# check_code_pages OUT CODES_TXT TOOL: /errors/CODE/index.html exists for every code.
-check_code_pages() {
-    local missing
-    missing=$(while read -r c; do [ -f "$1/errors/$c/index.html" ] || echo "$c"; done <"$2" | head -n 5)
-    [ -z "$missing" ] || die "$3: code pages missing under $1/errors/, e.g. $(echo $missing)"
-    log "$3: a page for each of the $(wc -l <"$2") codes under /errors/CODE/"
-}
-
-# compare TITLE CODE_PAGES_MODE: generate, warm up, R alternating runs, checks, table.
-compare() {
-    local title=$1 mode=$2 site="$WORK/site-$2" load_start load_end
-    load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-    log "$title: generating $CODES codes / $CATEGORIES categories / $PAGES pages (code pages $mode)"
-    gen "$site" "$CODES" "$CATEGORIES" "$PAGES" "$mode"
-    local oe="$WORK/out-errdocs" oh="$WORK/out-hugo"
-    log "$title: warm-up build of each"
-    timed errdocs "$site/errdocs" "$oe" /dev/null
-    timed hugo "$site/hugo" "$oh" /dev/null
-    : >"$WORK/errdocs.txt"
-    : >"$WORK/hugo.txt"
-    for i in $(seq 1 "$RUNS"); do
-        log "$title: run $i/$RUNS"
-        timed errdocs "$site/errdocs" "$oe" "$WORK/errdocs.txt"
-        timed hugo "$site/hugo" "$oh" "$WORK/hugo.txt"
-    done
-    check_anchors "$oe/errors/index.html" "$site/codes.txt" errdocs
-    check_anchors "$oh/errors/index.html" "$site/codes.txt" hugo
-    if [ "$mode" = on ]; then
-        check_code_pages "$oe" "$site/codes.txt" errdocs
-        check_code_pages "$oh" "$site/codes.txt" hugo
-    fi
-    load_end=$(cut -d' ' -f1-3 /proc/loadavg)
-    local ef hf eb hb
-    ef=$(find "$oe" -type f | wc -l); hf=$(find "$oh" -type f | wc -l)
-    eb=$(du -sk "$oe" | cut -f1); hb=$(du -sk "$oh" | cut -f1)
-    python3 - "$WORK/errdocs.txt" "$WORK/hugo.txt" <<PY
-import statistics, sys
-def load(path):
-    rows = [list(map(float, l.split())) for l in open(path) if l.strip()]
-    wall = [r[0] for r in rows]
-    return (statistics.median(wall), min(wall), max(wall),
-            statistics.median(r[2] + r[3] for r in rows), statistics.median(r[1] for r in rows))
-e, h = load(sys.argv[1]), load(sys.argv[2])
-print("## $title")
-print()
-print("- Machine: $NPROC cores ($CPU_MODEL), $MEM RAM")
-print("- errdocs: target/release/errdocs built from $REV$DIRTY")
-print("- Hugo: $HUGO_VERSION")
-print("- Site: $CODES codes, $CATEGORIES categories, $PAGES pages, code pages $mode (scripts/gen_bench_site.py, seed 1)")
-print("- Runs: 1 warm-up + $RUNS timed builds each, alternating, fresh output directory every build")
-print("- Files: sites and outputs in $(dirname "$WORK") ($FSTYPE)")
-print("- Load average (1/5/15 min) before: $load_start, after: $load_end")
-print("- Output: errdocs $ef files / $eb KiB, Hugo $hf files / $hb KiB; every code anchor checked in both")
-print()
-print("| | median wall | min | max | median CPU (user+sys) | median peak RSS |")
-print("| --- | ---: | ---: | ---: | ---: | ---: |")
-mib = lambda k: f"{k / 1024:.1f} MiB"
-print(f"| errdocs | {e[0]:.2f} s | {e[1]:.2f} s | {e[2]:.2f} s | {e[3]:.2f} s | {mib(e[4])} |")
-print(f"| Hugo | {h[0]:.2f} s | {h[1]:.2f} s | {h[2]:.2f} s | {h[3]:.2f} s | {mib(h[4])} |")
-r = lambda a, b: f"{a / b:.2f}" if b else "n/a"
-print(f"| errdocs / Hugo | {r(e[0], h[0])} | {r(e[1], h[1])} | {r(e[2], h[2])} | {r(e[3], h[3])} | {r(e[4], h[4])} |")
-print()
-if e[0] < h[0]:
-    mem = (f"uses {h[4] / e[4]:.1f}x less peak memory" if e[4] < h[4]
-           else f"uses {e[4] / h[4]:.1f}x Hugo's peak memory")
-    print(f"**errdocs is {h[0] / e[0]:.1f}x faster than Hugo** (median wall time) and {mem}.")
-else:
-    print(f"**errdocs is SLOWER than Hugo: {e[0] / h[0]:.2f}x Hugo's median wall time.**")
-print()
-PY
-    printf 'Raw runs (wall s, peak RSS KiB, user s, sys s):\n\n```text\n'
-    paste -d' ' <(sed 's/^/errdocs /' "$WORK/errdocs.txt") <(sed 's/^/| hugo /' "$WORK/hugo.txt")
-    printf '```\n\n'
-    rm -rf "$site" "$oe" "$oh"
-}
-
-compare "errdocs vs Hugo" "$CODE_PAGES_MODE"
-if [ "$CODE_PAGES_MODE" = off ] && [ "$CODE_PAGES" = 1 ]; then
-    compare "errdocs vs Hugo, with a page per code" on
-elif [ "$CODE_PAGES" = 1 ]; then
-    printf '## errdocs vs Hugo, with a page per code\n\nSkipped: this errdocs has no `[code_pages]` setting.\n\n'
-fi
-
-# --- 6. scaling ---------------------------------------------------------------------------------
-if [ "$SCALING" = 1 ]; then
-    printf '## errdocs scaling (%s pages, %s categories, code pages %s, %s runs each, 1 warm-up, files on %s)\n\n' \
-        "$PAGES" "$CATEGORIES" "$CODE_PAGES_MODE" "$SCALE_RUNS" "$FSTYPE"
-    : >"$WORK/scaling.txt"
-    for n in $SCALE_CODES; do
-        log "scaling: $n codes"
-        rm -rf "$WORK/scale"
-        gen "$WORK/scale" "$n" "$CATEGORIES" "$PAGES" "$CODE_PAGES_MODE"
-        : >"$WORK/scale.txt"
-        timed errdocs "$WORK/scale/errdocs" "$WORK/out-scale" /dev/null
-        check_anchors "$WORK/out-scale/errors/index.html" "$WORK/scale/codes.txt" errdocs
-        for i in $(seq 1 "$SCALE_RUNS"); do
-            timed errdocs "$WORK/scale/errdocs" "$WORK/out-scale" "$WORK/scale.txt"
-        done
-        echo "$n $(stats "$WORK/scale.txt")" >>"$WORK/scaling.txt"
-    done
-    python3 - "$WORK/scaling.txt" <<'PY'
-import sys
-rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
-print("| codes | median wall | min | max | median peak RSS | time per code (total) | marginal time per added code |")
-print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-prev = None
-for r in rows:
-    n = int(r[0]); med, lo, hi, cpu, rss = map(float, r[1:])
-    marginal = f"{(med - prev[1]) / (n - prev[0]) * 1e6:.1f} µs" if prev and n != prev[0] else "–"
-    print(f"| {n:,} | {med:.2f} s | {lo:.2f} s | {hi:.2f} s | {rss / 1024:.1f} MiB | {med / n * 1e6:.1f} µs | {marginal} |")
-    prev = (n, med)
-print()
-PY
-fi
-
-# --- 7. incremental rebuilds (placeholder) -------------------------------------------------------
-printf '## Incremental rebuild times\n\n'
-# ===================== PLACEHOLDER: incremental rebuild times =====================
-# scripts/bench_watch.sh is written separately; it generates its own site and prints its own
-# report. It is given the binary under test (--binary, the copy of target/release/errdocs)
-# and, in its environment, ERRDOCS (the same binary) and RUNS.
-if [ -f "$ROOT/scripts/bench_watch.sh" ]; then
-    log "running scripts/bench_watch.sh"
-    ERRDOCS="$ERRDOCS" RUNS="$RUNS" bash "$ROOT/scripts/bench_watch.sh" --binary "$ERRDOCS" \
-        || die "scripts/bench_watch.sh failed"
-else
-    echo "Skipped: scripts/bench_watch.sh does not exist yet."
-fi
-# ================== END PLACEHOLDER: incremental rebuild times ==================
+echo "# errdocs vs mdBook and Hugo"
 echo
+echo "- Machine: $NPROC cores ($CPU_MODEL), $MEM RAM; kernel $KERNEL${OS:+, $OS}"
+echo "- Files: sites and outputs in $(dirname "$WORK") ($FSTYPE)"
+echo "- errdocs: target/release/errdocs built from $REV$DIRTY ($(rustc --version 2>/dev/null || echo 'rustc ?'))"
+for p in $PEERS $SCALE_PEERS; do echo "$p"; done | sort -u | while read -r p; do
+    case "$p" in
+        mdbook) echo "- mdBook: $("$MDBOOK" --version 2>&1 | head -n 1) ($MDBOOK)" ;;
+        hugo) echo "- Hugo (rich): $("$HUGO" version | head -n 1)" ;;
+        hugo-min) echo "- Hugo (minimal): the same Hugo, $("$HUGO" version | head -n 1 | cut -d' ' -f1-2)" ;;
+    esac
+done
+echo "- Measured with: GNU time $(dpkg-query -W -f='${Version}' time 2>/dev/null || echo '?') (\`/usr/bin/time -f '%e %M %U %S'\`), \`cp\` from $(cp --version | head -n 1); generator: $(python3 --version 2>&1)"
+echo "- Options: --runs $RUNS --warmup $WARMUP --cp-runs $CP_RUNS --peers \"$PEERS\" --scale \"$SCALE_CODES\" --scale-runs $SCALE_RUNS --scale-peers \"$SCALE_PEERS\" --peer-timeout $PEER_TIMEOUT --slow $SLOW$([ "$SCALING" = 1 ] || echo ' --no-scaling')$([ "$CODE_PAGES" = 1 ] || echo ' --no-code-pages')"
+echo
+
+# --- 3-4. the comparisons -----------------------------------------------------------------------
+for mode in $MODES; do
+    title="errdocs vs peers, $CODES codes, code pages $mode"
+    log "$title"
+    measure "$CODES" "$mode" "$RUNS" "$CP_RUNS" "errdocs $PEERS"
+    "${REPORT[@]}" compare --res "$RES" --codes "$CODES" --categories "$CATEGORIES" --pages "$PAGES" \
+        --mode "$mode" --tools "errdocs $PEERS" --title "$title" --runs "$RUNS" --warmup "$WARMUP" --cp-runs "$CP_RUNS"
+done
+if [ "$CODE_PAGES" = 1 ] && [ "$GEN_OFF" != off ]; then
+    printf '## errdocs vs peers, with a page per code\n\nSkipped: this errdocs has no `[code_pages]` setting.\n\n'
+fi
+
+# --- 5. scaling ---------------------------------------------------------------------------------
+if [ "$SCALING" = 1 ]; then
+    for mode in $MODES; do
+        for n in $SCALE_CODES; do
+            measure "$n" "$mode" "$SCALE_RUNS" "$([ "$SCALE_CP" = 1 ] && echo "$CP_RUNS" || echo 0)" "errdocs $SCALE_PEERS"
+        done
+        printf '## Scaling: %s pages, %s categories, code pages %s (%s warm-up + %s runs each; the %s-code rows are the comparison'"'"'s)\n\n' \
+            "$PAGES" "$CATEGORIES" "$mode" "$WARMUP" "$SCALE_RUNS" "$CODES"
+        "${REPORT[@]}" scaling --res "$RES" --sizes "$SCALE_CODES" --mode "$mode" --tools "errdocs $SCALE_PEERS"
+    done
+fi
+
+# --- 6. targets ---------------------------------------------------------------------------------
+"${REPORT[@]}" targets --res "$RES" --codes "$CODES" --sizes "$([ "$SCALING" = 1 ] && echo "$SCALE_CODES")"
+
+# --- 7. incremental rebuilds --------------------------------------------------------------------
+if [ "$WATCH" = 1 ]; then
+    printf '## Incremental rebuild times\n\n'
+    # scripts/bench_watch.sh generates its own site and prints its own report. It is given the
+    # binary under test (--binary, the copy of target/release/errdocs) and, in its environment,
+    # ERRDOCS (the same binary) and RUNS.
+    if [ -f "$ROOT/scripts/bench_watch.sh" ]; then
+        log "running scripts/bench_watch.sh"
+        ERRDOCS="$ERRDOCS" RUNS="$RUNS" bash "$ROOT/scripts/bench_watch.sh" --binary "$ERRDOCS" \
+            || die "scripts/bench_watch.sh failed"
+    else
+        echo "Skipped: scripts/bench_watch.sh does not exist."
+    fi
+    echo
+fi
 log "done"
