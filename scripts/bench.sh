@@ -9,7 +9,8 @@
 # Options (or the environment variable in brackets):
 #   --runs R           timed builds per tool, in alternation [RUNS, default 5]
 #   --warmup W         untimed warm-up builds per tool before them [WARMUP, default 1]
-#   --cp-runs R        timed `cp -r` copies of each tool's output (the copy floor) [CP_RUNS, default RUNS]
+#   --cp-runs R        timed `cp -r` copies of each tool's output (the copy floor), one after each
+#                      of the first R timed builds [CP_RUNS, default RUNS]
 #   --peers "P ..."    the peers errdocs is compared with, any of mdbook, hugo-min, hugo
 #                      [PEERS, default "mdbook hugo-min hugo"]
 #   --scale-runs R     timed builds per size of the scaling series [SCALE_RUNS, default RUNS]
@@ -28,6 +29,7 @@
 #   --no-scaling       skip the scaling series
 #   --no-code-pages    skip everything with a page per code (the second comparison and the
 #                      code-pages-on scaling series) [CODE_PAGES=0]
+#   --modes "off on"   which code-page modes to run, comparison and scaling [MODES, default "off on"]
 #   --no-watch         skip the incremental rebuild section (scripts/bench_watch.sh) [WATCH=0]
 #   --codes N, --categories C, --pages P
 #                      size of the comparison site [CODES, CATEGORIES, PAGES: 10000, 50, 500]
@@ -72,9 +74,10 @@
 #      `/usr/bin/time -f '%e %M %U %S'` (wall s, peak RSS KiB, user s, system s); then checks
 #      every output (every code has exactly one element with id="CODE" in the HTML files that
 #      are not code pages; with code pages, a page for each code exists; fails loudly
-#      otherwise), measures its size (`du -sb`, files, largest page, code page sizes), and
-#      times `cp -r OUT OUT2` of each tool's output into a fresh directory (the floor for
-#      writing that tree on this file system; median of --cp-runs copies);
+#      otherwise) and measures its size (`du -sb`, files, largest page, code page sizes);
+#      right after each of the first --cp-runs timed builds, it times `cp -r OUT OUT.copy` of
+#      that output into a fresh directory (the floor for writing that tree on this file system,
+#      taken in the same state of it as the build; the median is reported);
 #   4. the same with a page per code (errdocs' `[code_pages]`, on by default in errdocs; the
 #      Hugo sites get one content file per code at /errors/CODE/, mdBook one chapter per code);
 #   5. scaling series: errdocs and the scale peers at 1,000 / 10,000 / 100,000 codes (500 pages,
@@ -103,6 +106,7 @@ PAGES=${PAGES:-500}
 KEEP=${KEEP:-0}
 SCALING=1
 CODE_PAGES=${CODE_PAGES:-1}
+MODES_OPT=${MODES:-"off on"}
 WATCH=${WATCH:-1}
 CACHE=${BENCH_CACHE:-$HOME/.cache/errdocs-bench}
 
@@ -120,6 +124,7 @@ while [ $# -gt 0 ]; do
         --slow) SLOW=$2; shift 2 ;;
         --no-scaling) SCALING=0; shift ;;
         --no-code-pages) CODE_PAGES=0; shift ;;
+        --modes) MODES_OPT=$2; shift 2 ;;
         --no-watch) WATCH=0; shift ;;
         --codes) CODES=$2; shift 2 ;;
         --categories) CATEGORIES=$2; shift 2 ;;
@@ -298,7 +303,10 @@ measure() {
         log "$1 at $n codes (code pages $mode): $2 took longer than ${PEER_TIMEOUT} s, skipped"
     }
     local done_=() wall
-    for t in "${active[@]}"; do : >"$RES/$t.$n.$mode.runs"; done
+    for t in "${active[@]}"; do
+        : >"$RES/$t.$n.$mode.runs"
+        if [ "$cp_runs" -gt 0 ]; then : >"$RES/$t.$n.$mode.cp"; fi
+    done
     for i in $(seq 1 "$WARMUP"); do
         kept=()
         for t in "${active[@]}"; do
@@ -314,6 +322,10 @@ measure() {
                 echo "timed once: its first build took ${wall} s (>= ${SLOW} s, --slow), so that build is its only timed run" >"$RES/$t.$n.$mode.note"
                 log "$t at $n codes (code pages $mode): ${wall} s, timed once (--slow $SLOW)"
                 done_+=("$t")
+                if [ "$cp_runs" -gt 0 ]; then
+                    log "$n codes, code pages $mode: cp -r of $t's output"
+                    copy_floor "$WORK/out-$t" "$RES/$t.$n.$mode.cp"
+                fi
             else
                 kept+=("$t")
             fi
@@ -324,10 +336,23 @@ measure() {
         kept=()
         for t in "${active[@]}"; do
             log "$n codes, code pages $mode: run $i/$runs: $t"
-            if timed "$t" "$site/$t" "$WORK/out-$t" "$RES/$t.$n.$mode.runs" "$(limit_of "$t")"; then kept+=("$t")
+            if timed "$t" "$site/$t" "$WORK/out-$t" "$RES/$t.$n.$mode.runs" "$(limit_of "$t")"; then
+                kept+=("$t")
+                # The copy floor right after the build, in the same state of the file system
+                # (on ext4, creating files gets slower as trees are deleted and re-created).
+                if [ "$i" -le "$cp_runs" ]; then
+                    log "$n codes, code pages $mode: cp -r of $t's output, $i/$cp_runs"
+                    copy_floor "$WORK/out-$t" "$RES/$t.$n.$mode.cp"
+                fi
             else give_up "$t" "timed build $i"; fi
         done
         active=("${kept[@]}")
+    done
+    for i in $(seq $((runs + 1)) "$cp_runs"); do
+        for t in "${active[@]}"; do
+            log "$n codes, code pages $mode: cp -r of $t's output, $i/$cp_runs"
+            copy_floor "$WORK/out-$t" "$RES/$t.$n.$mode.cp"
+        done
     done
     cut -d' ' -f1-3 /proc/loadavg >>"$RES/load.$n.$mode"
     active=("${done_[@]}" "${active[@]}")
@@ -335,15 +360,6 @@ measure() {
         "${REPORT[@]}" check --tool "$t" --out "$WORK/out-$t" --codes "$site/codes.txt" --mode "$mode" \
             >"$RES/$t.$n.$mode.json" || die "the check of $t's output failed ($n codes, code pages $mode)"
     done
-    if [ "$cp_runs" -gt 0 ]; then
-        for t in "${active[@]}"; do : >"$RES/$t.$n.$mode.cp"; done
-        for i in $(seq 1 "$cp_runs"); do
-            for t in "${active[@]}"; do
-                log "$n codes, code pages $mode: cp -r of $t's output, $i/$cp_runs"
-                copy_floor "$WORK/out-$t" "$RES/$t.$n.$mode.cp"
-            done
-        done
-    fi
     for t in "${active[@]}"; do rm -rf "$WORK/out-$t"; done
     rm -rf "$site"
 }
@@ -374,8 +390,14 @@ else
 fi
 rm -rf "$WORK/probe"
 log "errdocs [code_pages] support: $([ "$GEN_OFF" = off ] && echo yes || echo no)"
-MODES=off
-if [ "$CODE_PAGES" = 1 ] && [ "$GEN_OFF" = off ]; then MODES="off on"; fi
+MODES=""
+for m in $MODES_OPT; do
+    case "$m" in
+        off) MODES="$MODES off" ;;
+        on) if [ "$CODE_PAGES" = 1 ] && [ "$GEN_OFF" = off ]; then MODES="$MODES on"; fi ;;
+        *) die "unknown mode '$m' in --modes (off, on)" ;;
+    esac
+done
 
 echo "# errdocs vs mdBook and Hugo"
 echo
@@ -390,7 +412,7 @@ for p in $PEERS $SCALE_PEERS; do echo "$p"; done | sort -u | while read -r p; do
     esac
 done
 echo "- Measured with: GNU time $(dpkg-query -W -f='${Version}' time 2>/dev/null || echo '?') (\`/usr/bin/time -f '%e %M %U %S'\`), \`cp\` from $(cp --version | head -n 1); generator: $(python3 --version 2>&1)"
-echo "- Options: --runs $RUNS --warmup $WARMUP --cp-runs $CP_RUNS --peers \"$PEERS\" --scale \"$SCALE_CODES\" --scale-runs $SCALE_RUNS --scale-peers \"$SCALE_PEERS\" --peer-timeout $PEER_TIMEOUT --slow $SLOW$([ "$SCALING" = 1 ] || echo ' --no-scaling')$([ "$CODE_PAGES" = 1 ] || echo ' --no-code-pages')"
+echo "- Options: --runs $RUNS --warmup $WARMUP --cp-runs $CP_RUNS --peers \"$PEERS\" --scale \"$SCALE_CODES\" --scale-runs $SCALE_RUNS --scale-peers \"$SCALE_PEERS\" --peer-timeout $PEER_TIMEOUT --slow $SLOW$([ "$SCALING" = 1 ] || echo ' --no-scaling')$([ "$CODE_PAGES" = 1 ] || echo ' --no-code-pages') --modes \"$(echo $MODES)\""
 echo
 
 # --- 3-4. the comparisons -----------------------------------------------------------------------
@@ -401,7 +423,7 @@ for mode in $MODES; do
     "${REPORT[@]}" compare --res "$RES" --codes "$CODES" --categories "$CATEGORIES" --pages "$PAGES" \
         --mode "$mode" --tools "errdocs $PEERS" --title "$title" --runs "$RUNS" --warmup "$WARMUP" --cp-runs "$CP_RUNS"
 done
-if [ "$CODE_PAGES" = 1 ] && [ "$GEN_OFF" != off ]; then
+if [ "$CODE_PAGES" = 1 ] && [ "$GEN_OFF" != off ] && [[ " $MODES_OPT " == *" on "* ]]; then
     printf '## errdocs vs peers, with a page per code\n\nSkipped: this errdocs has no `[code_pages]` setting.\n\n'
 fi
 

@@ -205,7 +205,8 @@ def compare(args):
           f"code pages {args.mode} (scripts/gen_bench_site.py, seed 1)")
     print(f"- Runs: {args.warmup} warm-up + {args.runs} timed builds of each tool, in alternation "
           f"({', '.join(name(t) for t in tools)}), fresh output directory every build; "
-          f"`cp -r` floor: median of {args.cp_runs} copies of each tool's output into a fresh directory")
+          f"`cp -r` floor: median of {args.cp_runs} copies of each tool's output into a fresh directory, "
+          f"each right after one of its timed builds")
     ll = load_line(args.res, args.codes, args.mode)
     if ll:
         print(f"- Load average (1/5/15 min) {ll}")
