@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::config;
 use crate::content::{self, Directives, Page};
-use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::exports;
 use crate::links::{PageFacts, Registry};
 use crate::output::{self, Staging};
@@ -189,7 +189,18 @@ impl Site {
             }
         }
         let registry = Registry::new(plan.files.iter().cloned(), facts.values(), failed);
-        diags.extend(registry.check_all(&plan.resolver, &prepared.shared, facts.values()));
+        // The shared navigation is a file, not a page, but its links are checked like a page's.
+        let nav = PageFacts::of(
+            &format!("/{}", render::NAV_PAGE),
+            &prepared.nav_page,
+            Location::file(&sources.theme.shown_path("nav.html")),
+            &[],
+            &plan.resolver,
+            &prepared.shared,
+            &mut diags,
+        );
+        let pages = facts.values().chain(std::iter::once(&nav));
+        diags.extend(registry.check_all(&plan.resolver, &prepared.shared, pages));
         timings.lap("link check");
         if diags.has_errors() {
             return Err(diags.into_sorted());
@@ -234,6 +245,11 @@ impl Site {
         for (rel, text) in self.exports() {
             staging.write(rel, text.as_bytes())?;
         }
+        staging.write(render::NAV_SCRIPT, self.prepared.nav_script().as_bytes())?;
+        staging.write(render::NAV_PAGE, self.prepared.nav_page.as_bytes())?;
+        for (rel, text) in self.sitemap() {
+            staging.write(&rel, text.as_bytes())?;
+        }
         for (rel, bytes) in self.sources.theme_files() {
             staging.write(rel, bytes)?;
         }
@@ -243,8 +259,20 @@ impl Site {
         Ok(self.plan.pages.len() + self.rest_count())
     }
 
+    /// `sitemap.xml` and `robots.txt`, unless the site has its own in `static/`.
+    fn sitemap(&self) -> Vec<(String, String)> {
+        crate::sitemap::files(&self.plan)
+            .into_iter()
+            .filter(|(rel, _)| !self.sources.has_static(rel))
+            .collect()
+    }
+
     fn rest_count(&self) -> usize {
-        exports::FILES.len() + self.sources.theme_files().count() + self.sources.statics.len()
+        exports::FILES.len()
+            + 2
+            + self.sitemap().len()
+            + self.sources.theme_files().count()
+            + self.sources.statics.len()
     }
 
     pub(crate) fn summary(
@@ -346,10 +374,19 @@ impl Site {
 /// The site paths of every file of the output that is not a page: the theme's static files,
 /// the exports and the site's static files.
 fn other_files(sources: &Sources) -> std::collections::BTreeSet<String> {
+    let config = &sources.config;
+    let pages = sources.pages.len()
+        + config
+            .code_pages
+            .as_ref()
+            .map_or(0, |_| sources.catalog.codes.len());
+    let sitemap = crate::sitemap::names(config.base_url.as_deref(), pages);
     crate::theme::THEME_STATIC
         .iter()
         .map(|(rel, _)| *rel)
         .chain(exports::FILES)
+        .chain([render::NAV_SCRIPT, render::NAV_PAGE])
+        .chain(sitemap.iter().map(String::as_str))
         .chain(sources.statics.iter().map(|(rel, _)| rel.as_str()))
         .map(|rel| format!("/{rel}"))
         .collect()

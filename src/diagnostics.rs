@@ -585,6 +585,11 @@ pub(crate) enum Problem {
     SymlinkOutsideSite {
         target: PathBuf,
     },
+    /// A template of the site that replaces no default template and that nothing uses.
+    UnusedTemplate {
+        name: String,
+        suggestion: Option<String>,
+    },
     /// A template uses a variable its context does not have.
     UnknownVariable {
         template: String,
@@ -832,6 +837,9 @@ impl Problem {
             Problem::BareCarriageReturn => {
                 "a carriage return without a line feed (CR line endings)".into()
             }
+            Problem::UnusedTemplate { name, .. } => {
+                format!("template `{name}` replaces no template of the theme and nothing uses it")
+            }
             Problem::UnknownVariable {
                 template, variable, ..
             } => format!("template `{template}`: unknown variable `{variable}`"),
@@ -1009,6 +1017,13 @@ impl Problem {
                 Some("stop the other server or pick another port with --port".into())
             }
             Problem::NotUtf8 => Some("save the file as UTF-8".into()),
+            Problem::UnusedTemplate { suggestion, .. } => Some(match suggestion {
+                Some(s) => format!("to replace the theme's `{s}`, name the file `templates/{s}`"),
+                None => "a template replaces the theme's template of the same name (README, \
+                         \"Theme and templates\"); use it from a page (`template = ...`), \
+                         include it, or delete it"
+                    .into(),
+            }),
             Problem::UnknownVariable { suggestion, .. } => {
                 Some(did_you(suggestion.as_ref()).unwrap_or_else(|| {
                     "the README lists what templates see (\"Theme and templates\")".into()

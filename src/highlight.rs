@@ -47,6 +47,11 @@ fn highlight(code: &str, lang: &str) -> Option<String> {
     if lang.is_empty() || matches!(lang, "text" | "plain" | "txt") {
         return None;
     }
+    if token_for(lang) == "json"
+        && let Some(html) = crate::json_highlight::highlight(code)
+    {
+        return Some(html);
+    }
     let set = syntaxes();
     let syntax = set.find_syntax_by_token(token_for(lang))?;
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);

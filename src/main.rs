@@ -73,11 +73,14 @@ impl SiteArgs {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create a new site that builds as it is
+    /// Create a new site that builds as it is (or, with --theme, copy the theme into a site)
     Init {
         /// Where to create it (created if missing; existing files are never overwritten)
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Copy the embedded theme (templates and static files) into the site DIR for editing
+        #[arg(long)]
+        theme: bool,
     },
     /// Build the site into the output directory (only when everything is valid)
     Build {
@@ -122,7 +125,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Init { dir } => init(&dir),
+        Command::Init { dir, theme } => init(&dir, theme),
         Command::Build { site, output } => build(&site.options(Some(output))),
         Command::Watch {
             site,
@@ -145,8 +148,22 @@ fn main() -> ExitCode {
     }
 }
 
-fn init(dir: &std::path::Path) -> ExitCode {
-    match errdocs::init(dir) {
+fn init(dir: &std::path::Path, theme: bool) -> ExitCode {
+    let result = if theme {
+        errdocs::init_theme(dir)
+    } else {
+        errdocs::init(dir)
+    };
+    match result {
+        Ok(files) if theme => {
+            println!(
+                "Copied the theme into {} ({} files in templates/ and static/); edit them, \
+                 delete the ones you keep as they are.",
+                dir.display(),
+                files.len()
+            );
+            ExitCode::SUCCESS
+        }
         Ok(files) => {
             println!(
                 "Created a new errdocs site in {} ({} files).",

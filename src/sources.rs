@@ -43,6 +43,10 @@ impl Sources {
         let pages = content::load_pages(root, &mut diags);
         let theme = Theme::load(root, &mut diags);
         let statics = static_files(root, &mut diags);
+        if let Some(theme) = &theme {
+            let used = pages.iter().map(|p| p.template.clone()).collect();
+            theme.check_unused(&used, &mut diags);
+        }
         let (Some(catalog), Some(theme)) = (catalog, theme) else {
             return Err(diags);
         };

@@ -5,7 +5,7 @@
 //! by file; its `static/` files are copied over the theme's. Templates are parsed once per
 //! build, and every template that does not parse is reported with its line and column.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
@@ -17,7 +17,7 @@ mod recursion;
 pub(crate) const TEMPLATES_DIR: &str = "templates";
 
 /// The default theme's templates, by name.
-const THEME_TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const THEME_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("theme/templates/base.html")),
     ("page.html", include_str!("theme/templates/page.html")),
     ("404.html", include_str!("theme/templates/404.html")),
@@ -26,6 +26,10 @@ const THEME_TEMPLATES: &[(&str, &str)] = &[
         include_str!("theme/templates/head_extra.html"),
     ),
     ("nav.html", include_str!("theme/templates/nav.html")),
+    (
+        "nav_page.html",
+        include_str!("theme/templates/nav_page.html"),
+    ),
     (
         "directives/category.html",
         include_str!("theme/templates/directives/category.html"),
@@ -70,6 +74,9 @@ pub(crate) const THEME_STATIC: &[(&str, &[u8])] = &[
 /// The parsed templates of a build.
 pub(crate) struct Theme {
     tera: Tera,
+    /// The site's own templates that replace no default one and that no template refers to:
+    /// (name, path as shown). Pages may still use them (`template = ...`).
+    unreferenced: Vec<(String, PathBuf)>,
     /// Each template's text and path as shown (`templates/page.html`, or under
     /// `(default theme)/`), to locate errors found while rendering.
     sources: BTreeMap<String, (String, PathBuf)>,
@@ -99,6 +106,16 @@ impl Theme {
         if diags.len() > before {
             return None;
         }
+        let referenced = recursion::referenced(&asts);
+        let unreferenced = templates
+            .iter()
+            .filter(|(name, (_, path))| {
+                path.is_some()
+                    && !THEME_TEMPLATES.iter().any(|(n, _)| n == name)
+                    && !referenced.contains(*name)
+            })
+            .filter_map(|(name, (_, path))| Some((name.clone(), path.clone()?)))
+            .collect();
         for cycle in recursion::cycles(&asts) {
             let (text, path) = &templates[&cycle.template];
             diags.push(recursion_error(&cycle, text, path.as_deref()));
@@ -125,7 +142,11 @@ impl Theme {
             diags.push(template_error("(inheritance)", None, None, &e));
             return None;
         }
-        Some(Theme { tera, sources })
+        Some(Theme {
+            tera,
+            unreferenced,
+            sources,
+        })
     }
 
     /// Renders template `name`; a failure is a [`Problem::Template`]. One render may produce
@@ -135,6 +156,36 @@ impl Theme {
             self.unknown_variable(&e, context)
                 .unwrap_or_else(|| *template_error(name, None, None, &e).problem)
         })
+    }
+
+    /// Reports each site template that replaces no default template and that neither a
+    /// template nor a page (`pages_use`) uses: a misnamed override is silently ignored
+    /// otherwise.
+    pub(crate) fn check_unused(&self, pages_use: &BTreeSet<String>, diags: &mut Diagnostics) {
+        for (name, shown) in &self.unreferenced {
+            if pages_use.contains(name) {
+                continue;
+            }
+            diags.push(Diagnostic::at(
+                Problem::UnusedTemplate {
+                    name: name.clone(),
+                    suggestion: crate::diagnostics::did_you_mean(
+                        name,
+                        THEME_TEMPLATES.iter().map(|(n, _)| *n),
+                    ),
+                },
+                Location::file(shown),
+            ));
+        }
+    }
+
+    /// The path of template `name` as shown in messages (`templates/nav.html`, or under
+    /// `(default theme)/`).
+    pub(crate) fn shown_path(&self, name: &str) -> PathBuf {
+        self.sources.get(name).map_or_else(
+            || Path::new("(default theme)").join(name),
+            |(_, shown)| shown.clone(),
+        )
     }
 
     /// A render error about a variable the context does not have, located at its first use

@@ -116,7 +116,7 @@ how = "How {evil}"
     assert!(out.status.success(), "{}", stderr(&out));
     let mut pages = 0;
     for (path, bytes) in snapshot(&root.join("public")) {
-        if !path.ends_with(".html") {
+        if !path.ends_with(".html") && !path.ends_with(".js") {
             continue;
         }
         let html = String::from_utf8(bytes).unwrap();
@@ -124,11 +124,15 @@ how = "How {evil}"
             !html.contains("<script>alert"),
             "{path} holds the raw <script> of the catalog"
         );
+        if path.ends_with(".js") {
+            continue;
+        }
         let own_scripts = html.matches("<script").count();
         assert_eq!(
             own_scripts,
-            html.matches("<script src=\"/errdocs.js\" defer>").count(),
-            "{path}: only the theme's own script tag"
+            html.matches("<script src=\"/errdocs.js\" defer>").count()
+                + html.matches("<script src=\"/errdocs-nav.js\">").count(),
+            "{path}: only the theme's own script tags"
         );
         pages += 1;
     }
@@ -162,7 +166,9 @@ fn a_base_url_with_a_path_prefix_keeps_every_link_right() {
     assert!(o.status.success(), "{}", stderr(&o));
     let errors = read(&out.join("errors/index.html"));
     assert!(errors.contains("href=\"/docs/errdocs.css\""));
-    assert!(errors.contains("href=\"/docs/errors/\""));
+    assert!(errors.contains("src=\"/docs/errdocs-nav.js\""));
+    let nav = read(&out.join("errdocs-nav.html"));
+    assert!(nav.contains("href=\"/docs/errors/\""), "{nav}");
     assert!(errors.contains("<link rel=\"canonical\" href=\"https://example.com/docs/errors/\">"));
     // No internal href escapes the prefix.
     for page in [
@@ -170,6 +176,7 @@ fn a_base_url_with_a_path_prefix_keeps_every_link_right() {
         "errors/index.html",
         "guide/index.html",
         "404.html",
+        "errdocs-nav.html",
     ] {
         let html = read(&out.join(page));
         for href in html
@@ -218,4 +225,113 @@ fn usage_errors_exit_with_2() {
     for cmd in ["init", "build", "check"] {
         assert!(text.contains(cmd), "{text}");
     }
+}
+
+#[test]
+fn init_theme_copies_the_theme_and_the_copy_builds_the_same_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    assert!(errdocs(&["init", site.to_str().unwrap()]).status.success());
+    let before = dir.path().join("before");
+    build_ok(&site, &before);
+    let out = errdocs(&["init", "--theme", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for file in [
+        "templates/base.html",
+        "templates/directives/category.html",
+        "static/errdocs.css",
+    ] {
+        assert!(site.join(file).is_file(), "{file}");
+    }
+    let after = dir.path().join("after");
+    build_ok(&site, &after);
+    assert_eq!(
+        snapshot(&before),
+        snapshot(&after),
+        "the copied theme is the theme"
+    );
+    // A second copy never overwrites an edited file.
+    std::fs::write(
+        site.join("templates/page.html"),
+        "{% extends \"base.html\" %}",
+    )
+    .unwrap();
+    let again = errdocs(&["init", "--theme", site.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        read(&site.join("templates/page.html")),
+        "{% extends \"base.html\" %}"
+    );
+}
+
+#[test]
+fn a_misnamed_template_override_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    assert!(errdocs(&["init", site.to_str().unwrap()]).status.success());
+    for (name, hint) in [
+        ("pagee.html", "name the file `templates/page.html`"),
+        ("code-page.html", "name the file `templates/code_page.html`"),
+    ] {
+        write_files(&site, &[(&format!("templates/{name}"), "<p>x</p>")]);
+        let out = errdocs(&["check", "--root", site.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("template `{name}` replaces no template")),
+            "{err}"
+        );
+        assert!(err.contains(hint), "{err}");
+        std::fs::remove_file(site.join("templates").join(name)).unwrap();
+    }
+    // A template a page uses, or one another template includes, is not reported.
+    write_files(
+        &site,
+        &[
+            ("templates/wide.html", "{% extends \"page.html\" %}"),
+            (
+                "templates/head_extra.html",
+                "{% include \"analytics.html\" %}",
+            ),
+            (
+                "templates/analytics.html",
+                "<meta name=\"x\" content=\"y\">",
+            ),
+        ],
+    );
+    let guide = read(&site.join("content/guide.md"));
+    std::fs::write(
+        site.join("content/guide.md"),
+        guide.replacen("+++\n", "+++\ntemplate = \"wide.html\"\n", 1),
+    )
+    .unwrap();
+    let out = errdocs(&["check", "--root", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn sitemap_and_robots_list_the_pages_with_the_base_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_ok(&repo(), &out);
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(
+        sitemap.contains("<loc>https://patchguard.ai/errors/PG-1003/</loc>"),
+        "{sitemap}"
+    );
+    assert!(sitemap.contains("<loc>https://patchguard.ai/guide/</loc>"));
+    assert!(!sitemap.contains("404"), "no 404 page");
+    assert!(!sitemap.contains("errdocs-nav"), "no navigation page");
+    let robots = read(&out.join("robots.txt"));
+    assert!(
+        robots.contains("Sitemap: https://patchguard.ai/sitemap.xml"),
+        "{robots}"
+    );
+    // Without a base URL there is no sitemap (its URLs must be absolute), robots.txt stays.
+    let site = dir.path().join("site");
+    assert!(errdocs(&["init", site.to_str().unwrap()]).status.success());
+    let out2 = dir.path().join("out2");
+    build_ok(&site, &out2);
+    assert!(!out2.join("sitemap.xml").exists());
+    assert!(!read(&out2.join("robots.txt")).contains("Sitemap"));
 }

@@ -10,7 +10,7 @@ pub(crate) mod codepages;
 mod context;
 pub(crate) mod view;
 
-pub(crate) use context::{Inputs, Prepared};
+pub(crate) use context::{Inputs, NAV_PAGE, NAV_SCRIPT, Prepared};
 use context::{PageContext, PageView, render_template};
 
 use tera::Context;
@@ -129,7 +129,7 @@ pub(crate) fn render_content(
             content: body.html,
             source: page.source.path.to_string_lossy().replace('\\', "/"),
         },
-        nav_html: prepared.nav_for(plan, &page.url),
+        nav_html: prepared.nav_html.clone(),
     };
     let location = Location::file(&page.source.path);
     match render_template(sources, &page.template, &context) {

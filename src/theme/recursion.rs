@@ -7,11 +7,26 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use tera::ast::{Expr, ExprVal, Node};
 
+/// Every template that some template of `templates` extends, includes or imports.
+pub(crate) fn referenced(templates: &BTreeMap<String, Vec<Node>>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for ast in templates.values() {
+        let mut r = Refs::default();
+        collect(ast, &mut r, None);
+        out.extend(r.includes);
+        out.extend(r.imports.into_values());
+        out.extend(r.extends);
+    }
+    out
+}
+
 /// What one template refers to.
 #[derive(Default)]
 struct Refs {
     /// Templates it includes.
     includes: BTreeSet<String>,
+    /// The template it extends.
+    extends: Option<String>,
     /// Its macro imports: namespace -> template.
     imports: BTreeMap<String, String>,
     /// Its macros: name -> the macros they call, as (namespace, name).
@@ -131,6 +146,7 @@ fn collect(nodes: &[Node], r: &mut Refs, in_macro: Option<&str>) {
     for node in nodes {
         match node {
             Node::Include(_, names, _) => r.includes.extend(names.iter().cloned()),
+            Node::Extends(_, name) => r.extends = Some(name.clone()),
             Node::ImportMacro(_, tpl, ns) => {
                 r.imports.insert(ns.clone(), tpl.clone());
             }

@@ -264,6 +264,9 @@ describe('PatchOps Guard sample site', () => {
       for (const t of ['Error Code Reference', 'Guide', 'Authentication', 'Server']) {
         assert.ok(links.includes(t), `nav lists ${t}`);
       }
+      // The navigation is shared (errdocs-nav.js): the current page is marked by the script.
+      const current = await page.locator('.site-nav a[aria-current="page"]').allTextContents();
+      assert.deepEqual(current, ['Error Code Reference']);
       await page.evaluate(() => window.scrollTo(0, 3000));
       const box = await page.evaluate(() => {
         const n = document.querySelector('.site-nav').getBoundingClientRect();
@@ -479,6 +482,23 @@ describe('without JavaScript', () => {
       const where = await placement(page, 'PG-1003');
       assertInView(assert, where, '#PG-1003 (no JS)');
       assert.ok(where.target);
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the navigation still works: the shared navigation page in a frame', async () => {
+    const { page, problems } = await open(nojs, servers.patchops.url + '/guide/');
+    try {
+      const frame = page.frameLocator('.site-nav-frame iframe');
+      const links = await frame.locator('.site-nav a').allTextContents();
+      for (const t of ['Error Code Reference', 'Guide', 'Authentication']) {
+        assert.ok(links.includes(t), `the frame lists ${t}`);
+      }
+      // A link in the frame opens in the page, not in the frame.
+      await frame.locator('.site-nav a', { hasText: 'Error Code Reference' }).click();
+      await page.waitForURL(/\/errors\/$/);
       assert.deepEqual(problems, []);
     } finally {
       await page.close();
