@@ -404,6 +404,7 @@ fn facts_of(inputs: Inputs, rendered: Rendered, diags: &mut Diagnostics) -> Page
         diags,
     );
     facts.redirect_to = rendered.redirect_to;
+    facts.chrome = rendered.chrome;
     facts
 }
 

@@ -66,6 +66,8 @@ pub(crate) struct PageFacts {
     /// Where the page comes from (its source file), for links found only in its HTML.
     pub(crate) location: Location,
     pub(crate) ids: Arc<BTreeSet<String>>,
+    /// Ids of the theme's chrome (`main`): they resolve, but `urls.txt` does not publish them.
+    pub(crate) chrome: Arc<BTreeSet<String>>,
     checks: Vec<LinkCheck>,
     /// Absolute hrefs written by templates (navigation, assets): the same on many pages, so
     /// they are resolved and checked once per build, not once per page.
@@ -135,6 +137,7 @@ impl PageFacts {
             url: url.to_string(),
             location,
             ids: Arc::new(ids),
+            chrome: Arc::default(),
             checks,
             template_hrefs,
             redirect_to: None,
@@ -146,6 +149,8 @@ impl PageFacts {
 #[derive(Default, Clone)]
 pub(crate) struct Registry {
     pages: BTreeMap<String, Arc<BTreeSet<String>>>,
+    /// For each page, the ids of the theme's chrome (not published).
+    chrome: BTreeMap<String, Arc<BTreeSet<String>>>,
     files: BTreeSet<String>,
     /// Redirect pages: site path -> the site path they send readers to.
     redirects: BTreeMap<String, String>,
@@ -179,6 +184,8 @@ impl Registry {
     pub(crate) fn add_page(&mut self, page: &PageFacts) {
         self.homes_of_ids = std::sync::OnceLock::new();
         self.pages.insert(page.url.clone(), Arc::clone(&page.ids));
+        self.chrome
+            .insert(page.url.clone(), Arc::clone(&page.chrome));
         match &page.redirect_to {
             Some(to) => self.redirects.insert(page.url.clone(), to.clone()),
             None => self.redirects.remove(&page.url),
@@ -201,10 +208,16 @@ impl Registry {
         self.pages.get(url).map(|ids| &**ids)
     }
 
-    /// Every page and every `page#id`, sorted.
+    /// Every page and every `page#id` that authors and the catalog create (not the theme's
+    /// chrome, such as `#main`), sorted.
     pub(crate) fn published(&self) -> impl Iterator<Item = String> + '_ {
         self.pages.iter().flat_map(|(url, ids)| {
-            std::iter::once(url.clone()).chain(ids.iter().map(move |id| format!("{url}#{id}")))
+            let chrome = self.chrome.get(url).cloned().unwrap_or_default();
+            std::iter::once(url.clone()).chain(
+                ids.iter()
+                    .filter(move |id| !chrome.contains(*id))
+                    .map(move |id| format!("{url}#{id}")),
+            )
         })
     }
 

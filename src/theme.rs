@@ -77,6 +77,9 @@ pub(crate) struct Theme {
     /// The site's own templates that replace no default one and that no template refers to:
     /// (name, path as shown). Pages may still use them (`template = ...`).
     unreferenced: Vec<(String, PathBuf)>,
+    /// For each template: the ids it and the templates it uses write literally (chrome such
+    /// as `main`, `example`), which `urls.txt` does not publish.
+    chrome: BTreeMap<String, std::sync::Arc<BTreeSet<String>>>,
     /// Each template's text and path as shown (`templates/page.html`, or under
     /// `(default theme)/`), to locate errors found while rendering.
     sources: BTreeMap<String, (String, PathBuf)>,
@@ -107,6 +110,17 @@ impl Theme {
             return None;
         }
         let referenced = recursion::referenced(&asts);
+        let chrome = recursion::uses(&asts)
+            .into_iter()
+            .map(|(name, used)| {
+                let ids = used
+                    .iter()
+                    .filter_map(|u| templates.get(u))
+                    .flat_map(|(text, _)| recursion::literal_ids(text))
+                    .collect();
+                (name, std::sync::Arc::new(ids))
+            })
+            .collect();
         let unreferenced = templates
             .iter()
             .filter(|(name, (_, path))| {
@@ -145,6 +159,7 @@ impl Theme {
         Some(Theme {
             tera,
             unreferenced,
+            chrome,
             sources,
         })
     }
@@ -176,6 +191,19 @@ impl Theme {
                 },
                 Location::file(shown),
             ));
+        }
+    }
+
+    /// The ids that the templates `names` (and what they use) write literally.
+    pub(crate) fn chrome_ids(&self, names: &[&str]) -> std::sync::Arc<BTreeSet<String>> {
+        match names {
+            [one] => self.chrome.get(*one).cloned().unwrap_or_default(),
+            many => std::sync::Arc::new(
+                many.iter()
+                    .filter_map(|n| self.chrome.get(*n))
+                    .flat_map(|ids| ids.iter().cloned())
+                    .collect(),
+            ),
         }
     }
 

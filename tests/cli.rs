@@ -335,3 +335,53 @@ fn sitemap_and_robots_list_the_pages_with_the_base_url() {
     assert!(!out2.join("sitemap.xml").exists());
     assert!(!read(&out2.join("robots.txt")).contains("Sitemap"));
 }
+
+#[test]
+fn urls_txt_publishes_author_and_catalog_anchors_not_theme_chrome() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    assert!(errdocs(&["init", site.to_str().unwrap()]).status.success());
+    let out = dir.path().join("public");
+    build_ok(&site, &out);
+    let urls = read(&out.join("urls.txt"));
+    for published in [
+        "/errors/#EX-1001",
+        "/errors/#auth",
+        "/guide/#api-keys",
+        "/errors/EX-1001/",
+    ] {
+        assert!(
+            urls.lines().any(|l| l == published),
+            "{published} in\n{urls}"
+        );
+    }
+    for chrome in ["#main", "#code-filter", "#example", "#related"] {
+        assert!(!urls.contains(chrome), "{chrome} in\n{urls}");
+    }
+    // An author's own heading may share a name with chrome elsewhere: it is published.
+    let guide = read(&site.join("content/guide.md"));
+    std::fs::write(
+        site.join("content/guide.md"),
+        format!("{guide}\n## Example\n\nx\n"),
+    )
+    .unwrap();
+    build_ok(&site, &out);
+    assert!(read(&out.join("urls.txt")).contains("/guide/#example\n"));
+    // Removing the search box from a page keeps the previous release's manifest valid.
+    let manifest = dir.path().join("urls-before.txt");
+    std::fs::copy(out.join("urls.txt"), &manifest).unwrap();
+    let errors = read(&site.join("content/errors.md"));
+    std::fs::write(
+        site.join("content/errors.md"),
+        errors.replace("search\n", ""),
+    )
+    .unwrap();
+    let check = errdocs(&[
+        "check",
+        "--root",
+        site.to_str().unwrap(),
+        "--against",
+        manifest.to_str().unwrap(),
+    ]);
+    assert!(check.status.success(), "{}", stderr(&check));
+}

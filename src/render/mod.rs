@@ -29,6 +29,8 @@ pub(crate) struct Rendered {
     pub(crate) links: Vec<LinkRef>,
     /// For a redirect page: the site path it sends readers to.
     pub(crate) redirect_to: Option<String>,
+    /// The ids its templates write literally (theme chrome: not published in `urls.txt`).
+    pub(crate) chrome: std::sync::Arc<std::collections::BTreeSet<String>>,
 }
 
 /// Renders one planned page.
@@ -61,6 +63,7 @@ pub(crate) fn render_page(inputs: Inputs, planned: &PlannedPage) -> Result<Rende
                 location: planned.location.clone(),
                 links: Vec::new(),
                 redirect_to: None,
+                chrome: sources.theme.chrome_ids(&["404.html"]),
             })
         }
         PageKind::Code(code) => codepages::code_page(inputs, code, &planned.url)
@@ -70,6 +73,7 @@ pub(crate) fn render_page(inputs: Inputs, planned: &PlannedPage) -> Result<Rende
                 location: planned.location.clone(),
                 links: Vec::new(),
                 redirect_to: None,
+                chrome: sources.theme.chrome_ids(&["code_page.html"]),
             })
             .map_err(|p| Diagnostics::from(Diagnostic::at(p, planned.location.clone()))),
         PageKind::Redirect(code) => {
@@ -81,6 +85,7 @@ pub(crate) fn render_page(inputs: Inputs, planned: &PlannedPage) -> Result<Rende
                     location: planned.location.clone(),
                     links: Vec::new(),
                     redirect_to: target.map(|t| t.path),
+                    chrome: sources.theme.chrome_ids(&["redirect.html"]),
                 })
                 .map_err(|p| Diagnostics::from(Diagnostic::at(p, planned.location.clone())))
         }
@@ -133,18 +138,39 @@ pub(crate) fn render_content(
     };
     let location = Location::file(&page.source.path);
     match render_template(sources, &page.template, &context) {
-        Ok(html) if diags.is_empty() => Ok(Rendered {
-            url: page.url.clone(),
-            html,
-            location,
-            links,
-            redirect_to: None,
-        }),
+        Ok(html) if diags.is_empty() => {
+            let mut templates: Vec<&str> = vec![&page.template];
+            for d in directives.iter().flatten() {
+                templates.push(directive_template(d));
+            }
+            templates.sort_unstable();
+            templates.dedup();
+            Ok(Rendered {
+                url: page.url.clone(),
+                html,
+                location,
+                links,
+                redirect_to: None,
+                chrome: sources.theme.chrome_ids(&templates),
+            })
+        }
         Ok(_) => Err(diags),
         Err(problem) => {
             diags.push(Diagnostic::at(problem, location));
             Err(diags)
         }
+    }
+}
+
+/// The template that renders a directive.
+fn directive_template(directive: &Directive) -> &'static str {
+    match directive {
+        Directive::Catalog { .. } | Directive::Category { .. } => "directives/category.html",
+        Directive::Envelope { .. } => "directives/envelope.html",
+        Directive::Retry => "directives/retry.html",
+        Directive::Search => "directives/search.html",
+        Directive::Statuses => "directives/statuses.html",
+        Directive::Code { .. } => "directives/code.html",
     }
 }
 

@@ -20,6 +20,47 @@ pub(crate) fn referenced(templates: &BTreeMap<String, Vec<Node>>) -> BTreeSet<St
     out
 }
 
+/// For each template: the templates it uses (extends or includes), transitively, itself
+/// included.
+pub(crate) fn uses(templates: &BTreeMap<String, Vec<Node>>) -> BTreeMap<String, BTreeSet<String>> {
+    let direct: BTreeMap<&str, BTreeSet<String>> = templates
+        .iter()
+        .map(|(name, ast)| {
+            let mut r = Refs::default();
+            collect(ast, &mut r, None);
+            let mut to = r.includes;
+            to.extend(r.extends);
+            (name.as_str(), to)
+        })
+        .collect();
+    templates
+        .keys()
+        .map(|name| {
+            let mut seen = BTreeSet::from([name.clone()]);
+            let mut todo = vec![name.clone()];
+            while let Some(t) = todo.pop() {
+                for n in direct.get(t.as_str()).into_iter().flatten() {
+                    if seen.insert(n.clone()) {
+                        todo.push(n.clone());
+                    }
+                }
+            }
+            (name.clone(), seen)
+        })
+        .collect()
+}
+
+/// The ids a template's text writes literally (`id="main"`), not from data (`id="{{ x }}"`):
+/// the theme's own chrome, not anchors authors or the catalog publish.
+pub(crate) fn literal_ids(text: &str) -> BTreeSet<String> {
+    text.split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|id| !id.is_empty() && !id.contains(['{', '%']))
+        .map(str::to_string)
+        .collect()
+}
+
 /// What one template refers to.
 #[derive(Default)]
 struct Refs {
