@@ -329,10 +329,9 @@ fn triage(
         report.slowest.1,
         report.failures.len()
     );
-    let mut known: Vec<(String, String)> = save
-        .map(harness::load_regressions)
-        .unwrap_or_default()
+    let mut known: Vec<(String, String)> = harness::load_regressions(&regressions_dir())
         .into_iter()
+        .filter(|r| !r.key().is_empty())
         .map(|r| (r.key().to_string(), r.name.clone()))
         .collect();
     let mut failures: Vec<&Failure> = report.failures.values().collect();
@@ -341,7 +340,7 @@ fn triage(
     let scratch = Scratch::new("triage");
     let mut pool = Pool::new(&config.worker, scratch.0.clone());
     for f in failures {
-        out += &format!("### `{}`\n\n{}\n\n", f.key, describe(f));
+        out += &format!("### `{}`\n\n```text\n{}```\n\n", f.key, describe(f));
         let base = mutator.site(&f.case.base);
         if let Some(dir) = run_dir {
             let name =
