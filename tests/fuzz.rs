@@ -25,7 +25,7 @@ use std::time::Duration;
 use support::harness::{
     self, Class, Failure, Pool, RunConfig, RunReport, Scratch, WorkerConfig, covered, env_or,
 };
-use support::mutate::Mutator;
+use support::mutate::{Case, Kind, Mutator, Rng};
 
 /// Saved regression cases (directory names under `tests/fuzz_regressions/`) that still fail on
 /// this commit: the bugs the fuzzer found that are not fixed yet. Each is described in its
@@ -108,6 +108,77 @@ fn fuzz_worker() {
         harness::worker_main();
     }
 }
+
+/// The mutators make each attack of the fuzzing issue (checked on generated cases, without
+/// running them): the first iteration of a fixed seed that makes each one is found.
+#[test]
+fn mutators_make_the_known_attacks() {
+    type Test = fn(&Case) -> bool;
+    let attacks: [(&str, Test); 5] = [
+        ("a config line over 65,535 columns", |c| {
+            c.files
+                .get("errdocs.toml")
+                .is_some_and(|f| f.split(|&b| b == b'\n').any(|l| l.len() > 65_535))
+        }),
+        ("a catalog with CR-only line endings", |c| {
+            c.files.iter().any(|(k, v)| {
+                Kind::of(k) == Kind::Catalog
+                    && !v.contains(&b'\n')
+                    && v.iter().filter(|&&b| b == b'\r').count() > 20
+            })
+        }),
+        ("20,000 links on one line of a page", |c| {
+            c.files.iter().any(|(k, v)| {
+                Kind::of(k) == Kind::Page
+                    && v.split(|&b| b == b'\n')
+                        .any(|l| l.windows(2).filter(|w| w == b"](").count() >= 20_000)
+            })
+        }),
+        ("a template that includes itself", |c| {
+            c.files.iter().any(|(k, v)| {
+                k.strip_prefix("templates/").is_some_and(|name| {
+                    let needle = format!("{{% include \"{name}\" %}}");
+                    v.windows(needle.len()).any(|w| w == needle.as_bytes())
+                })
+            })
+        }),
+        ("range(end=1e8) in a template", |c| {
+            c.files.iter().any(|(k, v)| {
+                Kind::of(k) == Kind::Template
+                    && [&b"range(end=1e8)"[..], b"range(end=100000000)"]
+                        .iter()
+                        .any(|n| v.windows(n.len()).any(|w| w == *n))
+            })
+        }),
+    ];
+    let mutator = mutator();
+    let mut first: Vec<Option<u64>> = vec![None; attacks.len()];
+    for i in 0..ATTACK_SEARCH {
+        let case = mutator.generate(&mut Rng::for_iteration(DEFAULT_SEED, i));
+        for (j, (_, test)) in attacks.iter().enumerate() {
+            if first[j].is_none() && test(&case) {
+                first[j] = Some(i);
+            }
+        }
+        if first.iter().all(Option::is_some) {
+            break;
+        }
+    }
+    let missing: Vec<&str> = attacks
+        .iter()
+        .zip(&first)
+        .filter(|(_, f)| f.is_none())
+        .map(|((name, _), _)| *name)
+        .collect();
+    println!("first iteration making each attack: {first:?}");
+    assert!(
+        missing.is_empty(),
+        "no case of the first {ATTACK_SEARCH} of seed {DEFAULT_SEED} makes: {missing:?}"
+    );
+}
+
+/// How many cases `mutators_make_the_known_attacks` may generate.
+const ATTACK_SEARCH: u64 = 5_000;
 
 #[test]
 fn fuzz_seeded_run() {

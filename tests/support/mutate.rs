@@ -455,13 +455,14 @@ impl Mutator {
         let kind = Kind::of(&path);
         let mut data = case.files.remove(&path).unwrap_or_default();
         let op = *rng.weighted(OPS);
-        let what = self.apply(op, kind, &mut data, rng);
+        let name = path.strip_prefix("templates/").unwrap_or(&path);
+        let what = self.apply(op, kind, name, &mut data, rng);
         data.truncate(MAX_FILE);
         case.files.insert(path.clone(), data);
         case.log.push(format!("{op:?} {path}: {what}"));
     }
 
-    fn apply(&self, op: Op, kind: Kind, data: &mut Vec<u8>, rng: &mut Rng) -> String {
+    fn apply(&self, op: Op, kind: Kind, name: &str, data: &mut Vec<u8>, rng: &mut Rng) -> String {
         match op {
             Op::BitFlip => bit_flip(data, rng),
             Op::ByteSet => byte_set(data, rng),
@@ -473,7 +474,7 @@ impl Mutator {
             Op::HugeNumber => huge_number(data, rng),
             Op::LongLine => long_line(kind, data, rng),
             Op::LineEndings => line_endings(data, rng),
-            Op::Dictionary => dictionary(kind, data, rng),
+            Op::Dictionary => dictionary_in(kind, name, data, rng),
             Op::Splice => self.splice(kind, data, rng),
             Op::StringValue => string_value(kind, data, rng),
             Op::Nesting => nesting(kind, data, rng),
@@ -1167,7 +1168,11 @@ const PAGE_DICT: &[&str] = &[
     "{% include \"page.html\" %}\n",
 ];
 
+/// Template snippets; `SELF` is replaced by the name of the template they are written into.
 const TEMPLATE_DICT: &[&str] = &[
+    "{% include \"SELF\" %}",
+    "{% extends \"SELF\" %}",
+    "{% import \"SELF\" as m %}",
     "{% include \"page.html\" %}",
     "{% include \"base.html\" %}",
     "{% include \"nav.html\" %}",
@@ -1256,6 +1261,11 @@ const TEMPLATE_NEW_NAMES: &[&str] = &[
 ];
 
 fn dictionary(kind: Kind, data: &mut Vec<u8>, rng: &mut Rng) -> String {
+    dictionary_in(kind, "", data, rng)
+}
+
+/// Inserts a token of the kind's dictionary; `name` is the file's template name (for `SELF`).
+fn dictionary_in(kind: Kind, name: &str, data: &mut Vec<u8>, rng: &mut Rng) -> String {
     let dict = match kind {
         Kind::Config => CONFIG_DICT,
         Kind::Catalog => CATALOG_DICT,
@@ -1271,6 +1281,7 @@ fn dictionary(kind: Kind, data: &mut Vec<u8>, rng: &mut Rng) -> String {
     } else {
         line_start(data, rng)
     };
+    let token = token.replace("SELF", name);
     insert(data, at, token.as_bytes());
     format!("{token:?} at {at}")
 }
