@@ -39,17 +39,18 @@ pub(crate) fn hrefs_in(html: &str) -> Vec<String> {
 fn attribute_values(html: &str, name: &str) -> Vec<String> {
     let mut out = Vec::new();
     Scanner::default().scan(html, &mut |a| {
-        if a.name == name {
+        if a.name.eq_ignore_ascii_case(name) {
             out.push(decode_attribute(a.raw));
         }
     });
     out
 }
 
-/// An attribute of a start tag: its name (ASCII lowercased) and its value as written (without
-/// quotes, character references not decoded) at `range` of the scanned text.
+/// An attribute of a start tag: its name as written (HTML names are ASCII case-insensitive)
+/// and its value as written (without quotes, character references not decoded) at `range`
+/// of the scanned text.
 pub(crate) struct Attribute<'a> {
-    pub(crate) name: String,
+    pub(crate) name: &'a str,
     pub(crate) raw: &'a str,
     pub(crate) range: std::ops::Range<usize>,
 }
@@ -66,9 +67,10 @@ pub(crate) struct Scanner {
 
 impl Scanner {
     /// Calls `found` for every attribute of every start tag of `html`, in order.
-    pub(crate) fn scan<'a>(&mut self, html: &'a str, found: &mut dyn FnMut(Attribute<'a>)) {
+    pub(crate) fn scan<'a, F: FnMut(Attribute<'a>)>(&mut self, html: &'a str, found: &mut F) {
+        let bytes = html.as_bytes();
         let mut at = 0;
-        while at < html.len() {
+        while at < bytes.len() {
             if let Some(open) = self.open {
                 let close = if open == "--" { "-->" } else { open };
                 match find_ignore_case(&html[at..], close) {
@@ -80,107 +82,124 @@ impl Scanner {
                 }
                 continue;
             }
-            let Some(lt) = html[at..].find('<') else {
+            let Some(lt) = next_byte(bytes, at, b'<') else {
                 return;
             };
-            at += lt + 1;
-            let rest = &html[at..];
-            if let Some(after) = rest.strip_prefix("!--") {
-                // `<!-->` and `<!--->` are whole (empty) comments.
-                if after.starts_with('>') || after.starts_with("->") {
-                    continue;
+            at = lt + 1;
+            match bytes.get(at) {
+                Some(b'!') if bytes[at..].starts_with(b"!--") => {
+                    // `<!-->` and `<!--->` are whole (empty) comments.
+                    let after = &bytes[at + 3..];
+                    if !(after.starts_with(b">") || after.starts_with(b"->")) {
+                        at += 3;
+                        self.open = Some("--");
+                    }
                 }
-                at += 3;
-                self.open = Some("--");
-            } else if rest.starts_with(['!', '?', '/']) {
-                at += rest.find('>').map_or(rest.len(), |i| i + 1);
-            } else if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
-                at += self.start_tag(html, at, found);
+                Some(b'!' | b'?' | b'/') => {
+                    at = next_byte(bytes, at, b'>').map_or(bytes.len(), |i| i + 1);
+                }
+                Some(b) if b.is_ascii_alphabetic() => at = self.start_tag(html, at, found),
+                _ => {}
             }
         }
     }
 
-    /// Reads the start tag whose name begins at `at`; returns its length.
-    fn start_tag<'a>(
+    /// Reads the start tag whose name begins at `at`; returns where it ends.
+    fn start_tag<'a, F: FnMut(Attribute<'a>)>(
         &mut self,
         html: &'a str,
         at: usize,
-        found: &mut dyn FnMut(Attribute<'a>),
+        found: &mut F,
     ) -> usize {
         let bytes = html.as_bytes();
-        let stop = |b: u8| b.is_ascii_whitespace() || b == b'/' || b == b'>';
-        let mut i = at;
-        while i < bytes.len() && !stop(bytes[i]) {
-            i += 1;
-        }
-        let tag = html[at..i].to_ascii_lowercase();
+        let mut i = skip(bytes, at, |c| c & (SPACE | SLASH | GT) == 0);
+        let tag = &html[at..i];
         loop {
-            while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
-                i += 1;
-            }
+            i = skip(bytes, i, |c| c & (SPACE | SLASH) != 0);
             if i >= bytes.len() || bytes[i] == b'>' {
                 break;
             }
             i = read_attribute(html, i, found);
         }
-        self.open = ["script", "style", "textarea", "title"]
-            .into_iter()
-            .find(|t| *t == tag)
-            .map(|t| match t {
-                "script" => "</script",
-                "style" => "</style",
-                "textarea" => "</textarea",
-                _ => "</title",
-            });
-        (i + 1).min(bytes.len()) - at
+        if (5..=8).contains(&tag.len()) {
+            self.open = ["</script", "</style", "</textarea", "</title"]
+                .into_iter()
+                .find(|close| close[2..].eq_ignore_ascii_case(tag));
+        }
+        (i + 1).min(bytes.len())
     }
 }
 
-/// Reads one attribute starting at `i` (name, optional `=` and value); returns where it ends.
-fn read_attribute<'a>(html: &'a str, mut i: usize, found: &mut dyn FnMut(Attribute<'a>)) -> usize {
-    let bytes = html.as_bytes();
-    let name_start = i;
-    i += 1; // a name may start with `=`
-    while i < bytes.len() && !(bytes[i].is_ascii_whitespace() || b"/>=".contains(&bytes[i])) {
+const SPACE: u8 = 1;
+const SLASH: u8 = 2;
+const GT: u8 = 4;
+const EQ: u8 = 8;
+
+/// The classes of ASCII bytes the scanner stops at.
+const CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    table[b' ' as usize] = SPACE;
+    table[b'\t' as usize] = SPACE;
+    table[b'\n' as usize] = SPACE;
+    table[b'\r' as usize] = SPACE;
+    table[0x0c] = SPACE;
+    table[b'/' as usize] = SLASH;
+    table[b'>' as usize] = GT;
+    table[b'=' as usize] = EQ;
+    table
+};
+
+/// The first index at or after `i` whose byte's class does not satisfy `keep`.
+fn skip(bytes: &[u8], mut i: usize, keep: impl Fn(u8) -> bool) -> usize {
+    while i < bytes.len() && keep(CLASS[bytes[i] as usize]) {
         i += 1;
     }
-    let name = html[name_start..i].to_ascii_lowercase();
-    let mut j = i;
-    while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-        j += 1;
-    }
-    if j >= bytes.len() || bytes[j] != b'=' {
+    i
+}
+
+/// Reads one attribute starting at `i` (name, optional `=` and value); returns where it ends.
+fn read_attribute<'a, F: FnMut(Attribute<'a>)>(html: &'a str, i: usize, found: &mut F) -> usize {
+    let bytes = html.as_bytes();
+    // A name may start with `=`.
+    let name_end = skip(bytes, i + 1, |c| c & (SPACE | SLASH | GT | EQ) == 0);
+    let name = &html[i..name_end];
+    let mut j = skip(bytes, name_end, |c| c == SPACE);
+    if bytes.get(j) != Some(&b'=') {
+        let range = name_end..name_end;
         found(Attribute {
             name,
             raw: "",
-            range: i..i,
+            range,
         });
-        return i;
+        return name_end;
     }
-    j += 1;
-    while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-        j += 1;
-    }
+    j = skip(bytes, j + 1, |c| c == SPACE);
     let (start, end, next) = match bytes.get(j) {
         Some(&q @ (b'"' | b'\'')) => {
-            let end = html[j + 1..]
-                .find(q as char)
-                .map_or(html.len(), |e| j + 1 + e);
-            (j + 1, end, (end + 1).min(html.len()))
+            let end = next_byte(bytes, j + 1, q).unwrap_or(bytes.len());
+            (j + 1, end, (end + 1).min(bytes.len()))
         }
         _ => {
-            let end = html[j..]
-                .find(|c: char| c.is_ascii_whitespace() || c == '>')
-                .map_or(html.len(), |e| j + e);
+            let end = skip(bytes, j, |c| c & (SPACE | GT) == 0);
             (j, end, end)
         }
     };
+    let raw = &html[start..end];
     found(Attribute {
         name,
-        raw: &html[start..end],
+        raw,
         range: start..end,
     });
     next
+}
+
+/// The index of the first `b` at or after `from`.
+fn next_byte(bytes: &[u8], from: usize, b: u8) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|&x| x == b)
+        .map(|i| from + i)
 }
 
 fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {

@@ -370,7 +370,13 @@ fn has_scheme(href: &str) -> bool {
 /// Existing `%XX` escapes are kept.
 pub(crate) fn percent_escape(href: &str) -> String {
     const SAFE: &[u8] = b"!#$%&'()*+,-./:;=?@^_~";
-    let mut out = String::with_capacity(href.len());
+    if href
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || SAFE.contains(&b))
+    {
+        return href.to_string();
+    }
+    let mut out = String::with_capacity(href.len() + 8);
     for (i, b) in href.bytes().enumerate() {
         if b.is_ascii_alphanumeric() || SAFE.contains(&b) {
             out.push_str(&href[i..i + 1]);

@@ -794,3 +794,28 @@ fn every_bad_option_of_a_directive_is_reported_at_its_column() {
     );
     assert_eq!(errors(&err).len(), 7, "{err}");
 }
+
+/// Catalog text never passes HTML through; a link with a refused scheme there is shown as its
+/// text, never as a link (the catalog side is to report it as an error).
+#[test]
+fn catalog_text_never_links_a_refused_scheme() {
+    let site = Site::new(
+        "",
+        &[(
+            "content/index.md",
+            &page("Home", "```errdocs\ncategory auth\n```\n"),
+        )],
+    );
+    site.write(
+        "catalog/errors.toml",
+        &CATALOG.replace(
+            "fix = \"Send a key.\"",
+            "fix = \"Send [a key](javascript:alert(1)) or mail <help@example.com>.\"",
+        ),
+    );
+    site.build_ok();
+    let html = site.article("index.html");
+    assert!(!html.contains("javascript:"), "{html}");
+    assert!(html.contains("Send a key or mail"), "{html}");
+    assert!(html.contains("href=\"mailto:help@example.com\""), "{html}");
+}

@@ -7,7 +7,7 @@
 //! change; generated ids (footnotes `fn-LABEL`, heading slugs) yield to them and to each other
 //! with `-1`, `-2`, ...
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{
@@ -135,8 +135,7 @@ pub(crate) fn render_page(
         source_dir: page.rel.rfind('/').map_or("", |i| &page.rel[..i]),
         diags,
         links: Vec::new(),
-        fixed: HashMap::new(),
-        used: HashSet::new(),
+        ids: HashMap::new(),
         heading_ids: HashMap::new(),
         footnotes: HashMap::new(),
         html_edits: HashMap::new(),
@@ -165,11 +164,9 @@ struct PageRenderer<'p> {
     source_dir: &'p str,
     diags: &'p mut Diagnostics,
     links: Vec<(String, Range<usize>)>,
-    /// Ids that never change (explicit heading ids, directive ids, raw HTML ids), with where
-    /// each was written.
-    fixed: HashMap<String, Location>,
-    /// Every id given out on the page.
-    used: HashSet<String>,
+    /// Every id of the page; an id that never changes (explicit heading id, directive id,
+    /// raw HTML id) with where it was written.
+    ids: Ids,
     /// The id of each heading with an explicit id, by the index of its start event.
     heading_ids: HashMap<usize, String>,
     /// Footnote label -> (id, number).
@@ -244,9 +241,7 @@ impl PageRenderer<'_> {
                 }
             }
             for id in crate::html::ids_in(&html) {
-                let location = self.locate(fence.clone());
-                self.fixed.entry(id.clone()).or_insert(location);
-                self.used.insert(id);
+                self.ids.entry(id).or_insert(Some(fence.clone()));
             }
             self.blocks_html.push(html);
         }
@@ -279,7 +274,9 @@ impl PageRenderer<'_> {
                 continue;
             }
             let mut attributes = Vec::new();
-            scanner.scan(&text, &mut |a| attributes.push((a.name, a.range)));
+            scanner.scan(&text, &mut |a| {
+                attributes.push((a.name.to_ascii_lowercase(), a.range))
+            });
             for (name, range) in attributes {
                 self.raw_attribute(&name, &text, range, &pieces, events);
             }
@@ -306,9 +303,7 @@ impl PageRenderer<'_> {
         };
         let value = decode_attribute(&text[range.clone()]);
         if name == "id" {
-            let location = self.locate(source);
-            self.fixed.entry(value.clone()).or_insert(location);
-            self.used.insert(value);
+            self.ids.entry(value).or_insert(Some(source));
             return;
         }
         if !URL_ATTRIBUTES.contains(&name) {
@@ -395,7 +390,7 @@ impl PageRenderer<'_> {
     /// Reserves explicit heading ids; two equal ones, or one equal to an id a directive or raw
     /// HTML writes, are reported at the heading (and the second gets a generated id).
     fn reserve_explicit_ids(&mut self, events: &[(Event, Range<usize>)]) {
-        let mut explicit: HashMap<String, Location> = HashMap::new();
+        let mut explicit: HashMap<String, Range<usize>> = HashMap::new();
         for (i, (event, range)) in events.iter().enumerate() {
             let Event::Start(Tag::Heading { id, attrs, .. }) = event else {
                 continue;
@@ -404,25 +399,21 @@ impl PageRenderer<'_> {
             let Some(id) = id.as_deref().or(from_attrs.and_then(|(_, v)| v.as_deref())) else {
                 continue;
             };
-            let location = self.locate(range.clone());
-            let first = match explicit.get(id) {
-                Some(first) => Some(("heading id", first.clone())),
-                None => self
-                    .fixed
-                    .get(id)
-                    .map(|f| ("anchor on this page", f.clone())),
+            let first = match (explicit.get(id), self.ids.get(id)) {
+                (Some(first), _) => Some(("heading id", first.clone())),
+                (None, Some(first)) => Some(("anchor on this page", first.clone().unwrap_or(0..0))),
+                (None, None) => None,
             };
             let given = match first {
                 Some((kind, first)) => {
                     let name = id.to_string();
-                    let problem = Problem::Duplicate { kind, name, first };
-                    self.diags.push(Diagnostic::at(problem, location));
-                    unique_id(id.to_string(), &mut self.used)
+                    let first = self.locate(first);
+                    self.problem(Problem::Duplicate { kind, name, first }, range.clone());
+                    unique_id(id.to_string(), &mut self.ids)
                 }
                 None => {
-                    explicit.insert(id.to_string(), location.clone());
-                    self.fixed.insert(id.to_string(), location);
-                    self.used.insert(id.to_string());
+                    explicit.insert(id.to_string(), range.clone());
+                    self.ids.insert(id.to_string(), Some(range.clone()));
                     id.to_string()
                 }
             };
@@ -439,10 +430,7 @@ impl PageRenderer<'_> {
                 continue;
             };
             if !self.footnotes.contains_key(&**label) {
-                let id = unique_id(
-                    format!("fn-{}", crate::slug::slugify(label)),
-                    &mut self.used,
-                );
+                let id = unique_id(format!("fn-{}", crate::slug::slugify(label)), &mut self.ids);
                 let number = self.footnotes.len() + 1;
                 self.footnotes.insert(label.to_string(), (id, number));
             }
@@ -630,7 +618,7 @@ impl PageRenderer<'_> {
     fn close_heading<'a>(&mut self, h: OpenHeading<'a>, out: &mut Vec<Event<'a>>) {
         let id = match h.id {
             Some(id) => id,
-            None => unique_id(crate::slug::slugify(&plain_text(&h.inner)), &mut self.used),
+            None => unique_id(crate::slug::slugify(&plain_text(&h.inner)), &mut self.ids),
         };
         let mut attributes = String::new();
         if !h.classes.is_empty() {
@@ -672,6 +660,10 @@ fn valid_attribute_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
 }
 
+/// The ids of a page: an id that never changes has the source range where it was written;
+/// a generated one has none.
+type Ids = HashMap<String, Option<Range<usize>>>;
+
 /// What a code block holds.
 enum Code {
     Directives,
@@ -707,7 +699,7 @@ fn plain_text(events: &[Event]) -> String {
 }
 
 /// `id`, or `id-1`, `id-2`… if taken; an empty slug becomes `section`.
-fn unique_id(id: String, used: &mut HashSet<String>) -> String {
+fn unique_id(id: String, used: &mut Ids) -> String {
     let base = if id.is_empty() {
         "section".to_string()
     } else {
@@ -715,17 +707,18 @@ fn unique_id(id: String, used: &mut HashSet<String>) -> String {
     };
     let mut candidate = base.clone();
     let mut n = 1;
-    while used.contains(&candidate) {
+    while used.contains_key(&candidate) {
         candidate = format!("{base}-{n}");
         n += 1;
     }
-    used.insert(candidate.clone());
+    used.insert(candidate.clone(), None);
     candidate
 }
 
 /// Renders inline Markdown from the catalog or config: emphasis, code spans and links; raw
 /// HTML is shown as text, never passed through. Links are rewritten by `rewrite` and returned
-/// (an email autolink is written as its `mailto:` link and not returned).
+/// (an email autolink is written as its `mailto:` link and not returned); a link whose scheme
+/// [`scheme_allowed`] refuses is returned but shown as its text only, never as a link.
 pub(crate) fn render_inline(text: &str, rewrite: &dyn Fn(&str) -> String) -> (String, Vec<String>) {
     // A line starting with `<` would open an HTML *block*, which swallows the rest of the text
     // (links included). Escaping that `<` keeps everything inline; inline HTML is shown as text.
@@ -741,9 +734,19 @@ pub(crate) fn render_inline(text: &str, rewrite: &dyn Fn(&str) -> String) -> (St
         })
         .collect();
     let mut links = Vec::new();
+    let mut refused = false;
     let events = Parser::new_ext(&text, Options::ENABLE_STRIKETHROUGH).filter_map(|e| match e {
         Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => None,
         Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        Event::Start(Tag::Link { dest_url, .. }) if scheme_allowed(&dest_url).is_err() => {
+            links.push(dest_url.to_string());
+            refused = true;
+            None
+        }
+        Event::End(TagEnd::Link) if refused => {
+            refused = false;
+            None
+        }
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -781,11 +784,14 @@ mod tests {
         assert!(html.contains("<code>c</code>"), "{html}");
         assert!(html.contains("href=\"mailto:a@b.org\""), "{html}");
         assert_eq!(links, vec!["/guide#a"]);
+        let (html, links) = render_inline("[x](javascript:alert(1)) [y](/y)", &|h| h.into());
+        assert_eq!(html, "x <a href=\"/y\">y</a>");
+        assert_eq!(links, vec!["javascript:alert(1)", "/y"]);
     }
 
     #[test]
     fn unique_ids_get_suffixes() {
-        let mut used = HashSet::new();
+        let mut used = Ids::new();
         assert_eq!(unique_id("a".into(), &mut used), "a");
         assert_eq!(unique_id("a".into(), &mut used), "a-1");
         assert_eq!(unique_id(String::new(), &mut used), "section");
