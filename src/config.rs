@@ -16,9 +16,11 @@ const KEYS: &[&str] = &[
     "language",
     "footer",
     "code_pages",
+    "markdown",
 ];
 const FOOTER_KEYS: &[&str] = &["heading", "text"];
 const CODE_PAGES_KEYS: &[&str] = &["enabled", "path"];
+const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "default_code_language"];
 
 pub(crate) struct Config {
     pub(crate) source: Source,
@@ -32,6 +34,17 @@ pub(crate) struct Config {
     pub(crate) footer: Option<Footer>,
     /// The path prefix of per-code pages (`errors` -> `/errors/PG-1003/`), `None` when off.
     pub(crate) code_pages: Option<String>,
+    /// `[markdown]`: how pages are rendered.
+    pub(crate) markdown: MarkdownConfig,
+}
+
+/// The `[markdown]` table: options of the Markdown of pages.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct MarkdownConfig {
+    /// Curly quotes, dashes and ellipses for `"`, `'`, `--`, `---`, `...` (default off).
+    pub(crate) smart_punctuation: bool,
+    /// The language of code blocks that name none (default: none, shown plain).
+    pub(crate) default_code_language: Option<String>,
 }
 
 pub(crate) struct Footer {
@@ -110,7 +123,7 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     if diags.len() > before {
         return None;
     }
-    let (title, description, base_url, catalog, language, footer, code_pages) = parsed?;
+    let (title, description, base_url, catalog, language, footer, code_pages, markdown) = parsed?;
     Some(Config {
         source,
         title,
@@ -120,6 +133,7 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         language,
         footer,
         code_pages,
+        markdown,
     })
 }
 
@@ -131,6 +145,7 @@ type Parsed = (
     String,
     Option<Footer>,
     Option<String>,
+    MarkdownConfig,
 );
 
 fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
@@ -185,6 +200,15 @@ fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
         heading: f.string("heading", diags).map(|h| h.value),
         text: f.string("text", diags),
     });
+    let markdown =
+        t.table("markdown", MARKDOWN_KEYS, diags)
+            .map_or_else(MarkdownConfig::default, |m| MarkdownConfig {
+                smart_punctuation: m.bool("smart_punctuation", diags).is_some_and(|b| b.value),
+                default_code_language: m
+                    .string("default_code_language", diags)
+                    .map(|l| l.value.trim().to_string())
+                    .filter(|l| !l.is_empty()),
+            });
     Some((
         title?.value,
         t.string("description", diags).map(|d| d.value),
@@ -197,6 +221,7 @@ fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
             .map_or_else(|| "en".to_string(), |l| l.value),
         footer,
         code_pages,
+        markdown,
     ))
 }
 

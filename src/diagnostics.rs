@@ -620,6 +620,16 @@ pub(crate) enum Problem {
     NotAManifest {
         why: &'static str,
     },
+    /// A link whose scheme is not allowed (`javascript:`, `data:`, ...), as written and as the
+    /// browser reads its scheme (see `urls::scheme_allowed`).
+    DisallowedScheme {
+        href: String,
+        scheme: String,
+    },
+    /// A custom heading attribute (`{... name=value}`) whose name HTML cannot hold.
+    InvalidHeadingAttribute {
+        name: String,
+    },
 }
 
 /// What a broken link is missing.
@@ -860,6 +870,12 @@ impl Problem {
                 "this symbolic link leads out of the site, to `{}`",
                 target.display()
             ),
+            Problem::DisallowedScheme { href, scheme } => {
+                format!("link `{href}` uses the scheme `{scheme}:`, which is not allowed")
+            }
+            Problem::InvalidHeadingAttribute { name } => {
+                format!("heading attribute `{name}` is not a valid attribute name")
+            }
         }
     }
 
@@ -1071,6 +1087,21 @@ impl Problem {
             | Problem::Template { .. }
             | Problem::Changed { .. }
             | Problem::InitWouldOverwrite { .. } => None,
+            Problem::DisallowedScheme { scheme, .. } => Some(format!(
+                "links may be site paths, relative URLs, `https:`, `http:`, `mailto:` or `tel:`{}",
+                match scheme.as_str() {
+                    "data" => "; put the file under `static/` and link its path",
+                    "javascript" | "vbscript" => {
+                        "; scripts belong in a template (`templates/head_extra.html`)"
+                    }
+                    _ => "",
+                }
+            )),
+            Problem::InvalidHeadingAttribute { .. } => Some(
+                "attribute names hold letters, digits, `-`, `_`, `:` and `.`, e.g. \
+                 `## Title {#id .class data-level=2}`"
+                    .into(),
+            ),
         }
     }
 

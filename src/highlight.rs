@@ -17,6 +17,84 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
+/// The language of a fenced code block's info string: its first token that is not a rustdoc
+/// attribute, tokens being separated by white space and `,`, with parenthesized text (rustdoc's
+/// `ignore (reason)`) left out. `rust,ignore` and `python hl_lines=1` name `rust` and `python`.
+/// An info string made only of rustdoc attributes (`compile_fail,E0308`, `should_panic`,
+/// `ignore`) is Rust, as rustdoc and rustc's error index take it. `None` when it names none.
+pub(crate) fn language_of(info: &str) -> Option<String> {
+    let mut plain = String::with_capacity(info.len());
+    let mut depth = 0usize;
+    for c in info.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            c if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let mut tokens = plain
+        .split(|c: char| c == ',' || c.is_ascii_whitespace())
+        .filter(|t| !t.is_empty())
+        .peekable();
+    tokens.peek()?;
+    let mut tokens = tokens.skip_while(|t| is_rustdoc_attribute(t));
+    Some(tokens.next().unwrap_or("rust").to_string())
+}
+
+/// The attributes rustdoc (and mdBook) read in the info string of a Rust block.
+fn is_rustdoc_attribute(token: &str) -> bool {
+    let error_code = token.len() == 5
+        && token.starts_with('E')
+        && token[1..].bytes().all(|b| b.is_ascii_digit());
+    error_code
+        || token.starts_with("edition")
+        || token.starts_with("ignore-")
+        || token.starts_with("hidelines=")
+        || matches!(
+            token,
+            "ignore"
+                | "should_panic"
+                | "no_run"
+                | "compile_fail"
+                | "test_harness"
+                | "standalone_crate"
+                | "allow_fail"
+                | "editable"
+                | "noplayground"
+                | "noplaypen"
+                | "mdbook-runnable"
+        )
+}
+
+/// Whether `lang` (as given by [`language_of`]) is Rust, whose hidden lines are left out.
+pub(crate) fn is_rust(lang: &str) -> bool {
+    token_for(lang) == "rust"
+}
+
+/// The lines of a Rust block a reader sees, by rustdoc's and mdBook's rule: a line that is `#`,
+/// or starts with `# ` (after indentation), is hidden (it makes the example compile); a line
+/// starting with `##` shows with one `#` less (`##[x]` shows `#[x]`); `#[attr]`, `#!` and every
+/// other line show as written.
+pub(crate) fn visible_rust(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    for line in code.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start().len();
+        let rest = &body[indent..];
+        if rest == "#" || rest.starts_with("# ") {
+            continue;
+        }
+        if rest.starts_with("##") {
+            out.push_str(&line[..indent]);
+            out.push_str(&line[indent + 1..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 /// Maps common fence names that syntect knows under another token.
 fn token_for(lang: &str) -> &str {
     match lang {
@@ -32,12 +110,20 @@ fn token_for(lang: &str) -> &str {
 
 /// Renders a code block: `<pre class="code"><code class="language-x">…</code></pre>`, with
 /// highlighting classes when the language is known to syntect, escaped plain text otherwise.
+/// The hidden lines of a Rust block are left out ([`visible_rust`]).
 pub(crate) fn code_block(code: &str, lang: &str) -> String {
     let lang = lang.trim();
     let class = if lang.is_empty() {
         String::new()
     } else {
         format!(" class=\"language-{}\"", crate::html::escape(lang))
+    };
+    let visible;
+    let code = if is_rust(lang) {
+        visible = visible_rust(code);
+        visible.as_str()
+    } else {
+        code
     };
     let body = highlight(code, lang).unwrap_or_else(|| crate::html::escape(code));
     format!("<pre class=\"code\"><code{class}>{body}</code></pre>\n")
@@ -91,6 +177,36 @@ fn theme_css() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_language_is_the_first_token_and_rustdoc_attributes_are_rust() {
+        for (info, lang) in [
+            ("rust", Some("rust")),
+            ("rust,ignore", Some("rust")),
+            ("compile_fail,E0308", Some("rust")),
+            ("should_panic", Some("rust")),
+            ("ignore (needs network)", Some("rust")),
+            ("ignore(pseudo code)", Some("rust")),
+            ("edition2021,no_run", Some("rust")),
+            ("ignore,text", Some("text")),
+            ("python hl_lines=1", Some("python")),
+            ("ruby startline=3 $%@#$", Some("ruby")),
+            ("foo+bar", Some("foo+bar")),
+            (";", Some(";")),
+            ("  ", None),
+            ("", None),
+        ] {
+            assert_eq!(language_of(info).as_deref(), lang, "{info}");
+        }
+    }
+
+    #[test]
+    fn hidden_rust_lines_follow_rustdoc() {
+        assert_eq!(
+            visible_rust("# use x;\n#\n  # fn f() {}\n##[a]\n  ## b\n#[derive(A)]\n#![x]\n#y\nz"),
+            "#[a]\n  # b\n#[derive(A)]\n#![x]\n#y\nz"
+        );
+    }
 
     #[test]
     fn highlights_known_languages_and_escapes_others() {

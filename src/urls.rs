@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 pub(crate) fn page_url(rel: &str) -> String {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
     if stem == "404" {
-        return "/404.html".into();
+        return NOT_FOUND_URL.into();
     }
     let stem = stem
         .strip_suffix("/index")
@@ -65,6 +65,59 @@ impl Target {
     }
 }
 
+/// The site path of the 404 page: it is served at whatever URL was not found, so links on it
+/// are written site-absolute.
+pub(crate) const NOT_FOUND_URL: &str = "/404.html";
+
+/// The schemes a link may use. Everything else (`javascript:`, `vbscript:`, `data:`,
+/// `file:`, ...) is refused by [`scheme_allowed`].
+pub(crate) const ALLOWED_SCHEMES: &[&str] = &["https", "http", "mailto", "tel"];
+
+/// Whether a link may be written in a page or the catalog: `Ok(())` for a site path
+/// (`/guide`), a relative URL (`../errors/`, `?q=x`), a bare fragment, a protocol-relative URL
+/// (`//cdn.example/x.js`) and the schemes of [`ALLOWED_SCHEMES`]; `Err(scheme)` with the
+/// scheme as a browser reads it (lowercased) for any other.
+///
+/// `href` is the URL as the browser gets it: character references of an HTML attribute
+/// already decoded (see [`crate::html::decode_attribute`]). The scheme is read the way the
+/// URL standard does, so obfuscations do not pass: leading and trailing spaces and control
+/// characters are ignored, and tabs and line breaks anywhere are removed (`java\tscript:`
+/// is `javascript:`).
+pub(crate) fn scheme_allowed(href: &str) -> Result<(), String> {
+    match scheme_of(href) {
+        Some(scheme) if !ALLOWED_SCHEMES.contains(&scheme.as_str()) => Err(scheme),
+        _ => Ok(()),
+    }
+}
+
+/// The scheme of a URL as a browser parses it, lowercased; `None` for a relative URL.
+fn scheme_of(href: &str) -> Option<String> {
+    let trimmed = href.trim_matches(|c: char| c <= ' ');
+    let mut scheme = String::new();
+    for c in trimmed.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')) {
+        match c {
+            ':' if !scheme.is_empty() => return Some(scheme),
+            c if c.is_ascii_alphabetic() => scheme.push(c.to_ascii_lowercase()),
+            c if !scheme.is_empty() && (c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) => {
+                scheme.push(c)
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// An internal link, resolved: where it points and how it was written.
+struct Resolved {
+    target: Target,
+    /// The path the href names before `/guide` became the page `/guide/`.
+    named: String,
+    /// Written relative to the page (no scheme, not starting with `/`).
+    relative: bool,
+    /// A link to the Markdown source of a page (`guide.md`).
+    source_link: bool,
+}
+
 /// Resolves links against the site's pages.
 #[derive(Clone)]
 pub(crate) struct Resolver {
@@ -94,55 +147,78 @@ impl Resolver {
         page: &str,
         source_dir: Option<&str>,
     ) -> Option<Target> {
-        let href = href.trim();
-        let local = match &self.base_url {
-            Some(base) if href.starts_with(base.as_str()) => {
-                let rest = &href[base.len()..];
-                if rest.is_empty() || rest.starts_with(['/', '#', '?']) {
-                    Some(if rest.starts_with('/') {
-                        rest.to_string()
-                    } else {
-                        format!("/{rest}")
-                    })
-                } else {
-                    None
-                }
-            }
-            _ => None,
-        };
-        let href = match &local {
-            Some(l) => l.as_str(),
-            None if has_scheme(href) || href.starts_with("//") => return None,
-            None => href,
-        };
-        let (before_fragment, fragment) = match href.split_once('#') {
-            Some((p, f)) => (p, Some(percent_decode(f))),
-            None => (href, None),
-        };
-        let path = before_fragment
-            .split_once('?')
-            .map_or(before_fragment, |(p, _)| p);
-        let path = if path.is_empty() {
-            page.to_string()
-        } else if let Some(md) = path.strip_suffix(".md") {
-            let rel = if let Some(abs) = md.strip_prefix('/') {
-                abs.to_string()
+        self.resolve_parts(href, page, source_dir).map(|r| r.target)
+    }
+
+    /// The path part of an href that points into this site (`/guide#k` for
+    /// `https://x.com/docs/guide#k` when that is the base URL), and whether it was a full URL.
+    fn local_part<'h>(&self, href: &'h str) -> Option<(&'h str, bool)> {
+        if let Some(base) = &self.base_url
+            && let Some(rest) = href.strip_prefix(base.as_str())
+        {
+            return if rest.is_empty() || rest.starts_with(['/', '#', '?']) {
+                Some((rest, true))
             } else {
-                normalize(&format!("/{}/{md}", source_dir.unwrap_or("")))
-                    .trim_start_matches('/')
-                    .to_string()
+                None
             };
-            page_url(&format!("{rel}.md"))
-        } else if path.starts_with('/') {
-            normalize(&percent_decode(path))
+        }
+        if has_scheme(href) || href.starts_with("//") {
+            None
         } else {
-            let dir = &page[..page.rfind('/').map_or(0, |i| i + 1)];
-            normalize(&format!("{dir}{}", percent_decode(path)))
+            Some((href, false))
+        }
+    }
+
+    fn resolve_parts(&self, href: &str, page: &str, source_dir: Option<&str>) -> Option<Resolved> {
+        let href = href.trim();
+        let (local, full_url) = self.local_part(href)?;
+        let (path, _, fragment) = split_href(local);
+        let fragment =
+            Some(percent_decode(fragment.trim_start_matches('#'))).filter(|f| !f.is_empty());
+        let relative = !full_url && !path.starts_with('/');
+        let page_dir = &page[..page.rfind('/').map_or(0, |i| i + 1)];
+        let (named, source_link) = if path.is_empty() {
+            (
+                if full_url {
+                    "/".to_string()
+                } else {
+                    page.to_string()
+                },
+                false,
+            )
+        } else if let Some(url) = self.source_page(path, source_dir) {
+            (url, true)
+        } else if relative {
+            (
+                normalize(&format!("{page_dir}{}", percent_decode(path))),
+                false,
+            )
+        } else {
+            (normalize(&percent_decode(path)), false)
         };
-        Some(Target {
-            path: self.canonical(path),
-            fragment: fragment.filter(|f| !f.is_empty()),
+        Some(Resolved {
+            target: Target {
+                path: self.canonical(named.clone()),
+                fragment,
+            },
+            named,
+            relative,
+            source_link,
         })
+    }
+
+    /// The page whose Markdown source a `*.md` path names (relative to `source_dir`, or to
+    /// `content/` when it starts with `/`); `None` when no page has that source.
+    fn source_page(&self, path: &str, source_dir: Option<&str>) -> Option<String> {
+        let md = percent_decode(path.strip_suffix(".md")?);
+        let rel = match md.strip_prefix('/') {
+            Some(abs) => abs.to_string(),
+            None => normalize(&format!("/{}/{md}", source_dir.unwrap_or("")))
+                .trim_start_matches('/')
+                .to_string(),
+        };
+        let url = page_url(&format!("{rel}.md"));
+        self.page_urls.contains(&url).then_some(url)
     }
 
     /// The target of an href as written in the output (base path included), for links that
@@ -175,15 +251,43 @@ impl Resolver {
         path
     }
 
-    /// The href to write in the output for a link written as `href` on page `page`.
+    /// The href to write in the output for a link written as `href` on page `page`,
+    /// percent-encoded as pulldown-cmark writes hrefs (so the link checker finds it as
+    /// written). Query and fragment are kept as written.
+    ///
+    /// Links written in a Markdown page (`source_dir` is `Some`) keep their form: a relative
+    /// link stays relative (with a `/` added when it names a page without one), a link to a
+    /// page's source (`guide.md`) becomes the relative URL of the page; on the 404 page,
+    /// which is served at any URL, they become site-absolute. Site paths, full URLs into the
+    /// site and every link written outside pages (catalog, config) become site-absolute with
+    /// the base path. External links are left as written.
     pub(crate) fn rewrite(&self, href: &str, page: &str, source_dir: Option<&str>) -> String {
-        if href.starts_with('#') {
-            return href.to_string();
+        let written = href.trim();
+        if written.starts_with('#') {
+            return percent_escape(written);
         }
-        match self.resolve(href, page, source_dir) {
-            None => href.to_string(),
-            Some(t) => self.href(&t),
-        }
+        let Some(r) = self.resolve_parts(written, page, source_dir) else {
+            return percent_escape(written);
+        };
+        let (path, query, fragment) = split_href(written);
+        let keep_relative = r.relative && source_dir.is_some() && page != NOT_FOUND_URL;
+        let out = if !keep_relative {
+            format!(
+                "{}{}{query}{fragment}",
+                self.base_path,
+                r.target.path.trim_start_matches('/')
+            )
+        } else if r.source_link {
+            format!("{}{query}{fragment}", relative_url(page, &r.target.path))
+        } else if !path.is_empty()
+            && !path.ends_with('/')
+            && r.target.path == format!("{}/", r.named)
+        {
+            format!("{path}/{query}{fragment}")
+        } else {
+            written.to_string()
+        };
+        percent_escape(&out)
     }
 
     /// The absolute URL of a target (`base_url` + path), or its href when no base URL is set.
@@ -219,6 +323,35 @@ impl Resolver {
     }
 }
 
+/// An href split into path, query (from `?`) and fragment (from `#`).
+fn split_href(href: &str) -> (&str, &str, &str) {
+    let (before, fragment) = href.split_at(href.find('#').unwrap_or(href.len()));
+    let (path, query) = before.split_at(before.find('?').unwrap_or(before.len()));
+    (path, query, fragment)
+}
+
+/// The URL of site path `to` relative to the page at site path `from` (`/a/b/` to `/guide/`
+/// is `../../guide/`).
+fn relative_url(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from[..from.rfind('/').map_or(0, |i| i + 1)]
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let to_parts: Vec<&str> = to.trim_start_matches('/').split('/').collect();
+    let to_dirs = &to_parts[..to_parts.len().saturating_sub(1)];
+    let common = from_dirs
+        .iter()
+        .zip(to_dirs)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let url = format!(
+        "{}{}",
+        "../".repeat(from_dirs.len() - common),
+        to_parts[common..].join("/")
+    );
+    if url.is_empty() { "./".into() } else { url }
+}
+
 fn has_scheme(href: &str) -> bool {
     let Some(colon) = href.find(':') else {
         return false;
@@ -229,6 +362,29 @@ fn has_scheme(href: &str) -> bool {
         && scheme
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Percent-encodes what pulldown-cmark percent-encodes when it writes an href (every byte
+/// outside its safe set but `&` and `'`, which it writes as character references), so that
+/// the href written in the output, once its character references are decoded, is this string.
+/// Existing `%XX` escapes are kept.
+pub(crate) fn percent_escape(href: &str) -> String {
+    const SAFE: &[u8] = b"!#$%&'()*+,-./:;=?@^_~";
+    if href
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || SAFE.contains(&b))
+    {
+        return href.to_string();
+    }
+    let mut out = String::with_capacity(href.len() + 8);
+    for (i, b) in href.bytes().enumerate() {
+        if b.is_ascii_alphanumeric() || SAFE.contains(&b) {
+            out.push_str(&href[i..i + 1]);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Resolves `.` and `..` segments of an absolute path (never above `/`).
@@ -298,6 +454,69 @@ mod tests {
         assert_eq!(t("//cdn.example/x.js"), None);
         assert_eq!(r.rewrite("/guide#k", "/", None), "/docs/guide/#k");
         assert_eq!(r.rewrite("#k", "/", None), "#k");
+    }
+
+    #[test]
+    fn page_links_keep_their_form() {
+        let r = resolver(Some("https://x.com/docs"), "/docs/");
+        let w = |h: &str, page: &str| r.rewrite(h, page, Some("a"));
+        assert_eq!(w("../../guide#k", "/a/b/"), "../../guide/#k");
+        assert_eq!(w("../../guide/?q=1", "/a/b/"), "../../guide/?q=1");
+        assert_eq!(w("../guide.md?x#k", "/a/b/"), "../../guide/?x#k");
+        assert_eq!(w("b.md", "/a/b/"), "./");
+        assert_eq!(w("notes.md", "/a/b/"), "notes.md");
+        assert_eq!(w("?page=2", "/a/b/"), "?page=2");
+        assert_eq!(w("/guide?q=retry#top", "/a/b/"), "/docs/guide/?q=retry#top");
+        assert_eq!(
+            w("https://x.com/docs/guide?q#k", "/a/b/"),
+            "/docs/guide/?q#k"
+        );
+        assert_eq!(w("../../guide", NOT_FOUND_URL), "/docs/guide/");
+        assert_eq!(w("/gu ide#caf\u{e9}", "/"), "/docs/gu%20ide#caf%C3%A9");
+        assert_eq!(w("https://x.org/a\"b", "/"), "https://x.org/a%22b");
+        // Outside pages (catalog, config) every internal link is site-absolute.
+        assert_eq!(r.rewrite("guide#k", "/", None), "/docs/guide/#k");
+    }
+
+    #[test]
+    fn relative_urls_between_site_paths() {
+        assert_eq!(relative_url("/a/b/", "/guide/"), "../../guide/");
+        assert_eq!(relative_url("/", "/guide/"), "guide/");
+        assert_eq!(relative_url("/a/", "/a/b/"), "b/");
+        assert_eq!(relative_url("/a/b/", "/a/b/"), "./");
+        assert_eq!(relative_url("/a/b/", "/"), "../../");
+        assert_eq!(relative_url("/a/b/", "/a/c.svg"), "../c.svg");
+    }
+
+    #[test]
+    fn only_allowed_schemes_pass() {
+        for ok in [
+            "",
+            "/x",
+            "x/y",
+            "?a=b:c",
+            "#x:y",
+            "1a:x",
+            "//x.org",
+            "https://x",
+            "HTTP://x",
+            "mailto:a@b",
+            "tel:+1",
+            "./a:b",
+        ] {
+            assert_eq!(scheme_allowed(ok), Ok(()), "{ok}");
+        }
+        for (bad, scheme) in [
+            ("javascript:alert(1)", "javascript"),
+            ("JavaScript:x", "javascript"),
+            (" \tjava\nscript:x", "javascript"),
+            ("\u{1}vbscript:x", "vbscript"),
+            ("data:image/png;base64,AA", "data"),
+            ("file:///etc", "file"),
+            ("a:b", "a"),
+        ] {
+            assert_eq!(scheme_allowed(bad), Err(scheme.to_string()), "{bad}");
+        }
     }
 
     #[test]

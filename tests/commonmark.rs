@@ -21,8 +21,9 @@
 //! # Links
 //!
 //! errdocs fails a build on a broken internal link, and the spec's links (`/url`, `foo`,
-//! `#fragment`, `<foo@bar.com>`) point nowhere. The test does not change what is rendered to
-//! make them resolve; it adds *targets* to the site. It builds, reads the broken-link errors, and
+//! `#fragment`) point nowhere. The test does not change what is rendered to make them resolve;
+//! it adds *targets* to the site. (errdocs writes relative links as written and site paths with
+//! the base path, here `/`, so the spec's hrefs are compared as they are; README, "Links".) It builds, reads the broken-link errors, and
 //! for each one adds what was missing, then builds again (a few rounds at most):
 //!
 //! * no page or file `/P` (no trailing slash): an empty file `static/P`, so the link resolves
@@ -74,10 +75,13 @@
 //! # Explained differences
 //!
 //! Every example that still differs must be listed in [`COMMONMARK_EXPLAINED`] or
-//! [`GFM_EXPLAINED`] with its [`Reason`]s; [`Reason::is_bug`] marks the errdocs bugs the
-//! project will fix. Reasons that can be checked are checked: for such an entry the test
-//! applies that reason's inverse ([`Reason::undo`]) and requires the page to match then, and
-//! requires each listed checkable reason to be needed. The test fails on
+//! [`GFM_EXPLAINED`] with its [`Reason`]s: a deliberate difference of errdocs, a markup choice
+//! of pulldown-cmark, or an extension pulldown-cmark does not implement. Reasons that can be
+//! checked are checked: for such an entry the test applies that reason's inverse
+//! ([`Reason::undo`]) and requires the page to match then, and requires each listed checkable
+//! reason to be needed; a build error is explained only by a reason that explains it
+//! ([`Reason::explains_build_error`]: a refused scheme, checked against the errors, or an
+//! unimplemented extension). The test fails on
 //!
 //! * an unexplained failure,
 //! * a stale entry: a listed example that now matches (remove it from the table),
@@ -109,27 +113,20 @@ struct Setting {
     smart_punctuation: bool,
 }
 
-/// The settings both suites run under.
-///
-/// SECOND SETTING: smart punctuation is on and cannot be configured yet. When errdocs gets the
-/// option (planned: `[markdown] smart_punctuation = true|false` in `errdocs.toml`), add
-///
-/// ```text
-/// Setting {
-///     name: "smart punctuation off",
-///     config: "[markdown]\nsmart_punctuation = false\n",
-///     smart_punctuation: false,
-/// },
-/// ```
-///
-/// and set `config` of the first one to `"[markdown]\nsmart_punctuation = true\n"` if the
-/// default changes. Entries with `Reason::SmartPunctuation` then apply to the first only, and
-/// the second must pass them.
-const SETTINGS: &[Setting] = &[Setting {
-    name: "default: smart punctuation on",
-    config: "",
-    smart_punctuation: true,
-}];
+/// The settings both suites run under: `[markdown] smart_punctuation` off (the default) and on.
+/// Entries with [`Reason::SmartPunctuation`] apply to the second only; the first must pass them.
+const SETTINGS: &[Setting] = &[
+    Setting {
+        name: "default: smart punctuation off",
+        config: "",
+        smart_punctuation: false,
+    },
+    Setting {
+        name: "smart punctuation on",
+        config: "[markdown]\nsmart_punctuation = true\n",
+        smart_punctuation: true,
+    },
+];
 
 // ---------------------------------------------------------------------------------------------
 // Reasons and the tables of explained differences
@@ -137,27 +134,15 @@ const SETTINGS: &[Setting] = &[Setting {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Reason {
-    /// Smart punctuation is on (pulldown-cmark `ENABLE_SMART_PUNCTUATION`, not documented, not
-    /// configurable yet): `'` and `"` become curly quotes, `--` and `---` dashes, `...` an
-    /// ellipsis. Check: in errdocs' output `‘` `’` become `'`, `“` `”` become `&quot;`, `–`
-    /// becomes `--`, `—` `---` and `…` `...`.
+    /// Smart punctuation is on (`[markdown] smart_punctuation = true`, pulldown-cmark
+    /// `ENABLE_SMART_PUNCTUATION`): `'` and `"` become curly quotes, `--` and `---` dashes,
+    /// `...` an ellipsis. Check: in errdocs' output `‘` `’` become `'`, `“` `”` become
+    /// `&quot;`, `–` becomes `--`, `—` `---` and `…` `...`.
     SmartPunctuation,
-    /// errdocs writes an internal link as the equivalent site-absolute URL: `foo` on page
-    /// `/N/` becomes `/N/foo`, an empty destination becomes `/N/`. Check: every `href` and
-    /// `src` on both sides is resolved against the page URL `/N/` (dot segments removed,
-    /// percent-escapes decoded); then the two must be equal.
-    EquivalentUrl,
-    /// BUG: an email autolink `<foo@bar.com>` is taken for a relative site path: the build
-    /// reports a broken link `/N/foo@bar.com`, and with a file there it renders
-    /// `href="mailto:/N/foo@bar.com"`. Check: `href="mailto:/N/` in errdocs' output becomes
-    /// `href="mailto:`.
-    EmailAutolink,
-    /// BUG: a link ending in `.md` is always taken for a content page: `./target.md` is written
-    /// `/N/target/` and the build fails unless that page exists (the harness adds it); a
-    /// Markdown file that is not a page (a static `target.md`) cannot be linked. Check: in
-    /// the spec's output an `href` ending in `.md` ends in `/` instead (then
-    /// [`Reason::EquivalentUrl`] compares the two).
-    MdRewrite,
+    /// Deliberate: a link whose scheme is not `https`, `http`, `mailto` or `tel` is refused
+    /// (README, "Links"; `urls::scheme_allowed`), so the page fails the build. Check: every
+    /// error of the example is `link `…` uses the scheme `…:`, which is not allowed`.
+    RefusedScheme,
     /// pulldown-cmark writes a table column's alignment as `style="text-align: X"` where the
     /// spec writes `align="X"`. Check: the first becomes the second in errdocs' output.
     TableAlignStyle,
@@ -174,17 +159,10 @@ enum Reason {
 }
 
 impl Reason {
-    /// An errdocs bug the project will fix (then the entry must go).
-    fn is_bug(self) -> bool {
-        matches!(self, Reason::EmailAutolink | Reason::MdRewrite)
-    }
-
     fn describe(self) -> String {
         match self {
-            Reason::SmartPunctuation => "smart punctuation is on by default".into(),
-            Reason::EquivalentUrl => "link rewritten to an equivalent URL".into(),
-            Reason::EmailAutolink => "email autolink treated as a site path".into(),
-            Reason::MdRewrite => "`.md` link always rewritten to a page URL".into(),
+            Reason::SmartPunctuation => "smart punctuation is on".into(),
+            Reason::RefusedScheme => "link scheme refused (deliberate)".into(),
             Reason::TableAlignStyle => "pulldown-cmark: alignment as style=text-align".into(),
             Reason::EmptyTableBody => "pulldown-cmark: empty <tbody></tbody>".into(),
             Reason::TaskListMarkup => "pulldown-cmark: checkbox attribute order".into(),
@@ -192,13 +170,30 @@ impl Reason {
         }
     }
 
-    /// Whether [`Reason::undo`] checks this reason.
+    /// Whether [`Reason::undo`] checks this reason on a rendered page.
     fn checkable(self) -> bool {
-        !matches!(self, Reason::NotImplemented(_))
+        !matches!(self, Reason::NotImplemented(_) | Reason::RefusedScheme)
     }
 
-    /// Undoes this difference on (errdocs' body, the spec's body) of the page at `page_url`.
-    fn undo(self, actual: &str, expected: &str, page_url: &str) -> (String, String) {
+    /// Whether this reason explains a build error: an unchecked reason explains any; a refused
+    /// scheme explains errors that are all refused schemes.
+    fn explains_build_error(self, error: &str) -> bool {
+        match self {
+            Reason::NotImplemented(_) => true,
+            Reason::RefusedScheme => {
+                let errors: Vec<&str> =
+                    error.lines().filter(|l| l.starts_with("error: ")).collect();
+                !errors.is_empty()
+                    && errors.iter().all(|e| {
+                        e.starts_with("error: link `") && e.ends_with(":`, which is not allowed")
+                    })
+            }
+            _ => false,
+        }
+    }
+
+    /// Undoes this difference on (errdocs' body, the spec's body).
+    fn undo(self, actual: &str, expected: &str) -> (String, String) {
         let (a, e) = (actual.to_string(), expected.to_string());
         match self {
             Reason::SmartPunctuation => (
@@ -208,18 +203,6 @@ impl Reason {
                     .replace('—', "---")
                     .replace('…', "..."),
                 e,
-            ),
-            Reason::EquivalentUrl => (resolve_urls(&a, page_url), resolve_urls(&e, page_url)),
-            Reason::EmailAutolink => (
-                a.replace(&format!(" href=\"mailto:{page_url}"), " href=\"mailto:"),
-                e,
-            ),
-            Reason::MdRewrite => (
-                a,
-                map_urls(&e, |u| match u.strip_suffix(".md") {
-                    Some(stem) => format!("{stem}/"),
-                    None => u.to_string(),
-                }),
             ),
             Reason::TableAlignStyle => (
                 ["left", "center", "right"].iter().fold(a, |a, x| {
@@ -242,7 +225,7 @@ impl Reason {
                 ),
                 e,
             ),
-            Reason::NotImplemented(_) => (a, e),
+            Reason::NotImplemented(_) | Reason::RefusedScheme => (a, e),
         }
     }
 }
@@ -261,12 +244,7 @@ const COMMONMARK_EXPLAINED: &[(u32, &[Reason])] = &[
     (87, &[SmartPunctuation]),
     (91, &[SmartPunctuation]),
     (106, &[SmartPunctuation]),
-    (194, &[EquivalentUrl]),
-    (195, &[EquivalentUrl]),
     (197, &[SmartPunctuation]),
-    (200, &[EquivalentUrl]),
-    (203, &[EquivalentUrl]),
-    (204, &[EquivalentUrl]),
     (209, &[SmartPunctuation]),
     (210, &[SmartPunctuation]),
     (343, &[SmartPunctuation]),
@@ -276,33 +254,12 @@ const COMMONMARK_EXPLAINED: &[(u32, &[Reason])] = &[
     (380, &[SmartPunctuation]),
     (385, &[SmartPunctuation]),
     (395, &[SmartPunctuation]),
-    (484, &[MdRewrite, EquivalentUrl]),
-    (485, &[EquivalentUrl]),
-    (486, &[EquivalentUrl]),
-    (487, &[EquivalentUrl]),
-    (492, &[EquivalentUrl]),
-    (495, &[EquivalentUrl]),
-    (496, &[EquivalentUrl]),
-    (498, &[EquivalentUrl]),
-    (499, &[EquivalentUrl]),
-    (500, &[EquivalentUrl]),
-    (502, &[EquivalentUrl]),
-    (503, &[EquivalentUrl]),
-    (504, &[EquivalentUrl]),
     (508, &[SmartPunctuation]),
-    (517, &[EquivalentUrl]),
-    (520, &[EquivalentUrl]),
-    (522, &[EquivalentUrl]),
-    (531, &[EquivalentUrl]),
-    (567, &[EquivalentUrl]),
-    (573, &[EquivalentUrl]),
-    (576, &[EquivalentUrl]),
-    (577, &[EquivalentUrl]),
-    (578, &[EquivalentUrl]),
-    (580, &[EquivalentUrl]),
     (590, &[SmartPunctuation]),
-    (604, &[EmailAutolink]),
-    (605, &[EmailAutolink]),
+    (596, &[RefusedScheme]),
+    (598, &[RefusedScheme]),
+    (599, &[RefusedScheme]),
+    (601, &[RefusedScheme]),
     (619, &[SmartPunctuation]),
     (620, &[SmartPunctuation]),
     (622, &[SmartPunctuation]),
@@ -355,7 +312,7 @@ fn gfm_extension_examples_render_as_the_spec_says() {
 }
 
 /// The judging itself: a stale entry, an unneeded or insufficient reason and an unexplained
-/// difference all fail; a build error is explained only by an unchecked reason.
+/// difference all fail; a build error is explained only by a reason that explains it.
 #[test]
 fn judging_catches_stale_unneeded_and_unexplained_entries() {
     let ex = |html: &str| Example {
@@ -368,7 +325,7 @@ fn judging_catches_stale_unneeded_and_unexplained_entries() {
     let spec = ex("<p>&quot;a&quot; <a href=\"b\">c</a></p>\n");
     let same = page("<p>\"a\" <a href=\"b\">c</a></p>\n");
     let smart = page("<p>“a” <a href=\"b\">c</a></p>\n");
-    let smart_url = page("<p>“a” <a href=\"/7/b\">c</a></p>\n");
+    let smart_tbody = page("<tbody></tbody><p>“a” <a href=\"b\">c</a></p>\n");
     let failed = |v: Verdict, what: &str| match v {
         Verdict::Failed(why) => assert!(why.contains(what), "{why}"),
         v => panic!("{v:?}"),
@@ -381,26 +338,37 @@ fn judging_catches_stale_unneeded_and_unexplained_entries() {
         Verdict::Explained
     );
     failed(
-        judge(&spec, &smart, &[SmartPunctuation, EquivalentUrl]),
+        judge(&spec, &smart, &[SmartPunctuation, EmptyTableBody]),
         "not needed",
     );
     failed(
-        judge(&spec, &smart_url, &[SmartPunctuation]),
+        judge(&spec, &smart_tbody, &[SmartPunctuation]),
         "do not explain",
     );
     assert_eq!(
-        judge(&spec, &smart_url, &[SmartPunctuation, EquivalentUrl]),
+        judge(&spec, &smart_tbody, &[SmartPunctuation, EmptyTableBody]),
         Verdict::Explained
     );
     let build_error = Err("error: x".to_string());
     failed(
-        judge(&spec, &build_error, &[EquivalentUrl]),
+        judge(&spec, &build_error, &[EmptyTableBody]),
+        "the build fails",
+    );
+    failed(
+        judge(&spec, &build_error, &[RefusedScheme]),
         "the build fails",
     );
     assert_eq!(
         judge(&spec, &build_error, &[AUTOLINK_EXT]),
         Verdict::Explained
     );
+    let refused = Err(
+        "error: link `irc://x` uses the scheme `irc:`, which is not allowed\n  --> content/7/index.md:4:1\n"
+            .to_string(),
+    );
+    assert_eq!(judge(&spec, &refused, &[RefusedScheme]), Verdict::Explained);
+    failed(judge(&spec, &refused, &[]), "the build fails");
+    failed(judge(&spec, &same, &[RefusedScheme]), "the page builds");
     // Heading ids and self-links, highlighted code blocks.
     let heading =
         ex("<h2>A b</h2>\n<pre><code class=\"language-json\">{&quot;a&quot;: 1}\n</code></pre>\n");
@@ -547,13 +515,7 @@ fn run_suite(suite: &str, examples: &[Example], explained: &[(u32, &[Reason])]) 
                 Verdict::Passed => counts[0] += 1,
                 Verdict::Explained => {
                     counts[1] += 1;
-                    let why: Vec<String> = reasons
-                        .iter()
-                        .map(|r| {
-                            let bug = if r.is_bug() { "BUG " } else { "" };
-                            format!("{bug}{}", r.describe())
-                        })
-                        .collect();
+                    let why: Vec<String> = reasons.iter().map(|r| r.describe()).collect();
                     report.push_str(&format!(
                         "  explained {:>4} [{}] {}\n",
                         ex.number,
@@ -607,12 +569,17 @@ fn run_suite(suite: &str, examples: &[Example], explained: &[(u32, &[Reason])]) 
 /// Judges one example: its rendered body (or the build error that kept it out of the site)
 /// against the spec, with the reasons listed for it.
 fn judge(ex: &Example, body: &Result<String, String>, reasons: &[Reason]) -> Verdict {
-    let page_url = format!("/{}/", ex.number);
     let expected = normalize_expected(&ex.html, None);
     let actual = match body {
+        Ok(_) if reasons.contains(&Reason::RefusedScheme) => {
+            return Verdict::Failed(format!(
+                "reason `{}` is listed but the page builds",
+                Reason::RefusedScheme.describe()
+            ));
+        }
         Ok(body) => normalize_actual(body, None),
         Err(build_error) => {
-            return if reasons.iter().any(|r| !r.checkable()) {
+            return if reasons.iter().any(|r| r.explains_build_error(build_error)) {
                 Verdict::Explained
             } else {
                 Verdict::Failed(format!("the build fails:\n{build_error}"))
@@ -637,7 +604,7 @@ fn judge(ex: &Example, body: &Result<String, String>, reasons: &[Reason]) -> Ver
                 .iter()
                 .filter(|r| Some(**r) != skip)
                 .fold((actual.clone(), expected.clone()), |(a, e), r| {
-                    r.undo(&a, &e, &page_url)
+                    r.undo(&a, &e)
                 })
         };
         let (a, e) = undo_all(None);
@@ -858,88 +825,6 @@ fn without_block_whitespace(html: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// For [`Reason::EquivalentUrl`]: every `href="…"` and `src="…"` value resolved against the
-/// page URL, dot segments removed, percent-escapes decoded.
-fn resolve_urls(html: &str, page_url: &str) -> String {
-    map_urls(html, |u| resolve_url(u, page_url))
-}
-
-/// `html` with every `href="…"` and `src="…"` value replaced by `f(value)`.
-fn map_urls(html: &str, f: impl Fn(&str) -> String) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    loop {
-        let next = [" href=\"", " src=\""]
-            .iter()
-            .filter_map(|n| rest.find(n).map(|i| (i, n.len())))
-            .min();
-        let Some((i, len)) = next else { break };
-        out.push_str(&rest[..i + len]);
-        rest = &rest[i + len..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        out.push_str(&f(&rest[..end]));
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn resolve_url(href: &str, page_url: &str) -> String {
-    let href = href.replace("&amp;", "&");
-    let has_scheme = href
-        .split_once(':')
-        .is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric()));
-    if has_scheme || href.starts_with("//") || href.starts_with('#') {
-        return percent_decode(&href);
-    }
-    let split = href.find(['?', '#']).unwrap_or(href.len());
-    let (path, tail) = href.split_at(split);
-    let path = if path.starts_with('/') {
-        path.to_string()
-    } else if path.is_empty() {
-        page_url.to_string()
-    } else {
-        format!("{page_url}{path}")
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    let trailing = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
-    let mut norm = format!("/{}", parts.join("/"));
-    if trailing && !parts.is_empty() {
-        norm.push('/');
-    }
-    percent_decode(&format!("{norm}{tail}"))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && bytes[i + 1].is_ascii_hexdigit()
-            && bytes[i + 2].is_ascii_hexdigit()
-        {
-            let hex = |b: u8| (b as char).to_digit(16).unwrap() as u8;
-            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -302,7 +302,7 @@ fn page_mistakes_are_reported_with_their_lines() {
     assert_reported(
         &err,
         "unknown category `nope`",
-        "content/extra.md:8:1",
+        "content/extra.md:8:10",
         "category nope",
         "no category with this name",
     );
@@ -318,14 +318,14 @@ fn page_mistakes_are_reported_with_their_lines() {
     assert_reported(
         &err,
         "broken link `/nope`",
-        "content/extra.md:4:1",
+        "content/extra.md:4:5",
         "4 | See [missing](/nope) and [anchor](guide.md#nope).",
         "",
     );
     assert_reported(
         &err,
         "broken link `guide.md#nope`: page `/guide/` has no anchor `#nope`",
-        "content/extra.md:4:1",
+        "content/extra.md:4:26",
         "4 | See [missing](/nope) and [anchor](guide.md#nope).",
         "",
     );

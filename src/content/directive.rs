@@ -13,6 +13,8 @@
 //! readable Markdown. Parsing resolves names against the catalog, so an unknown category or
 //! code is reported at the directive's line.
 
+use std::ops::Range;
+
 use crate::catalog::{Catalog, Column};
 use crate::diagnostics::{Problem, did_you_mean};
 
@@ -59,48 +61,53 @@ pub(crate) struct TableView {
     pub(crate) list: bool,
 }
 
-/// Splits a directive line into words, honouring double quotes (`a="b c"` is one word).
-/// `Err(())` when a quote is not closed.
-fn words(line: &str) -> Result<Vec<String>, ()> {
+/// A problem of a directive line, with the byte range of the line it is about.
+pub(crate) type LineProblem = (Problem, Range<usize>);
+
+/// Splits a directive line into words, honouring double quotes (`a="b c"` is one word), each
+/// with its byte range in the line. `Err(at)` when the quote opened at `at` is not closed.
+fn words(line: &str) -> Result<Vec<(String, Range<usize>)>, usize> {
     let mut out = Vec::new();
     let mut cur = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
+    let mut start = None;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         match c {
             '"' => {
-                in_word = true;
+                start.get_or_insert(i);
                 loop {
                     match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => cur.extend(chars.next()),
-                        Some(c) => cur.push(c),
-                        None => return Err(()),
+                        Some((_, '"')) => break,
+                        Some((_, '\\')) => cur.extend(chars.next().map(|(_, c)| c)),
+                        Some((_, c)) => cur.push(c),
+                        None => return Err(i),
                     }
                 }
             }
             c if c.is_whitespace() => {
-                if in_word {
-                    out.push(std::mem::take(&mut cur));
-                    in_word = false;
+                if let Some(s) = start.take() {
+                    out.push((std::mem::take(&mut cur), s..i));
                 }
             }
             c => {
-                in_word = true;
+                start.get_or_insert(i);
                 cur.push(c);
             }
         }
     }
-    if in_word {
-        out.push(cur);
+    if let Some(s) = start {
+        out.push((cur, s..line.len()));
     }
     Ok(out)
 }
 
+/// The words of a directive line, and the problems found in them so far.
 struct Args<'a> {
     directive: &'a str,
-    positional: Vec<String>,
-    options: Vec<(String, String)>,
+    name_span: Range<usize>,
+    positional: Vec<(String, Range<usize>)>,
+    options: Vec<(String, String, Range<usize>)>,
+    problems: Vec<LineProblem>,
 }
 
 impl Args<'_> {
@@ -108,239 +115,323 @@ impl Args<'_> {
         self.directive.to_string()
     }
 
-    /// Checks that only `allowed` options and at most `max_positional` arguments are given.
-    fn expect(
-        &self,
-        max_positional: usize,
-        allowed: &'static [&'static str],
-    ) -> Result<(), Problem> {
-        if let Some(extra) = self.positional.get(max_positional) {
-            return Err(Problem::DirectiveUnexpectedArgument {
-                directive: self.name(),
-                argument: extra.clone(),
-                allowed,
-            });
-        }
-        for (key, _) in &self.options {
-            if !allowed.contains(&key.as_str()) {
-                return Err(Problem::DirectiveUnknownOption {
-                    directive: self.name(),
-                    option: key.clone(),
-                    suggestion: did_you_mean(key, allowed.iter().copied()),
-                    allowed,
-                });
-            }
-        }
-        Ok(())
+    fn problem(&mut self, problem: Problem, span: Range<usize>) {
+        self.problems.push((problem, span));
     }
 
-    fn option(&self, key: &str) -> Option<&str> {
+    /// Reports every argument past `max_positional` and every option not in `allowed`.
+    fn expect(&mut self, max_positional: usize, allowed: &'static [&'static str]) {
+        let extra: Vec<_> = self
+            .positional
+            .iter()
+            .skip(max_positional)
+            .cloned()
+            .collect();
+        for (argument, span) in extra {
+            self.problem(
+                Problem::DirectiveUnexpectedArgument {
+                    directive: self.name(),
+                    argument,
+                    allowed,
+                },
+                span,
+            );
+        }
+        let unknown: Vec<_> = self
+            .options
+            .iter()
+            .filter(|(k, _, _)| !allowed.contains(&k.as_str()))
+            .map(|(k, _, span)| (k.clone(), span.clone()))
+            .collect();
+        for (option, span) in unknown {
+            self.problem(
+                Problem::DirectiveUnknownOption {
+                    directive: self.name(),
+                    suggestion: did_you_mean(&option, allowed.iter().copied()),
+                    option,
+                    allowed,
+                },
+                span,
+            );
+        }
+    }
+
+    fn option(&self, key: &str) -> Option<(String, Range<usize>)> {
         self.options
             .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+            .find(|(k, _, _)| k == key)
+            .map(|(_, v, span)| (v.clone(), span.clone()))
     }
 
-    fn flag(&self, key: &str, default: bool) -> Result<bool, Problem> {
+    fn flag(&mut self, key: &str, default: bool) -> bool {
         match self.option(key) {
-            None => Ok(default),
-            Some("true") => Ok(true),
-            Some("false") => Ok(false),
-            Some(other) => Err(Problem::DirectiveBadFlag {
-                directive: self.name(),
-                option: key.to_string(),
-                value: other.to_string(),
-            }),
+            None => default,
+            Some((v, _)) if v == "true" => true,
+            Some((v, _)) if v == "false" => false,
+            Some((value, span)) => {
+                let directive = self.name();
+                self.problem(
+                    Problem::DirectiveBadFlag {
+                        directive,
+                        option: key.to_string(),
+                        value,
+                    },
+                    span,
+                );
+                default
+            }
         }
     }
 
-    fn level(&self) -> Result<u8, Problem> {
-        match self.option("level") {
-            None => Ok(2),
-            Some(v) => match v.parse::<u8>() {
-                Ok(l @ 1..=6) => Ok(l),
-                _ => Err(Problem::DirectiveBadLevel {
-                    directive: self.name(),
-                    value: v.to_string(),
-                }),
-            },
+    fn level(&mut self) -> u8 {
+        let Some((v, span)) = self.option("level") else {
+            return 2;
+        };
+        match v.parse::<u8>() {
+            Ok(l @ 1..=6) => l,
+            _ => {
+                let directive = self.name();
+                self.problem(
+                    Problem::DirectiveBadLevel {
+                        directive,
+                        value: v,
+                    },
+                    span,
+                );
+                2
+            }
         }
     }
 
-    fn view(&self) -> Result<TableView, Problem> {
-        let columns = match self.option("columns") {
-            None => None,
-            Some(v) => Some(
-                v.split(',')
-                    .map(|name| {
-                        let name = name.trim();
-                        Column::from_name(name).ok_or_else(|| Problem::DirectiveUnknownColumn {
-                            directive: self.name(),
+    fn columns(&mut self) -> Option<Vec<Column>> {
+        let (v, span) = self.option("columns")?;
+        let mut columns = Vec::new();
+        for name in v.split(',').map(str::trim) {
+            match Column::from_name(name) {
+                Some(c) => columns.push(c),
+                None => {
+                    let directive = self.name();
+                    self.problem(
+                        Problem::DirectiveUnknownColumn {
+                            directive,
                             name: name.to_string(),
                             suggestion: did_you_mean(name, Column::names()),
                             columns: Column::names().collect(),
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
-        };
-        let headings: Option<Vec<String>> = self
-            .option("headings")
-            .map(|v| v.split(',').map(|h| h.trim().to_string()).collect());
-        if let Some(h) = &headings {
-            let n = columns.as_ref().map(Vec::len);
-            if n.is_some_and(|n| n != h.len()) || n.is_none() {
-                return Err(Problem::DirectiveHeadingsWithoutColumns {
-                    directive: self.name(),
-                });
+                        },
+                        span.clone(),
+                    );
+                }
             }
         }
+        Some(columns)
+    }
+
+    fn view(&mut self) -> TableView {
+        let columns = self.columns();
+        let headings = self.option("headings").map(|(v, span)| {
+            let h: Vec<String> = v.split(',').map(|h| h.trim().to_string()).collect();
+            (h, span)
+        });
+        if let Some((h, span)) = &headings
+            && columns.as_ref().is_none_or(|c| c.len() != h.len())
+        {
+            let directive = self.name();
+            self.problem(
+                Problem::DirectiveHeadingsWithoutColumns { directive },
+                span.clone(),
+            );
+        }
         let list = match self.option("layout") {
-            None | Some("table") => false,
-            Some("list") => true,
-            Some(other) => {
-                return Err(Problem::DirectiveBadLayout {
-                    directive: self.name(),
-                    value: other.to_string(),
-                });
+            None => false,
+            Some((v, _)) if v == "table" => false,
+            Some((v, _)) if v == "list" => true,
+            Some((value, span)) => {
+                let directive = self.name();
+                self.problem(Problem::DirectiveBadLayout { directive, value }, span);
+                false
             }
         };
-        Ok(TableView {
+        TableView {
             columns,
-            headings,
+            headings: headings.map(|(h, _)| h),
             list,
-        })
+        }
     }
 }
 
-/// Parses one directive line against the catalog.
-pub(crate) fn parse(line: &str, catalog: &Catalog) -> Result<Directive, Problem> {
-    let words = words(line).map_err(|()| Problem::DirectiveUnclosedQuote {
-        directive: line.split_whitespace().next().unwrap_or("").to_string(),
+/// Parses one directive line against the catalog. Every problem of the line is reported, each
+/// with the range of the line it is about (the directive's name, an argument, an option).
+pub(crate) fn parse(line: &str, catalog: &Catalog) -> Result<Directive, Vec<LineProblem>> {
+    let words = words(line).map_err(|at| {
+        vec![(
+            Problem::DirectiveUnclosedQuote {
+                directive: line.split_whitespace().next().unwrap_or("").to_string(),
+            },
+            at..line.len(),
+        )]
     })?;
-    let Some((name, rest)) = words.split_first() else {
-        return Err(Problem::UnknownDirective {
-            name: String::new(),
-            suggestion: None,
-        });
+    let Some(((name, name_span), rest)) = words.split_first() else {
+        return Err(vec![(
+            Problem::UnknownDirective {
+                name: String::new(),
+                suggestion: None,
+            },
+            0..line.len(),
+        )]);
     };
     let mut args = Args {
         directive: name,
+        name_span: name_span.clone(),
         positional: Vec::new(),
         options: Vec::new(),
+        problems: Vec::new(),
     };
-    for word in rest {
+    for (word, span) in rest {
         match word.split_once('=') {
-            Some((k, v)) => args.options.push((k.to_string(), v.to_string())),
-            None => args.positional.push(word.clone()),
+            Some((k, v)) => args
+                .options
+                .push((k.to_string(), v.to_string(), span.clone())),
+            None => args.positional.push((word.clone(), span.clone())),
         }
     }
-    match name.as_str() {
+    let directive = parse_args(&mut args, catalog);
+    match directive {
+        Some(d) if args.problems.is_empty() => Ok(d),
+        _ => Err(args.problems),
+    }
+}
+
+/// The directive named by `args`; `None` when it cannot be made (its problems are in `args`).
+fn parse_args(args: &mut Args, catalog: &Catalog) -> Option<Directive> {
+    match args.directive {
         "catalog" => {
-            args.expect(0, &["level", "columns", "headings", "layout"])?;
-            Ok(Directive::Catalog {
-                level: args.level()?,
-                view: args.view()?,
+            args.expect(0, &["level", "columns", "headings", "layout"]);
+            Some(Directive::Catalog {
+                level: args.level(),
+                view: args.view(),
             })
         }
-        "category" => parse_category(&args, catalog),
-        "envelope" => parse_envelope(&args, catalog),
-        "retry" => {
-            args.expect(0, &[])?;
-            Ok(Directive::Retry)
+        "category" => parse_category(args, catalog),
+        "envelope" => parse_envelope(args, catalog),
+        "retry" | "search" | "statuses" => {
+            args.expect(0, &[]);
+            Some(match args.directive {
+                "retry" => Directive::Retry,
+                "search" => Directive::Search,
+                _ => Directive::Statuses,
+            })
         }
-        "search" => {
-            args.expect(0, &[])?;
-            Ok(Directive::Search)
+        "code" => parse_code(args, catalog),
+        other => {
+            let problem = Problem::UnknownDirective {
+                name: other.to_string(),
+                suggestion: did_you_mean(other, NAMES.iter().copied()),
+            };
+            let span = args.name_span.clone();
+            args.problem(problem, span);
+            None
         }
-        "statuses" => {
-            args.expect(0, &[])?;
-            Ok(Directive::Statuses)
-        }
-        "code" => parse_code(&args, catalog),
-        other => Err(Problem::UnknownDirective {
-            name: other.to_string(),
-            suggestion: did_you_mean(other, NAMES.iter().copied()),
-        }),
     }
 }
 
-fn parse_category(args: &Args, catalog: &Catalog) -> Result<Directive, Problem> {
-    args.expect(1, &["heading", "level", "columns", "headings", "layout"])?;
-    let id = args
-        .positional
-        .first()
-        .ok_or_else(|| Problem::DirectiveMissingArgument {
+/// The first argument, or a problem at the directive's name saying it is missing.
+fn first_argument(args: &mut Args, candidates: Vec<String>) -> Option<(String, Range<usize>)> {
+    let first = args.positional.first().cloned();
+    if first.is_none() {
+        let problem = Problem::DirectiveMissingArgument {
             directive: args.name(),
-            candidates: catalog.categories.iter().map(|c| c.id.clone()).collect(),
-        })?;
-    let category = catalog
-        .categories
-        .iter()
-        .position(|c| &c.id == id)
-        .ok_or_else(|| Problem::UnknownReference {
-            kind: "category",
-            name: id.clone(),
-            suggestion: did_you_mean(id, catalog.categories.iter().map(|c| c.id.as_str())),
-        })?;
-    Ok(Directive::Category {
+            candidates,
+        };
+        let span = args.name_span.clone();
+        args.problem(problem, span);
+    }
+    first
+}
+
+fn parse_category(args: &mut Args, catalog: &Catalog) -> Option<Directive> {
+    args.expect(1, &["heading", "level", "columns", "headings", "layout"]);
+    let candidates = catalog.categories.iter().map(|c| c.id.clone()).collect();
+    let heading = args.flag("heading", true);
+    let level = args.level();
+    let view = args.view();
+    let (id, span) = first_argument(args, candidates)?;
+    let Some(category) = catalog.categories.iter().position(|c| c.id == id) else {
+        let suggestion = did_you_mean(&id, catalog.categories.iter().map(|c| c.id.as_str()));
+        args.problem(
+            Problem::UnknownReference {
+                kind: "category",
+                name: id,
+                suggestion,
+            },
+            span,
+        );
+        return None;
+    };
+    Some(Directive::Category {
         category,
-        heading: args.flag("heading", true)?,
-        level: args.level()?,
-        view: args.view()?,
+        heading,
+        level,
+        view,
     })
 }
 
-fn parse_envelope(args: &Args, catalog: &Catalog) -> Result<Directive, Problem> {
-    args.expect(1, &["fields", "example"])?;
-    let envelope = match args.positional.first() {
+fn parse_envelope(args: &mut Args, catalog: &Catalog) -> Option<Directive> {
+    args.expect(1, &["fields", "example"]);
+    let fields = args.flag("fields", true);
+    let example = args.flag("example", true);
+    let envelope = match args.positional.first().cloned() {
         None if catalog.envelopes.is_empty() => {
-            return Err(Problem::NoEnvelope {
+            let problem = Problem::NoEnvelope {
                 directive: args.name(),
-            });
+            };
+            let span = args.name_span.clone();
+            args.problem(problem, span);
+            return None;
         }
         None => 0,
-        Some(id) => catalog
-            .envelopes
-            .iter()
-            .position(|e| &e.id == id)
-            .ok_or_else(|| Problem::UnknownReference {
-                kind: "envelope",
-                name: id.clone(),
-                suggestion: did_you_mean(id, catalog.envelopes.iter().map(|e| e.id.as_str())),
-            })?,
+        Some((id, span)) => match catalog.envelopes.iter().position(|e| e.id == id) {
+            Some(i) => i,
+            None => {
+                let suggestion = did_you_mean(&id, catalog.envelopes.iter().map(|e| e.id.as_str()));
+                args.problem(
+                    Problem::UnknownReference {
+                        kind: "envelope",
+                        name: id,
+                        suggestion,
+                    },
+                    span,
+                );
+                return None;
+            }
+        },
     };
-    Ok(Directive::Envelope {
+    Some(Directive::Envelope {
         envelope,
-        fields: args.flag("fields", true)?,
-        example: args.flag("example", true)?,
+        fields,
+        example,
     })
 }
 
-fn parse_code(args: &Args, catalog: &Catalog) -> Result<Directive, Problem> {
-    args.expect(1, &[])?;
-    let name = args
-        .positional
-        .first()
-        .ok_or_else(|| Problem::DirectiveMissingArgument {
-            directive: args.name(),
-            candidates: Vec::new(),
-        })?;
-    match catalog.find_code(name) {
-        Ok(code) => Ok(Directive::Code { code }),
-        Err(many) if !many.is_empty() => Err(Problem::AmbiguousCode {
-            name: name.clone(),
+fn parse_code(args: &mut Args, catalog: &Catalog) -> Option<Directive> {
+    args.expect(1, &[]);
+    let (name, span) = first_argument(args, Vec::new())?;
+    let problem = match catalog.find_code(&name) {
+        Ok(code) => return Some(Directive::Code { code }),
+        Err(many) if !many.is_empty() => Problem::AmbiguousCode {
             candidates: many
                 .iter()
                 .map(|&i| catalog.codes[i].anchor.clone())
                 .collect(),
-        }),
-        Err(_) => Err(Problem::UnknownReference {
+            name,
+        },
+        Err(_) => Problem::UnknownReference {
             kind: "code",
-            name: name.clone(),
-            suggestion: did_you_mean(name, catalog.codes.iter().map(|c| c.anchor.as_str())),
-        }),
-    }
+            suggestion: did_you_mean(&name, catalog.codes.iter().map(|c| c.anchor.as_str())),
+            name,
+        },
+    };
+    args.problem(problem, span);
+    None
 }
 
 impl Directive {
@@ -360,10 +451,15 @@ mod tests {
 
     #[test]
     fn splits_words_with_quotes() {
+        let w = words(r#"category gw headings="Message, Meaning" x=1"#).unwrap();
         assert_eq!(
-            words(r#"category gw headings="Message, Meaning" x=1"#).unwrap(),
+            w.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>(),
             vec!["category", "gw", "headings=Message, Meaning", "x=1"]
         );
-        assert!(words(r#"code "open"#).is_err());
+        assert_eq!(
+            w.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>(),
+            vec![0..8, 9..11, 12..39, 40..43]
+        );
+        assert_eq!(words(r#"code "open"#), Err(5));
     }
 }

@@ -109,6 +109,7 @@ pub(crate) fn render_content(
         page,
         directives,
         &plan.resolver,
+        &sources.config.markdown,
         &mut |d| render_directive(inputs, d),
         &mut diags,
     );
@@ -116,11 +117,11 @@ pub(crate) fn render_content(
     let links: Vec<LinkRef> = body
         .links
         .into_iter()
-        .map(|(href, line)| LinkRef {
+        .map(|(href, span)| LinkRef {
             href,
             page: page.url.clone(),
             source_dir: Some(source_dir.to_string()),
-            location: page.source.locate_line(line),
+            location: page.source.locate(span),
         })
         .collect();
     let config = &sources.config;
