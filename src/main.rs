@@ -230,9 +230,18 @@ fn serve(options: Options, server: ServerArgs, debounce_ms: u64) -> ExitCode {
             .spawn();
     }
     exit_on_ctrl_c();
+    // The base path is known once a build succeeded: say where the site is when it is not `/`.
+    let mut announced = String::from("/");
     let result = errdocs::watch::run(options, Duration::from_millis(debounce_ms), |o| {
-        print_outcome(o);
+        // Recorded first: once a rebuild is printed, the server answers with its result.
         handle.record(o);
+        print_outcome(o);
+        if let errdocs::watch::Outcome::Rebuilt { base_path, .. } = o
+            && *base_path != announced
+        {
+            println!("The site is under http://{host}{base_path}");
+            announced = base_path.clone();
+        }
     });
     fail(result)
 }

@@ -3,111 +3,12 @@
 mod common;
 use common::*;
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod live;
+use live::{Running, append, init_site, start_serve, wait_for, write_atomic};
+
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::{Duration, Instant};
-
-/// A running errdocs process; killed when dropped. Its output lines arrive on `lines`.
-struct Running {
-    child: Child,
-    lines: Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Running {
-    fn start(args: &[&str]) -> Running {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_errdocs"))
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, rx) = channel();
-        let out = child.stdout.take().unwrap();
-        let err = child.stderr.take().unwrap();
-        let tx2 = tx.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(Result::ok) {
-                let _ = tx2.send(line);
-            }
-        });
-        Running {
-            child,
-            lines: rx,
-            seen: Vec::new(),
-        }
-    }
-
-    /// Waits (up to 20 s) for a line containing `needle`; returns it.
-    fn expect(&mut self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if line.contains(needle) {
-                        return line;
-                    }
-                }
-                Err(_) => panic!("no line with {needle:?}; got:\n{}", self.seen.join("\n")),
-            }
-        }
-    }
-
-    /// Lines that arrive within `quiet` of each other, until a pause.
-    fn drain(&mut self, quiet: Duration) -> Vec<String> {
-        let mut out = Vec::new();
-        while let Ok(line) = self.lines.recv_timeout(quiet) {
-            self.seen.push(line.clone());
-            out.push(line);
-        }
-        out
-    }
-}
-
-fn init_site(dir: &Path) -> PathBuf {
-    let site = dir.join("site");
-    assert!(errdocs(&["init", site.to_str().unwrap()]).status.success());
-    site
-}
-
-/// Polls until `path` exists with content satisfying `pred` (up to 20 s).
-fn wait_for(path: &Path, pred: impl Fn(Option<&str>) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let text = std::fs::read_to_string(path).ok();
-        if pred(text.as_deref()) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {}",
-            path.display()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn append(path: &Path, text: &str) {
-    let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
-    f.write_all(text.as_bytes()).unwrap();
-}
+use std::time::Duration;
 
 #[test]
 fn watch_follows_edits_survives_errors_debounces_and_follows_deletes_and_renames() {
@@ -191,49 +92,18 @@ fn watch_follows_edits_survives_errors_debounces_and_follows_deletes_and_renames
     });
 }
 
-/// A raw HTTP/1.1 request; returns (status line, headers, body).
+/// `GET target` with the given `Host`; returns (status line, headers, body).
 fn http(port: u16, target: &str, host: Option<&str>) -> (String, String, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let host_line = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
-    write!(
-        stream,
-        "GET {target} HTTP/1.1\r\n{host_line}Connection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let (status, headers) = head.split_once("\r\n").unwrap_or((head, ""));
-    (status.to_string(), headers.to_string(), body.to_string())
-}
-
-fn start_serve(site: &Path) -> (Running, u16) {
-    let mut serve = Running::start(&[
-        "serve",
-        "--root",
-        site.to_str().unwrap(),
-        "--port",
-        "0",
-        "--debounce-ms",
-        "50",
-    ]);
-    let line = serve.expect("Serving");
-    let port: u16 = line
-        .split("http://localhost:")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {line}"));
-    serve.expect("rebuilt: initial build");
-    (serve, port)
+    let r = live::get(port, target, host);
+    let body = r.text();
+    (r.status, r.headers, body)
 }
 
 #[test]
 fn serve_answers_pages_safely() {
     let dir = tempfile::tempdir().unwrap();
     let site = init_site(dir.path());
-    let (_serve, port) = start_serve(&site);
+    let (_serve, port) = start_serve(&site, &[]);
     let host = format!("localhost:{port}");
     let get = |target: &str| http(port, target, Some(&host));
 
@@ -314,7 +184,7 @@ fn serve_answers_pages_safely() {
     let (status, _, _) = http(port, "/", Some(&format!("evil.example:{port}")));
     assert_eq!(status, "HTTP/1.1 403 Forbidden");
     let (status, _, _) = http(port, "/", None);
-    assert_eq!(status, "HTTP/1.1 403 Forbidden");
+    assert_eq!(status, "HTTP/1.1 400 Bad Request", "no Host at all");
     let (status, _, _) = http(port, "/", Some(&format!("127.0.0.1:{port}")));
     assert_eq!(status, "HTTP/1.1 200 OK");
 
@@ -338,7 +208,7 @@ fn serve_answers_pages_safely() {
 fn serve_sends_a_reload_event_after_an_edit_and_errors_while_broken() {
     let dir = tempfile::tempdir().unwrap();
     let site = init_site(dir.path());
-    let (_serve, port) = start_serve(&site);
+    let (_serve, port) = start_serve(&site, &[]);
     let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         events,
@@ -372,15 +242,14 @@ fn serve_sends_a_reload_event_after_an_edit_and_errors_while_broken() {
     // A broken build sends the errors (the page shows them as an overlay)...
     let catalog = site.join("catalog/errors.toml");
     let good = read(&catalog);
-    std::fs::write(
+    write_atomic(
         &catalog,
-        good.replace("category = \"auth\"", "category = \"nope\""),
-    )
-    .unwrap();
+        &good.replace("category = \"auth\"", "category = \"nope\""),
+    );
     let failed = read_until("rebuild failed", Duration::from_secs(10));
     assert!(failed.contains("event: failed"), "{failed}");
     assert!(failed.contains("unknown category `nope`"), "{failed}");
     // ...and a good one tells the page to reload.
-    std::fs::write(&catalog, good).unwrap();
+    write_atomic(&catalog, &good);
     read_until("event: built\ndata: 3\n", Duration::from_secs(10));
 }

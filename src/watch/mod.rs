@@ -6,6 +6,13 @@
 //! page created, deleted or renamed rebuild everything, staged and swapped in. A rebuild
 //! computes new values and keeps the old ones on failure: a failed rebuild prints the same
 //! errors as `build` and leaves the last good output in place; the next good save recovers.
+//!
+//! Events are classified by what is on disk when the batch is applied, read without following
+//! symlinks, as the build reads the sources: a directory created, moved in, moved out or
+//! removed (`content/`, `static/`, the catalog's directory, or one inside them) rebuilds
+//! everything, and so does a page or static file that became a symlink (which a build skips).
+//! If the kernel's event queue overflowed, everything is rebuilt too. Whatever the sequence of
+//! file operations, the output is then what a fresh build of the same sources writes.
 
 mod debounce;
 
@@ -23,8 +30,13 @@ use crate::sources::STATIC_DIR;
 
 /// What a rebuild did, for the one line printed about it and for live reload.
 pub enum Outcome {
-    /// The output changed: `what` describes the change and the work done.
-    Rebuilt { what: String, elapsed: Duration },
+    /// The output changed: `what` describes the change and the work done. `base_path` is the
+    /// path the site is published under (`/`, or `/docs/` for `https://example.com/docs/`).
+    Rebuilt {
+        what: String,
+        elapsed: Duration,
+        base_path: String,
+    },
     /// The sources have errors; the output was left as it was.
     Failed {
         diagnostics: Vec<Diagnostic>,
@@ -36,7 +48,7 @@ impl Outcome {
     /// The one line (or the errors) to print for this rebuild.
     pub fn report(&self) -> String {
         match self {
-            Outcome::Rebuilt { what, elapsed } => {
+            Outcome::Rebuilt { what, elapsed, .. } => {
                 format!("rebuilt: {what} in {} ms", elapsed.as_millis())
             }
             Outcome::Failed {
@@ -60,6 +72,30 @@ impl Outcome {
 struct Session {
     options: Options,
     site: Option<Site>,
+    /// The catalog's path (relative to the root) as the config says, known even while the
+    /// build fails.
+    catalog: PathBuf,
+}
+
+/// What is at a path now, symlinks not followed (as the build reads the sources).
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum Kind {
+    File,
+    Dir,
+    /// A symlink, a pipe, ...: never a source.
+    Other,
+    Missing,
+}
+
+impl Kind {
+    fn of(path: &Path) -> Kind {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.is_file() => Kind::File,
+            Ok(m) if m.is_dir() => Kind::Dir,
+            Ok(_) => Kind::Other,
+            Err(_) => Kind::Missing,
+        }
+    }
 }
 
 /// A relevant change, classified by what it touches.
@@ -75,15 +111,42 @@ enum Change {
 
 impl Session {
     fn new(options: Options) -> Self {
-        Session {
+        let mut session = Session {
             options,
             site: None,
+            catalog: PathBuf::from(crate::config::DEFAULT_CATALOG),
+        };
+        session.read_catalog_path();
+        session
+    }
+
+    /// Reads the catalog's path from the config (kept as it was if the config is broken).
+    fn read_catalog_path(&mut self) {
+        let mut ignored = crate::diagnostics::Diagnostics::default();
+        if let Some(config) = crate::config::load(&self.options.root, &mut ignored) {
+            let catalog = if config.catalog.is_absolute() {
+                let root = output::absolute(&self.options.root);
+                config
+                    .catalog
+                    .strip_prefix(&root)
+                    .map(Path::to_path_buf)
+                    .ok()
+            } else {
+                Some(config.catalog)
+            };
+            if let Some(catalog) = catalog {
+                self.catalog = catalog
+                    .components()
+                    .filter(|c| !matches!(c, std::path::Component::CurDir))
+                    .collect();
+            }
         }
     }
 
     /// A full build, staged and swapped in.
     fn full_build(&mut self, what: &str) -> Outcome {
         let started = Instant::now();
+        self.read_catalog_path();
         match build::build_keeping(&self.options) {
             Ok((site, files)) => {
                 let summary = site.summary(None, files, Duration::ZERO);
@@ -91,10 +154,12 @@ impl Session {
                     "{what} (full build: {} pages, {} codes, {files} files)",
                     summary.pages, summary.codes
                 );
+                let base_path = site.plan.resolver.base_path().to_string();
                 self.site = Some(site);
                 Outcome::Rebuilt {
                     what,
                     elapsed: started.elapsed(),
+                    base_path,
                 }
             }
             Err(diagnostics) => {
@@ -165,79 +230,101 @@ impl Session {
         Some(Outcome::Rebuilt {
             what: format!("{what} ({written} files written)"),
             elapsed: started.elapsed(),
+            base_path: site.plan.resolver.base_path().to_string(),
         })
     }
 
     /// Sorts a path into what it touches, or `None` if it does not matter (the output, editor
-    /// swap files, other files in the site directory).
+    /// swap files, other files in the site directory). The site root itself (a rescan after
+    /// the event queue overflowed) touches everything.
     fn classify(&self, path: &Path) -> Option<Change> {
         let root = output::absolute(&self.options.root);
-        let out = output::absolute(&self.options.output_dir());
-        let path = output::absolute(path);
-        let out_name = out.file_name().map(|n| n.to_string_lossy().into_owned());
-        if path.starts_with(&out) {
-            return None;
-        }
-        // Staging and old directories of the output swap sit beside it.
-        if let (Some(name), Some(parent)) = (&out_name, out.parent())
-            && let Ok(rest) = path.strip_prefix(parent)
-            && rest.components().next().is_some_and(|c| {
-                c.as_os_str()
-                    .to_string_lossy()
-                    .starts_with(&format!(".{name}.errdocs-"))
-            })
-        {
+        // Symlinks resolved in the directories only: the path itself may be one.
+        let path = match (path.parent(), path.file_name()) {
+            (Some(dir), Some(name)) => output::absolute(dir).join(name),
+            _ => output::absolute(path),
+        };
+        if self.in_output(&path) {
             return None;
         }
         let rel = path.strip_prefix(&root).ok()?;
-        let first = rel
-            .components()
-            .next()?
-            .as_os_str()
-            .to_string_lossy()
-            .into_owned();
-        let rest = || {
-            rel.components()
-                .skip(1)
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/")
-        };
-        let catalog = self.site.as_ref().map_or_else(
-            || PathBuf::from(crate::config::DEFAULT_CATALOG),
-            |s| s.sources.config.catalog.clone(),
-        );
+        // The config, the catalog, or a directory holding the catalog.
+        if rel.as_os_str().is_empty()
+            || rel == Path::new(crate::config::CONFIG_FILE)
+            || self.catalog.starts_with(rel)
+        {
+            return Some(Change::Other(path));
+        }
+        let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+        let first = parts.next()?.into_owned();
+        let name = parts.collect::<Vec<_>>().join("/");
+        let kind = Kind::of(&path);
         match first.as_str() {
-            crate::content::CONTENT_DIR => {
-                let name = rest();
-                if !name.ends_with(".md") {
-                    return None;
+            crate::content::CONTENT_DIR if name.ends_with(".md") => match kind {
+                Kind::File => Some(Change::Page(name)),
+                Kind::Dir => Some(Change::Other(path)),
+                // Gone, or a symlink now: a change only if it was a page.
+                Kind::Other | Kind::Missing => self.was_page(&name).then_some(Change::Other(path)),
+            },
+            crate::content::CONTENT_DIR => match kind {
+                Kind::Dir => Some(Change::Other(path)),
+                _ => (name.is_empty() || self.held_pages(&name)).then_some(Change::Other(path)),
+            },
+            STATIC_DIR | crate::theme::TEMPLATES_DIR if is_editor_temp(&name) => None,
+            STATIC_DIR => match kind {
+                Kind::File if !name.is_empty() => Some(Change::Static(name)),
+                Kind::File | Kind::Dir => Some(Change::Other(path)),
+                Kind::Other | Kind::Missing => {
+                    (name.is_empty() || self.held_statics(&name)).then_some(Change::Other(path))
                 }
-                Some(if path.is_file() {
-                    Change::Page(name)
-                } else {
-                    Change::Other(path)
-                })
-            }
-            STATIC_DIR => {
-                let name = rest();
-                if name.is_empty() || is_editor_temp(&name) {
-                    return None;
-                }
-                Some(if path.is_file() {
-                    Change::Static(name)
-                } else {
-                    Change::Other(path)
-                })
-            }
-            crate::theme::TEMPLATES_DIR => {
-                (!is_editor_temp(&rest())).then_some(Change::Other(path))
-            }
-            _ if rel == Path::new(crate::config::CONFIG_FILE) || rel == catalog => {
-                Some(Change::Other(path))
-            }
+            },
+            crate::theme::TEMPLATES_DIR => Some(Change::Other(path)),
             _ => None,
         }
+    }
+
+    /// Whether `path` is in the output directory or one of the staging and old directories of
+    /// its swap, which sit beside it.
+    fn in_output(&self, path: &Path) -> bool {
+        let out = output::absolute(&self.options.output_dir());
+        if path.starts_with(&out) {
+            return true;
+        }
+        let (Some(name), Some(parent)) = (out.file_name(), out.parent()) else {
+            return false;
+        };
+        let prefix = format!(".{}.errdocs-", name.to_string_lossy());
+        path.strip_prefix(parent).is_ok_and(|rest| {
+            rest.components()
+                .next()
+                .is_some_and(|c| c.as_os_str().to_string_lossy().starts_with(&prefix))
+        })
+    }
+
+    /// Whether `content/REL` was a page of the last build (always, if there is none).
+    fn was_page(&self, rel: &str) -> bool {
+        self.site
+            .as_ref()
+            .is_none_or(|s| s.sources.pages.iter().any(|p| p.rel == rel))
+    }
+
+    /// Whether the directory `content/DIR` held pages of the last build (always, if none).
+    fn held_pages(&self, dir: &str) -> bool {
+        let prefix = format!("{dir}/");
+        self.site
+            .as_ref()
+            .is_none_or(|s| s.sources.pages.iter().any(|p| p.rel.starts_with(&prefix)))
+    }
+
+    /// Whether `static/NAME` was, or held, a static file of the last build (always, if none).
+    fn held_statics(&self, name: &str) -> bool {
+        let prefix = format!("{name}/");
+        self.site.as_ref().is_none_or(|s| {
+            s.sources
+                .statics
+                .iter()
+                .any(|(r, _)| r == name || r.starts_with(&prefix))
+        })
     }
 }
 
@@ -295,11 +382,16 @@ pub fn run(
     let mut session = Session::new(options);
     // Watch before the first build, so that no save made after it is missed.
     let (tx, rx) = mpsc::channel();
+    let root = session.options.root.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        // Reads (our own builds open every source) are not changes.
-        if let Ok(event) = event
-            && !matches!(event.kind, notify::EventKind::Access(_))
-        {
+        let Ok(event) = event else {
+            return;
+        };
+        if event.need_rescan() {
+            // Events were lost: the root stands for "everything".
+            let _ = tx.send(vec![root.clone()]);
+        } else if !matches!(event.kind, notify::EventKind::Access(_)) {
+            // Reads (our own builds open every source) are not changes.
             let _ = tx.send(event.paths);
         }
     })
