@@ -2,7 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{BaseUrlError, Diagnostic, Diagnostics, Problem, Source};
+use crate::catalog::Versioning;
+use crate::diagnostics::{
+    BaseUrlError, Choice, Diagnostic, Diagnostics, Problem, Source, did_you_mean,
+};
 use crate::tomlread::{self, Located, Table};
 
 pub(crate) const CONFIG_FILE: &str = "errdocs.toml";
@@ -16,6 +19,7 @@ const KEYS: &[&str] = &[
     "language",
     "footer",
     "code_pages",
+    "versioning",
 ];
 const FOOTER_KEYS: &[&str] = &["heading", "text"];
 const CODE_PAGES_KEYS: &[&str] = &["enabled", "path"];
@@ -32,6 +36,8 @@ pub(crate) struct Config {
     pub(crate) footer: Option<Footer>,
     /// The path prefix of per-code pages (`errors` -> `/errors/PG-1003/`), `None` when off.
     pub(crate) code_pages: Option<String>,
+    /// How the catalog writes dates and versions (`since`, `removed.since`, ...).
+    pub(crate) versioning: Versioning,
 }
 
 pub(crate) struct Footer {
@@ -110,7 +116,7 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     if diags.len() > before {
         return None;
     }
-    let (title, description, base_url, catalog, language, footer, code_pages) = parsed?;
+    let (title, description, base_url, catalog, language, footer, code_pages, versioning) = parsed?;
     Some(Config {
         source,
         title,
@@ -120,6 +126,7 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         language,
         footer,
         code_pages,
+        versioning,
     })
 }
 
@@ -131,6 +138,7 @@ type Parsed = (
     String,
     Option<Footer>,
     Option<String>,
+    Versioning,
 );
 
 fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
@@ -197,7 +205,30 @@ fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
             .map_or_else(|| "en".to_string(), |l| l.value),
         footer,
         code_pages,
+        versioning(&t, diags),
     ))
+}
+
+/// `versioning = "date"`: how the catalog writes dates and versions (default: free text).
+fn versioning(t: &Table, diags: &mut Diagnostics) -> Versioning {
+    let Some(v) = t.string("versioning", diags) else {
+        return Versioning::default();
+    };
+    Versioning::from_name(&v.value).unwrap_or_else(|| {
+        let names = Versioning::ALL.map(Versioning::name);
+        diags.at(
+            Problem::UnknownChoice {
+                key: "versioning".into(),
+                value: v.value.clone(),
+                choice: Choice::Versioning,
+                choices: names.to_vec(),
+                suggestion: did_you_mean(&v.value, names),
+            },
+            t.source(),
+            v.span.clone(),
+        );
+        Versioning::default()
+    })
 }
 
 #[cfg(test)]
