@@ -123,28 +123,26 @@ pub(crate) fn code_page(inputs: Inputs, i: usize, path: &str) -> Result<String, 
     render_template(sources, "code_page.html", &context)
 }
 
-/// The meta description of a code's page: its message (else its label, else its meaning) and
-/// how to fix it, as plain text.
+/// The meta description of a code's page, as plain text: its message (else the code and its
+/// label) and how to fix it (else its meaning).
 fn describe(c: &crate::catalog::Code) -> Option<String> {
     use crate::catalog::{plain_text, shorten};
-    let first = c
-        .message
-        .clone()
-        .or_else(|| c.label.clone())
-        .or_else(|| c.meaning.as_ref().map(|m| plain_text(&m.value)))
-        .map(|m| m.trim().to_string())
-        .filter(|m| !m.is_empty());
-    let fix = c
+    let head = match (&c.message, &c.label) {
+        (Some(m), _) => m.clone(),
+        (None, Some(l)) => format!("{} {l}", c.key),
+        (None, None) => c.key.to_string(),
+    };
+    let head = head.trim();
+    let body = c
         .fix
         .as_ref()
-        .map(|f| plain_text(&f.value))
-        .filter(|f| !f.is_empty());
-    let text = match (first, fix) {
-        (Some(m), Some(f)) if m.ends_with(['.', '!', '?', '\u{2026}']) => format!("{m} {f}"),
-        (Some(m), Some(f)) => format!("{m}. {f}"),
-        (Some(m), None) => m,
-        (None, Some(f)) => f,
-        (None, None) => return None,
+        .or(c.meaning.as_ref())
+        .map(|t| plain_text(&t.value))
+        .filter(|t| !t.is_empty());
+    let text = match body {
+        Some(b) if head.ends_with(['.', '!', '?', '\u{2026}']) => format!("{head} {b}"),
+        Some(b) => format!("{head}. {b}"),
+        None => head.to_string(),
     };
     Some(shorten(&text, 300))
 }

@@ -146,7 +146,7 @@ fn set_path(value: &mut Value, path: &str, new: Option<Value>) {
                 obj.insert(last.to_string(), v);
             }
             None => {
-                obj.remove(last);
+                obj.shift_remove(last);
             }
         }
     }
