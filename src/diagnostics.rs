@@ -703,6 +703,10 @@ pub(crate) enum Problem {
         code: String,
         now: String,
     },
+    /// A `[[status]]` outside the HTTP registry without the API's name for it.
+    UnnamedStatus {
+        status: u16,
+    },
 }
 
 /// What a broken link is missing.
@@ -1011,6 +1015,9 @@ impl Problem {
             Problem::CodePageMoved { url, code, .. } => format!(
                 "`{url}` (the page of code `{code}`) was published before and no longer resolves"
             ),
+            Problem::UnnamedStatus { status } => {
+                format!("status {status} is not a registered HTTP status and has no `name`")
+            }
         }
     }
 
@@ -1106,7 +1113,8 @@ impl Problem {
                 }))
             }
             Problem::InvalidStatus { .. } => Some(
-                "use a registered HTTP status between 100 and 599, such as 400, 404, 429 or 503"
+                "use a registered HTTP status between 100 and 599, such as 400, 404, 429 or 503, \
+                 or declare a status of the API with `[[status]]` (`status = 499`, `name = \"...\"`)"
                     .into(),
             ),
             Problem::RetryContradiction { reason, .. } => Some(format!(
@@ -1268,6 +1276,9 @@ impl Problem {
                     .into(),
             ),
             Problem::InvalidPagePath { .. } => Some("e.g. `declines` or `errors/payments`".into()),
+            Problem::UnnamedStatus { .. } => Some(
+                "say what the API calls it: `name = \"Client Closed Request\"`".into(),
+            ),
             Problem::CodePageMoved { url, now, .. } => Some(format!(
                 "its page is now `{now}`; keep the old URL working with `aliases = [\"{url}\"]` \
                  on the code"

@@ -78,21 +78,28 @@ pub(super) fn check_id(
     ok
 }
 
-pub(super) fn status(t: &Table, key: &str, diags: &mut Diagnostics) -> Option<Located<u16>> {
+/// An HTTP status: a registered one, or one the catalog declares with `[[status]]`
+/// (`declared`, such as 499 "Client Closed Request").
+pub(super) fn status(
+    t: &Table,
+    key: &str,
+    declared: &[u16],
+    diags: &mut Diagnostics,
+) -> Option<Located<u16>> {
     let value = t.int(key, diags)?;
-    match crate::http_status::reason(value.value) {
-        Some(_) => Some(Located::new(value.value as u16, value.span)),
-        None => {
-            diags.at(
-                Problem::InvalidStatus {
-                    status: value.value.to_string(),
-                },
-                t.source(),
-                value.span,
-            );
-            None
-        }
+    let known = crate::http_status::reason(value.value).is_some()
+        || declared.iter().any(|&d| i64::from(d) == value.value);
+    if known {
+        return Some(Located::new(value.value as u16, value.span));
     }
+    diags.at(
+        Problem::InvalidStatus {
+            status: value.value.to_string(),
+        },
+        t.source(),
+        value.span,
+    );
+    None
 }
 
 pub(super) fn policy(

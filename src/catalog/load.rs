@@ -169,6 +169,8 @@ struct Context<'a> {
     categories: &'a [Category],
     envelopes: &'a [Envelope],
     fields: &'a [FieldDef],
+    /// The statuses `[[status]]` declares.
+    declared: &'a [u16],
     versioning: Versioning,
 }
 
@@ -194,11 +196,12 @@ fn read(source: &Source, versioning: Versioning, diags: &mut Diagnostics) -> Opt
         .iter()
         .filter_map(|t| read_status_def(t, &mut seen_statuses, diags))
         .collect();
+    let declared: Vec<u16> = statuses.iter().map(|s| s.status).collect();
     let mut ids = FirstSeen::default();
     let envelopes: Vec<Envelope> = root
         .tables("envelope", "[[envelope]]", ENVELOPE_KEYS, diags)
         .iter()
-        .filter_map(|t| read_envelope(t, &mut ids, diags))
+        .filter_map(|t| read_envelope(t, &declared, &mut ids, diags))
         .collect();
     let mut categories: Vec<Category> = root
         .tables("category", "[[category]]", CATEGORY_KEYS, diags)
@@ -216,6 +219,7 @@ fn read(source: &Source, versioning: Versioning, diags: &mut Diagnostics) -> Opt
         categories: &categories,
         envelopes: &envelopes,
         fields: &fields,
+        declared: &declared,
         versioning,
     };
     let mut codes = Vec::new();
@@ -232,7 +236,7 @@ fn read(source: &Source, versioning: Versioning, diags: &mut Diagnostics) -> Opt
     let mut retry = Vec::new();
     let mut seen_targets = FirstSeen::default();
     for t in root.tables("retry", "[[retry]]", RETRY_KEYS, diags) {
-        if let Some(rule) = read_retry(&t, &codes, &mut seen_targets, diags) {
+        if let Some(rule) = read_retry(&t, &codes, &declared, &mut seen_targets, diags) {
             retry.push(rule);
         }
     }
@@ -338,7 +342,12 @@ fn check_inherited_policies(
     }
 }
 
-fn read_envelope(t: &Table, ids: &mut FirstSeen, diags: &mut Diagnostics) -> Option<Envelope> {
+fn read_envelope(
+    t: &Table,
+    declared: &[u16],
+    ids: &mut FirstSeen,
+    diags: &mut Diagnostics,
+) -> Option<Envelope> {
     let source = t.source();
     let id = t.required_string("id", diags);
     let title = t.required_string("title", diags);
@@ -346,7 +355,7 @@ fn read_envelope(t: &Table, ids: &mut FirstSeen, diags: &mut Diagnostics) -> Opt
     let language = t
         .string("language", diags)
         .map_or_else(|| "json".to_string(), |l| l.value);
-    let http_status = status(t, "http_status", diags).map(|s| s.value);
+    let (http_status, http) = envelope_status(t, declared, diags);
     let fields = t
         .tables("field", "[[envelope.field]]", FIELD_KEYS, diags)
         .iter()
@@ -400,10 +409,36 @@ fn read_envelope(t: &Table, ids: &mut FirstSeen, diags: &mut Diagnostics) -> Opt
         description: t.string("description", diags),
         language,
         http_status,
+        http,
         example: example.value,
         note: t.string("note", diags),
         fields,
     })
+}
+
+/// An envelope's `http_status`: a status shown above its example, or `false` for an envelope
+/// that is not an HTTP response (no status line on code pages). Returns (status, is HTTP).
+fn envelope_status(t: &Table, declared: &[u16], diags: &mut Diagnostics) -> (Option<u16>, bool) {
+    match t.get("http_status").map(|v| (v.get_ref(), v.span())) {
+        Some((DeValue::Boolean(b), span)) => {
+            if *b {
+                diags.at(
+                    Problem::WrongType {
+                        key: "http_status".into(),
+                        expected: "an HTTP status, or `false` for an envelope that is not an HTTP response",
+                        found: "`true`",
+                    },
+                    t.source(),
+                    span,
+                );
+            }
+            (None, *b)
+        }
+        _ => (
+            status(t, "http_status", declared, diags).map(|s| s.value),
+            true,
+        ),
+    }
 }
 
 /// Reports invalid JSON in an example at the line and column inside the TOML file.
@@ -766,7 +801,7 @@ fn read_code(
     let parent = code_name(t, "parent", diags);
     let label = t.string("label", diags).map(|l| l.value);
     let message = t.string("message", diags).map(|m| m.value);
-    let statuses = read_statuses(t, diags);
+    let statuses = read_statuses(t, cx.declared, diags);
     let fix = t.string("fix", diags);
     let meaning = t.string("meaning", diags);
     let detail = t.string("detail", diags);

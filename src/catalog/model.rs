@@ -50,6 +50,9 @@ pub(crate) struct Envelope {
     pub(crate) description: Option<Text>,
     pub(crate) language: String,
     pub(crate) http_status: Option<u16>,
+    /// False for an envelope that is not an HTTP response (`http_status = false`): code pages
+    /// show no status line above its example.
+    pub(crate) http: bool,
     pub(crate) example: String,
     pub(crate) note: Option<Text>,
     pub(crate) fields: Vec<EnvelopeField>,
@@ -78,10 +81,13 @@ pub(crate) enum FieldSource {
     Parent,
     /// The value its category gives the field (`values = { "error.type" = "card_error" }`).
     Category,
+    /// Only a value given for the code (`example = { ... }`) or its category (`values`): the
+    /// envelope example's value belongs to the code the example is about.
+    Example,
 }
 
 impl FieldSource {
-    pub(crate) const ALL: [FieldSource; 9] = [
+    pub(crate) const ALL: [FieldSource; 10] = [
         FieldSource::Code,
         FieldSource::Message,
         FieldSource::Label,
@@ -91,6 +97,7 @@ impl FieldSource {
         FieldSource::Docs,
         FieldSource::Parent,
         FieldSource::Category,
+        FieldSource::Example,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -104,6 +111,7 @@ impl FieldSource {
             FieldSource::Docs => "docs",
             FieldSource::Parent => "parent",
             FieldSource::Category => "category",
+            FieldSource::Example => "example",
         }
     }
 

@@ -23,12 +23,16 @@ pub(super) const RETRY_KEYS: &[&str] = &[
 ];
 
 /// A code's `status`: one HTTP status, or a list of them with the typical one first.
-pub(super) fn read_statuses(t: &Table, diags: &mut Diagnostics) -> Vec<Located<u16>> {
+pub(super) fn read_statuses(
+    t: &Table,
+    declared: &[u16],
+    diags: &mut Diagnostics,
+) -> Vec<Located<u16>> {
     let Some(value) = t.get("status") else {
         return Vec::new();
     };
     let DeValue::Array(items) = value.get_ref() else {
-        return status(t, "status", diags).into_iter().collect();
+        return status(t, "status", declared, diags).into_iter().collect();
     };
     if items.is_empty() {
         diags.at(
@@ -51,7 +55,9 @@ pub(super) fn read_statuses(t: &Table, diags: &mut Diagnostics) -> Vec<Located<u
             );
             continue;
         };
-        match crate::http_status::reason(n) {
+        let known =
+            crate::http_status::reason(n).is_some() || declared.iter().any(|&d| i64::from(d) == n);
+        match known.then_some(()) {
             None => diags.at(
                 Problem::InvalidStatus {
                     status: n.to_string(),
@@ -73,7 +79,8 @@ pub(super) fn read_statuses(t: &Table, diags: &mut Diagnostics) -> Vec<Located<u
     out
 }
 
-/// `[[status]]`: the API's own name and description of an HTTP status.
+/// `[[status]]`: the API's own name and description of an HTTP status. A status outside the
+/// registry (499 "Client Closed Request") is accepted when it has a name.
 pub(super) fn read_status_def(
     t: &Table,
     seen: &mut FirstSeen,
@@ -82,7 +89,6 @@ pub(super) fn read_status_def(
     if t.get("status").is_none() {
         t.missing("status", Need::Always, diags);
     }
-    let value = status(t, "status", diags);
     let name = t.string("name", diags);
     if let Some(n) = &name
         && n.value.trim().is_empty()
@@ -94,11 +100,27 @@ pub(super) fn read_status_def(
         );
     }
     let description = t.string("description", diags);
-    let value = value?;
+    let value = t.int("status", diags)?;
+    let registered = crate::http_status::reason(value.value).is_some();
+    let problem = if !(100..=599).contains(&value.value) {
+        Some(Problem::InvalidStatus {
+            status: value.value.to_string(),
+        })
+    } else if !registered && name.is_none() {
+        Some(Problem::UnnamedStatus {
+            status: value.value as u16,
+        })
+    } else {
+        None
+    };
+    if let Some(p) = problem {
+        diags.at(p, t.source(), value.span);
+        return None;
+    }
     let shown = value.value.to_string();
     seen.insert("status", &shown, &shown, t.source(), value.span, diags)
         .then_some(StatusDef {
-            status: value.value,
+            status: value.value as u16,
             name: name.map(|n| n.value.trim().to_string()),
             description,
         })
@@ -194,6 +216,7 @@ fn read_headers(t: &Table, diags: &mut Diagnostics) -> Vec<String> {
 pub(super) fn read_retry(
     t: &Table,
     codes: &[Code],
+    declared: &[u16],
     seen: &mut FirstSeen,
     diags: &mut Diagnostics,
 ) -> Option<RetryRule> {
@@ -206,7 +229,7 @@ pub(super) fn read_retry(
     let headers = read_headers(t, diags);
     let reason = read_override(t, diags);
     let code_name = code_name(t, "code", diags);
-    let status_value = status(t, "status", diags);
+    let status_value = status(t, "status", declared, diags);
     let (target, target_span, statuses) = match (&status_value, &code_name) {
         (Some(s), None) => (RetryTarget::Status(s.value), s.span.clone(), vec![s.value]),
         (None, Some(name)) => {

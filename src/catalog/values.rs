@@ -129,9 +129,10 @@ pub(super) fn read_sources(
         without_envelope("from", category, t, diags);
         return Vec::new();
     };
+    let per_code = |s: &FieldSource| !matches!(s, FieldSource::Category | FieldSource::Example);
     let names: Vec<&str> = FieldSource::ALL
         .into_iter()
-        .filter(|s| *s != FieldSource::Category)
+        .filter(per_code)
         .map(FieldSource::name)
         .collect();
     let mut out = Vec::new();
@@ -139,7 +140,7 @@ pub(super) fn read_sources(
         if !known_field("from", &field, envelope, t, diags) {
             continue;
         }
-        match FieldSource::from_name(&value.value).filter(|s| *s != FieldSource::Category) {
+        match FieldSource::from_name(&value.value).filter(per_code) {
             Some(source) => out.push((field.value, source)),
             None => diags.at(
                 Problem::UnknownChoice {

@@ -3,10 +3,10 @@
 //!
 //! A field's value comes from, first to last: the code's own `example = { FIELD = ... }`, its
 //! category's `from = { FIELD = "ATTRIBUTE" }` or `values = { FIELD = ... }`, the field's own
-//! `from` (`code`, `message`, `parent`, `category`, ...). A field with none of these and no
-//! `from` is a constant of the envelope and keeps the example's value when it is required;
-//! every other field without a value for this code is left out (the required ones are named
-//! under the example).
+//! `from` (`code`, `message`, `parent`, `category`, ...). A required field without `from` is a
+//! constant of the envelope and keeps the example's value; every other field without a value
+//! for this code is left out (the required ones are named under the example). `from =
+//! "example"` says a field varies but has no source: only values given per code or category.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -24,12 +24,11 @@ pub(crate) struct ExampleView {
     pub(crate) omitted: Vec<String>,
 }
 
-/// `HTTP/1.1 429 Too Many Requests`.
-pub(crate) fn status_line(status: u16) -> String {
-    format!(
-        "HTTP/1.1 {status} {}",
-        crate::http_status::reason(i64::from(status)).unwrap_or("")
-    )
+/// `HTTP/1.1 429 Too Many Requests`: the standard reason phrase, else the API's name of a
+/// status outside the registry.
+pub(crate) fn status_line(status: u16, name: Option<&str>) -> String {
+    let reason = crate::http_status::reason(i64::from(status)).or(name);
+    format!("HTTP/1.1 {status} {}", reason.unwrap_or(""))
 }
 
 /// The example of the code's envelope filled in for code `code`; `None` when the envelope is
@@ -73,7 +72,10 @@ pub(crate) fn example_for(
     let text = serde_json::to_string_pretty(&value).ok()?;
     Some(ExampleView {
         title: envelope.title.clone(),
-        status_line: envelope.http_status.or(c.status()).map(status_line),
+        status_line: envelope
+            .http_status
+            .or(c.status().filter(|_| envelope.http))
+            .map(|s| status_line(s, catalog.status_name(s))),
         html: code_block(&text, "json"),
         omitted,
     })
@@ -107,6 +109,8 @@ fn field_value(
         FieldSource::Fix => c.fix.as_ref().map(|t| t.value.clone().into()),
         FieldSource::Docs => docs_url.map(Into::into),
         FieldSource::Category => given(&category.values),
+        // Given per code or per category only: looked up above.
+        FieldSource::Example => None,
     };
     let category_source = category
         .sources

@@ -584,7 +584,9 @@ impl Builder<'_> {
             title: e.title.clone(),
             description: self.text(&e.description),
             language: e.language.clone(),
-            status_line: e.http_status.map(super::example::status_line),
+            status_line: e
+                .http_status
+                .map(|s| super::example::status_line(s, self.catalog.status_name(s))),
             example: crate::highlight::code_block(e.example.trim_end(), &e.language),
             note: self.text(&e.note),
             fields: e
