@@ -2,7 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{BaseUrlError, Diagnostic, Diagnostics, Problem, Source};
+use crate::catalog::Versioning;
+use crate::diagnostics::{
+    BaseUrlError, Choice, Diagnostic, Diagnostics, Problem, Source, did_you_mean,
+};
 use crate::tomlread::{self, Located, Table};
 
 pub(crate) const CONFIG_FILE: &str = "errdocs.toml";
@@ -17,6 +20,7 @@ const KEYS: &[&str] = &[
     "footer",
     "code_pages",
     "markdown",
+    "versioning",
 ];
 const FOOTER_KEYS: &[&str] = &["heading", "text"];
 const CODE_PAGES_KEYS: &[&str] = &["enabled", "path"];
@@ -36,6 +40,8 @@ pub(crate) struct Config {
     pub(crate) code_pages: Option<String>,
     /// `[markdown]`: how pages are rendered.
     pub(crate) markdown: MarkdownConfig,
+    /// How the catalog writes dates and versions (`since`, `removed.since`, ...).
+    pub(crate) versioning: Versioning,
 }
 
 /// The `[markdown]` table: options of the Markdown of pages.
@@ -123,7 +129,8 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     if diags.len() > before {
         return None;
     }
-    let (title, description, base_url, catalog, language, footer, code_pages, markdown) = parsed?;
+    let (title, description, base_url, catalog, language, footer, code_pages, markdown, versioning) =
+        parsed?;
     Some(Config {
         source,
         title,
@@ -134,6 +141,7 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         footer,
         code_pages,
         markdown,
+        versioning,
     })
 }
 
@@ -146,6 +154,7 @@ type Parsed = (
     Option<Footer>,
     Option<String>,
     MarkdownConfig,
+    Versioning,
 );
 
 fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
@@ -222,7 +231,30 @@ fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
         footer,
         code_pages,
         markdown,
+        versioning(&t, diags),
     ))
+}
+
+/// `versioning = "date"`: how the catalog writes dates and versions (default: free text).
+fn versioning(t: &Table, diags: &mut Diagnostics) -> Versioning {
+    let Some(v) = t.string("versioning", diags) else {
+        return Versioning::default();
+    };
+    Versioning::from_name(&v.value).unwrap_or_else(|| {
+        let names = Versioning::ALL.map(Versioning::name);
+        diags.at(
+            Problem::UnknownChoice {
+                key: "versioning".into(),
+                value: v.value.clone(),
+                choice: Choice::Versioning,
+                choices: names.to_vec(),
+                suggestion: did_you_mean(&v.value, names),
+            },
+            t.source(),
+            v.span.clone(),
+        );
+        Versioning::default()
+    })
 }
 
 #[cfg(test)]

@@ -354,6 +354,8 @@ pub(crate) enum Choice {
     RetryPolicy,
     FieldSource,
     Column,
+    FieldType,
+    Versioning,
 }
 
 /// Why a required field is required.
@@ -371,6 +373,13 @@ pub(crate) enum Need {
     Policy { choices: Vec<&'static str> },
     /// A retry rule is for a status or a code.
     RetryTarget,
+    /// An envelope field of category `category`'s envelope takes its value from the category
+    /// (`from = "category"`).
+    CategoryValue { envelope: String },
+    /// The catalog declares the field with `required = true`.
+    DeclaredField,
+    /// A `[[code]]` entry needs a `code`, or a `name` when the API sends no code.
+    CodeOrName,
 }
 
 /// What is wrong with a base URL.
@@ -394,7 +403,7 @@ pub(crate) enum Problem {
         key: String,
         table: String,
         suggestion: Option<String>,
-        expected: Vec<&'static str>,
+        expected: Vec<String>,
     },
     MissingField {
         field: String,
@@ -630,6 +639,89 @@ pub(crate) enum Problem {
     InvalidHeadingAttribute {
         name: String,
     },
+    /// `parent` links that lead back to where they started (`a` -> `b` -> `a`).
+    ParentCycle {
+        chain: Vec<String>,
+    },
+    /// `also_in` names the code's own category.
+    AlsoInOwnCategory {
+        category: String,
+    },
+    /// A list holds the same value twice (`status`, `also_in`, `headers`).
+    RepeatedValue {
+        key: &'static str,
+        value: String,
+    },
+    /// A list that may not be empty is (`status = []`).
+    EmptyList {
+        key: &'static str,
+    },
+    /// A key naming an envelope field that the envelope does not have.
+    UnknownEnvelopeField {
+        key: &'static str,
+        field: String,
+        envelope: String,
+        suggestion: Option<String>,
+    },
+    /// Envelope values (`example`, `values`, `from`) for codes returned in no envelope.
+    ValuesWithoutEnvelope {
+        key: &'static str,
+        category: String,
+    },
+    /// A category gives one envelope field both a value and a source.
+    ValueAndSource {
+        field: String,
+    },
+    /// A declared field name that is not made of lowercase letters, digits and `_`.
+    InvalidFieldName {
+        value: String,
+    },
+    /// A declared field named like a standard key of `[[code]]`.
+    ReservedFieldName {
+        name: String,
+    },
+    /// A `url` field value that is neither an absolute `http(s)` URL nor a site path.
+    InvalidFieldUrl {
+        field: String,
+        value: String,
+    },
+    /// `retry_override` on a policy that contradicts none of its statuses.
+    NeedlessRetryOverride {
+        policy: String,
+        statuses: Vec<u16>,
+    },
+    /// A header name that is not an HTTP field name.
+    InvalidHeaderName {
+        value: String,
+    },
+    /// A date or version that does not follow the site's `versioning`.
+    InvalidVersion {
+        key: &'static str,
+        value: String,
+        versioning: &'static str,
+    },
+    /// Lifecycle steps in the wrong order (`deprecated.since` before `since`).
+    LifecycleOutOfOrder {
+        key: &'static str,
+        value: String,
+        earlier_key: &'static str,
+        earlier: String,
+    },
+    /// A category `page_path` that is not a clean path prefix.
+    InvalidPagePath {
+        value: String,
+    },
+    /// A code page published before is now elsewhere (its category's `page_path` or the
+    /// trailing slash of code pages changed).
+    CodePageMoved {
+        url: String,
+        code: String,
+        now: String,
+    },
+    /// A `[[status]]` outside the HTTP registry without the API's name for it.
+    UnnamedStatus {
+        status: u16,
+    },
 }
 
 /// What a broken link is missing.
@@ -654,6 +746,8 @@ impl Choice {
             Choice::RetryPolicy => "a retry policy",
             Choice::FieldSource => "an attribute of a code",
             Choice::Column => "a column",
+            Choice::FieldType => "a field type",
+            Choice::Versioning => "a versioning scheme",
         }
     }
 
@@ -662,6 +756,8 @@ impl Choice {
             Choice::RetryPolicy => "policies",
             Choice::FieldSource => "attributes",
             Choice::Column => "columns",
+            Choice::FieldType => "field types",
+            Choice::Versioning => "schemes",
         }
     }
 }
@@ -671,6 +767,16 @@ fn or_list(items: &[&str]) -> String {
         "none".into()
     } else {
         items.join(", ")
+    }
+}
+
+/// `402`, `404 and 400`, `404, 400 and 409`.
+fn statuses_list(statuses: &[u16]) -> String {
+    let all: Vec<String> = statuses.iter().map(u16::to_string).collect();
+    match all.split_last() {
+        Some((last, [])) => format!("status {last}"),
+        Some((last, rest)) => format!("statuses {} and {last}", rest.join(", ")),
+        None => "its statuses".into(),
     }
 }
 
@@ -876,6 +982,66 @@ impl Problem {
             Problem::InvalidHeadingAttribute { name } => {
                 format!("heading attribute `{name}` is not a valid attribute name")
             }
+            Problem::ParentCycle { chain } => {
+                format!("`parent` goes round in a circle: {}", chain.join(" -> "))
+            }
+            Problem::AlsoInOwnCategory { category } => {
+                format!("invalid `also_in` value `{category}`: it is the code's own category")
+            }
+            Problem::RepeatedValue { key, value } => {
+                format!("invalid `{key}` value `{value}`: it is listed twice")
+            }
+            Problem::EmptyList { key } => format!("invalid `{key}` value `[]`: the list is empty"),
+            Problem::UnknownEnvelopeField {
+                key,
+                field,
+                envelope,
+                ..
+            } => format!("invalid `{key}` key `{field}`: envelope `{envelope}` has no such field"),
+            Problem::ValuesWithoutEnvelope { key, category } => format!(
+                "`{key}` fills envelope fields, but category `{category}` is returned in no envelope"
+            ),
+            Problem::ValueAndSource { field } => format!(
+                "envelope field `{field}` has both a value (`values`) and a source (`from`) here"
+            ),
+            Problem::InvalidFieldName { value } => format!(
+                "invalid `name` value `{value}`: a field name holds only lowercase letters, digits and `_`"
+            ),
+            Problem::ReservedFieldName { name } => {
+                format!("invalid `name` value `{name}`: `{name}` is already a key of [[code]]")
+            }
+            Problem::InvalidFieldUrl { field, value } => format!(
+                "invalid `{field}` value `{value}`: not an absolute `http(s)` URL or a site path"
+            ),
+            Problem::NeedlessRetryOverride { policy, statuses } => format!(
+                "`retry_override` overrides nothing: policy `{policy}` contradicts none of {}",
+                statuses_list(statuses)
+            ),
+            Problem::InvalidHeaderName { value } => {
+                format!("invalid `headers` value `{value}`: not an HTTP header name")
+            }
+            Problem::InvalidVersion {
+                key,
+                value,
+                versioning,
+            } => format!(
+                "invalid `{key}` value `{value}`: not a {versioning} (`versioning = \"{versioning}\"`)"
+            ),
+            Problem::LifecycleOutOfOrder {
+                key,
+                value,
+                earlier_key,
+                earlier,
+            } => format!("`{key}` ({value}) comes before `{earlier_key}` ({earlier})"),
+            Problem::InvalidPagePath { value } => format!(
+                "invalid `page_path` value `{value}`: a path prefix is one or more segments of letters, digits, `.`, `_` and `-`"
+            ),
+            Problem::CodePageMoved { url, code, .. } => format!(
+                "`{url}` (the page of code `{code}`) was published before and no longer resolves"
+            ),
+            Problem::UnnamedStatus { status } => {
+                format!("status {status} is not a registered HTTP status and has no `name`")
+            }
         }
     }
 
@@ -908,6 +1074,17 @@ impl Problem {
                 Need::RetryTarget => {
                     "add `status = 429` (or `code = ...` for one code's rule)".into()
                 }
+                Need::CategoryValue { envelope } => format!(
+                    "envelope `{envelope}` fills `{field}` from the category \
+                     (`from = \"category\"`); add `values = {{ \"{field}\" = ... }}` to this category"
+                ),
+                Need::DeclaredField => format!(
+                    "the catalog declares `{field}` with `required = true` ([[field]]); add \
+                     `{field} = ...` to this code"
+                ),
+                Need::CodeOrName => "add `code = ...`, or `name = \"...\"` for an error the API \
+                                     sends without a code"
+                    .into(),
             }),
             Problem::InvalidId { value, .. } => {
                 Some(format!("try `{}`", crate::slug::slugify(value)))
@@ -960,10 +1137,14 @@ impl Problem {
                 }))
             }
             Problem::InvalidStatus { .. } => Some(
-                "use a registered HTTP status between 100 and 599, such as 400, 404, 429 or 503"
+                "use a registered HTTP status between 100 and 599, such as 400, 404, 429 or 503, \
+                 or declare a status of the API with `[[status]]` (`status = 499`, `name = \"...\"`)"
                     .into(),
             ),
-            Problem::RetryContradiction { reason, .. } => Some((*reason).to_string()),
+            Problem::RetryContradiction { reason, .. } => Some(format!(
+                "{reason}; if the API documents this behaviour, keep it and say why: \
+                 `retry_override = \"...\"`"
+            )),
             Problem::InvalidExample { .. } => {
                 Some("fix the JSON, or set `language` to the example's real syntax".to_string())
             }
@@ -1072,6 +1253,67 @@ impl Problem {
                  `dos2unix -c mac FILE`"
                     .into(),
             ),
+            Problem::ParentCycle { .. } => Some(
+                "a sub-code's `parent` is a more general code; one of these is not".into(),
+            ),
+            Problem::AlsoInOwnCategory { .. } => Some(
+                "`also_in` lists the *other* categories that show the code; remove this one"
+                    .into(),
+            ),
+            Problem::RepeatedValue { .. } => Some("remove the second one".into()),
+            Problem::EmptyList { key } => Some(match *key {
+                "status" => "list at least one status, the typical one first: `status = [404, 400]`".into(),
+                _ => format!("remove `{key}`, or list at least one value"),
+            }),
+            Problem::UnknownEnvelopeField {
+                suggestion,
+                envelope,
+                ..
+            } => Some(did_you(suggestion.as_ref()).unwrap_or_else(|| {
+                format!("keys are the `name`s of the [[envelope.field]]s of envelope `{envelope}`")
+            })),
+            Problem::ValuesWithoutEnvelope { .. } => Some(
+                "remove it, or set the category's `envelope` to the envelope its codes are returned in"
+                    .into(),
+            ),
+            Problem::ValueAndSource { .. } => Some("keep one of the two".into()),
+            Problem::InvalidFieldName { value } => {
+                Some(format!("try `{}`", crate::slug::slugify(value).replace('-', "_")))
+            }
+            Problem::ReservedFieldName { .. } => Some(
+                "choose another name; the standard keys of a code are documented in the README"
+                    .into(),
+            ),
+            Problem::InvalidFieldUrl { .. } => Some(
+                "write `https://example.com/page` or a path of this site such as `/guide#retries`"
+                    .into(),
+            ),
+            Problem::NeedlessRetryOverride { .. } => Some(
+                "`retry_override` explains a policy that the default rules refuse; remove it"
+                    .into(),
+            ),
+            Problem::InvalidHeaderName { .. } => Some(
+                "a header name is letters, digits and `-` (and !#$%&'*+.^_`|~), e.g. `Retry-After`"
+                    .into(),
+            ),
+            Problem::InvalidVersion { versioning, .. } => Some(match *versioning {
+                "date" => "write a date `YYYY-MM-DD` (or a month `YYYY-MM`), e.g. `2024-06-20`".into(),
+                "version" => "write a version such as `1.4` or `v2.0.1`".into(),
+                _ => "write the date or version since which it applies".into(),
+            }),
+            Problem::LifecycleOutOfOrder { .. } => Some(
+                "a code is introduced (`since`), then deprecated (`deprecated.since`), then \
+                 sunset (`deprecated.sunset`), then removed (`removed.since`)"
+                    .into(),
+            ),
+            Problem::InvalidPagePath { .. } => Some("e.g. `declines` or `errors/payments`".into()),
+            Problem::UnnamedStatus { .. } => Some(
+                "say what the API calls it: `name = \"Client Closed Request\"`".into(),
+            ),
+            Problem::CodePageMoved { url, now, .. } => Some(format!(
+                "its page is now `{now}`; keep the old URL working with `aliases = [\"{url}\"]` \
+                 on the code"
+            )),
             Problem::Io { .. }
             | Problem::WrongType { .. }
             | Problem::ListedTwice { .. }

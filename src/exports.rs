@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::catalog::{Alias, Catalog, CodeKey};
+use crate::catalog::{Alias, Catalog, CodeKey, FieldValue, plain_text};
 use crate::links::Registry;
 use crate::plan::Plan;
 use crate::urls::Target;
@@ -18,59 +18,69 @@ pub(crate) const FILES: [&str; 3] = [ERRORS_JSON, SCHEMA_JSON, URLS_TXT];
 const URLS_HEADER: &str =
     "# errdocs urls.txt: every published page and anchor (site paths, without the base path)";
 
-/// The value of a code in JSON: integers stay numbers.
+/// The value of a code in JSON: integers stay numbers; an entry without a code is `null`.
 fn code_value(key: &CodeKey) -> Value {
     match key {
         CodeKey::Int(i) => json!(i),
+        CodeKey::Name(_) => Value::Null,
         other => json!(other.raw()),
     }
 }
 
-/// `errors.json`: every code of the catalog, in catalog order, with its URLs.
+/// A reference to another code: its code, or its name when it has none.
+fn code_ref(key: &CodeKey) -> Value {
+    match key {
+        CodeKey::Name(n) => json!(n),
+        other => code_value(other),
+    }
+}
+
+/// Catalog Markdown as its source and its plain text.
+fn markdown(text: &str) -> Value {
+    json!({ "markdown": text, "text": plain_text(text) })
+}
+
+/// `errors.json`: every code of the catalog, in catalog order, with its URLs, and an index of
+/// the codes by code (`by_code`) for lookups.
 pub(crate) fn errors_json(title: &str, catalog: &Catalog, plan: &Plan) -> String {
     let resolver = &plan.resolver;
     let base_url = resolver.base_url();
-    let codes: Vec<Value> = catalog
-        .codes
+    let codes: Vec<Value> = (0..catalog.codes.len())
+        .map(|i| code_entry(catalog, plan, i))
+        .collect();
+    let mut by_code = serde_json::Map::new();
+    for (i, (c, entry)) in catalog.codes.iter().zip(&codes).enumerate() {
+        let key = match &catalog.categories[c.category].namespace {
+            Some(ns) => format!("{ns}:{}", c.key.raw()),
+            None => c.key.raw(),
+        };
+        by_code.insert(
+            key,
+            json!({ "index": i, "anchor": c.anchor, "docs": entry["docs"] }),
+        );
+    }
+    let statuses: serde_json::Map<String, Value> = catalog
+        .statuses
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let page = plan
-                .code_page(catalog, i)
-                .map(|path| resolver.absolute(&Target::page(path)));
-            let reference = plan.code_row[i]
-                .as_ref()
-                .map(|p| resolver.absolute(&Target::anchor(p.clone(), c.anchor.clone())));
-            let docs = c
-                .docs
-                .as_ref()
-                .and_then(|d| resolver.resolve(&d.value, "/", None))
-                .map(|t| resolver.absolute(&t))
-                .or_else(|| page.clone())
-                .or_else(|| reference.clone())
-                .unwrap_or_default();
-            let retry = catalog.retry_for(i).map(|(policy, _)| {
-                json!({ "policy": policy.name(), "retryable": catalog.retry_wording(i) })
-            });
-            let aliases: Vec<&str> = c.aliases.iter().map(Alias::written).collect();
+        .map(|s| {
+            let description = s.description.as_ref().map(|d| markdown(&d.value));
+            (
+                s.status.to_string(),
+                json!({ "name": s.name, "description": description }),
+            )
+        })
+        .collect();
+    let fields: Vec<Value> = catalog
+        .fields
+        .iter()
+        .filter(|f| f.export)
+        .map(|f| {
             json!({
-                "code": code_value(&c.key),
-                "anchor": c.anchor,
-                "category": catalog.categories[c.category].id,
-                "label": c.label,
-                "message": c.message,
-                "status": c.status,
-                "retry": retry,
-                "docs": docs,
-                "url": page,
-                "reference": reference,
-                "aliases": aliases,
-                "state": c.state(),
-                "replaced_by": c.replaced_by.map(|r| code_value(&catalog.codes[r].key)),
-                "removed": c.removed.as_ref().map(|r| json!({
-                    "since": r.since,
-                    "why": r.why.as_ref().map(|w| w.value.clone()),
-                })),
+                "name": f.name,
+                "title": f.title,
+                "type": f.kind.name(),
+                "required": f.required,
+                "description": f.description.as_ref().map(|d| markdown(&d.value)),
             })
         })
         .collect();
@@ -82,11 +92,123 @@ pub(crate) fn errors_json(title: &str, catalog: &Catalog, plan: &Plan) -> String
         "$schema": schema,
         "title": title,
         "base_url": base_url,
+        "statuses": statuses,
+        "fields": fields,
         "codes": codes,
+        "by_code": by_code,
     });
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// The entry of code `i` in `errors.json`.
+fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
+    let resolver = &plan.resolver;
+    let c = &catalog.codes[i];
+    let page = plan
+        .code_page(catalog, i)
+        .map(|path| resolver.absolute(&Target::page(path)));
+    let reference = plan.code_row[i]
+        .as_ref()
+        .map(|p| resolver.absolute(&Target::anchor(p.clone(), c.anchor.clone())));
+    let docs = c
+        .docs
+        .as_ref()
+        .and_then(|d| resolver.resolve(&d.value, "/", None))
+        .map(|t| resolver.absolute(&t))
+        .or_else(|| page.clone())
+        .or_else(|| reference.clone())
+        .unwrap_or_default();
+    let category = &catalog.categories[c.category];
+    let categories: Vec<Value> = std::iter::once(c.category)
+        .chain(c.also_in.iter().copied())
+        .map(|k| json!({ "id": catalog.categories[k].id, "title": catalog.categories[k].title }))
+        .collect();
+    let aliases: Vec<&str> = c.aliases.iter().map(Alias::written).collect();
+    json!({
+        "code": code_value(&c.key),
+        "name": (!c.key.is_code()).then(|| c.key.raw()),
+        "anchor": c.anchor,
+        "namespace": category.namespace,
+        "category": category.id,
+        "category_title": category.title,
+        "categories": categories,
+        "envelope": catalog.envelope_for(i).map(|e| e.id.clone()),
+        "parent": c.parent.map(|p| code_ref(&catalog.codes[p].key)),
+        "children": catalog
+            .children_of(i)
+            .iter()
+            .map(|&j| code_ref(&catalog.codes[j].key))
+            .collect::<Vec<_>>(),
+        "label": c.label,
+        "message": c.message,
+        "status": c.status(),
+        "statuses": c.statuses,
+        "meaning": c.meaning.as_ref().map(|t| markdown(&t.value)),
+        "detail": c.detail.as_ref().map(|t| markdown(&t.value)),
+        "fix": c.fix.as_ref().map(|t| markdown(&t.value)),
+        "retry": retry(catalog, i),
+        "docs": docs,
+        "url": page,
+        "reference": reference,
+        "aliases": aliases,
+        "state": c.state(),
+        "since": c.since,
+        "deprecated": c.deprecated.as_ref().map(|d| json!({
+            "since": d.since,
+            "why": d.why.as_ref().map(|w| markdown(&w.value)),
+            "sunset": d.sunset,
+        })),
+        "replaced_by": c.replaced_by.map(|r| code_ref(&catalog.codes[r].key)),
+        "removed": c.removed.as_ref().map(|r| json!({
+            "since": r.since,
+            "why": r.why.as_ref().map(|w| w.value.clone()),
+        })),
+        "fields": fields(catalog, plan, i),
+    })
+}
+
+/// The retry guidance of code `i`: policy, wording, advice, headers, and the reason it
+/// departs from the default of its status, if it does.
+fn retry(catalog: &Catalog, i: usize) -> Value {
+    let c = &catalog.codes[i];
+    let Some((policy, rule)) = catalog.retry_for(i) else {
+        return Value::Null;
+    };
+    let how = c.retry_how.as_ref().or(rule.and_then(|r| r.how.as_ref()));
+    let reason = c.retry_override.clone().or_else(|| {
+        rule.filter(|r| r.policy == policy)
+            .and_then(|r| r.override_reason.clone())
+    });
+    json!({
+        "policy": policy.name(),
+        "retryable": catalog.retry_wording(i),
+        "how": how.map(|h| markdown(&h.value)),
+        "headers": rule.map(|r| r.headers.clone()).unwrap_or_default(),
+        "override": reason,
+    })
+}
+
+/// The declared fields of code `i` that are exported, by name.
+fn fields(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
+    let mut out = serde_json::Map::new();
+    for (f, def) in catalog.fields.iter().enumerate().filter(|(_, d)| d.export) {
+        let Some(value) = catalog.codes[i].field(f) else {
+            continue;
+        };
+        let value = match value {
+            FieldValue::Text(t) => json!(t),
+            FieldValue::Markdown(t) => markdown(&t.value),
+            FieldValue::List(items) => items.iter().map(|t| markdown(&t.value)).collect(),
+            FieldValue::Url(u) => match plan.resolver.resolve(&u.value, "/", None) {
+                Some(t) => json!(plan.resolver.absolute(&t)),
+                None => json!(u.value),
+            },
+        };
+        out.insert(def.name.clone(), value);
+    }
+    Value::Object(out)
 }
 
 /// The JSON Schema of `errors.json`.

@@ -120,11 +120,18 @@ impl Plan {
         Ok(plan)
     }
 
-    /// The site path of a code's own page, when per-code pages are on.
+    /// The site path of a code's own page, when per-code pages are on: under its category's
+    /// `page_path`, else under `[code_pages] path`.
     pub(crate) fn code_page(&self, catalog: &Catalog, code: usize) -> Option<String> {
-        self.code_pages
-            .as_ref()
+        self.code_page_prefix(catalog, code)
             .map(|prefix| format!("/{prefix}/{}/", catalog.codes[code].anchor))
+    }
+
+    /// The path prefix of a code's page (`errors`, or its category's `page_path`).
+    fn code_page_prefix<'a>(&'a self, catalog: &'a Catalog, code: usize) -> Option<&'a str> {
+        let prefix = self.code_pages.as_deref()?;
+        let category = &catalog.categories[catalog.codes[code].category];
+        Some(category.page_path.as_deref().unwrap_or(prefix))
     }
 
     /// The href of a code's own page.
@@ -209,7 +216,7 @@ impl Plan {
             }
             for alias in &code.aliases {
                 let url = match alias {
-                    Alias::Code { anchor, .. } => match &self.code_pages {
+                    Alias::Code { anchor, .. } => match self.code_page_prefix(catalog, i) {
                         Some(prefix) => format!("/{prefix}/{anchor}/"),
                         None => continue,
                     },

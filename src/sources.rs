@@ -99,7 +99,7 @@ fn load_catalog(root: &Path, config: &Config, diags: &mut Diagnostics) -> Option
         return None;
     }
     match Source::read(&path, &config.catalog) {
-        Ok(source) => catalog::load(source, diags),
+        Ok(source) => catalog::load(source, config.versioning, diags),
         Err(d) => {
             diags.push(d);
             None

@@ -2,8 +2,9 @@
 //!
 //! OLD is the `urls.txt` or `errors.json` of a previous release. Every URL and anchor listed
 //! there must resolve in the new build (an alias redirect or a `removed` tombstone counts);
-//! each one that does not is an error at its line of OLD. Codes whose HTTP status or retry
-//! policy changed are reported as notes: not errors, but API clients may care.
+//! each one that does not is an error at its line of OLD (naming the new URL when it was the
+//! page of a code that moved). Codes whose HTTP statuses, retry policy or state (deprecated,
+//! removed) changed are reported as notes: not errors, but API clients may care.
 
 use std::path::Path;
 
@@ -11,7 +12,6 @@ use serde_json::Value;
 
 use crate::build::{Options, Site};
 use crate::diagnostics::{Diagnostic, Location, Problem, Source};
-use crate::links::Registry;
 use crate::urls::Target;
 
 /// The outcome: broken promises (errors) and behaviour changes (notes).
@@ -31,10 +31,19 @@ pub fn check_against(options: &Options, old: &Path) -> Result<Report, Vec<Diagno
     against(old, &built)
 }
 
-/// What `check --against` compares between releases: each code's status and retry policy.
+/// What `check --against` compares between releases about one code.
+struct Now {
+    status: Option<u16>,
+    statuses: Vec<u16>,
+    policy: Option<&'static str>,
+    state: &'static str,
+}
+
+/// What `check --against` compares between releases: each code's statuses, retry policy and
+/// state.
 struct CodeSummary {
-    /// Code as written -> (status, retry policy name).
-    codes: std::collections::BTreeMap<String, (Option<u16>, Option<&'static str>)>,
+    /// Code as written -> what it is now.
+    codes: std::collections::BTreeMap<String, Now>,
 }
 
 impl CodeSummary {
@@ -45,13 +54,42 @@ impl CodeSummary {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                (
-                    c.key.raw(),
-                    (c.status, catalog.retry_for(i).map(|(p, _)| p.name())),
-                )
+                let now = Now {
+                    status: c.status(),
+                    statuses: c.statuses.clone(),
+                    policy: catalog.retry_for(i).map(|(p, _)| p.name()),
+                    state: c.state(),
+                };
+                (c.key.raw(), now)
             })
             .collect();
         CodeSummary { codes }
+    }
+}
+
+/// When `path` (not published any more) was the page of a code whose page is now elsewhere:
+/// that code and its page now.
+fn moved_page(site: &Site, path: &str) -> Option<(String, String)> {
+    let catalog = &site.sources.catalog;
+    let anchor = path.trim_end_matches('/').rsplit('/').next()?;
+    let anchor = anchor.strip_suffix(".html").unwrap_or(anchor);
+    let code = catalog.find_code(&format!("#{anchor}")).ok()?;
+    let now = site.plan.code_page(catalog, code)?;
+    (now != path).then(|| (catalog.codes[code].key.raw(), now))
+}
+
+/// The error for a published URL that no longer resolves.
+fn broken(site: &Site, url: &str, code: Option<String>, location: Location) -> Diagnostic {
+    match moved_page(site, url) {
+        Some((moved, now)) => Diagnostic::at(
+            Problem::CodePageMoved {
+                url: url.to_string(),
+                code: moved,
+                now,
+            },
+            location,
+        ),
+        None => unpublished(url, code, location),
     }
 }
 
@@ -60,7 +98,7 @@ fn against(old: &Path, built: &Site) -> Result<Report, Vec<Diagnostic>> {
     let report = if source.text.trim_start().starts_with(['{', '[']) {
         against_errors_json(&source, built)?
     } else {
-        against_urls(&source, &built.registry)?
+        against_urls(&source, built)?
     };
     if report.checked == 0 {
         return Err(vec![Diagnostic::at(
@@ -97,7 +135,8 @@ fn unpublished(url: &str, code: Option<String>, location: Location) -> Diagnosti
     )
 }
 
-fn against_urls(source: &Source, registry: &Registry) -> Result<Report, Vec<Diagnostic>> {
+fn against_urls(source: &Source, built: &Site) -> Result<Report, Vec<Diagnostic>> {
+    let registry = &built.registry;
     let mut errors = Vec::new();
     let mut checked = 0;
     let mut offset = 0;
@@ -119,7 +158,8 @@ fn against_urls(source: &Source, registry: &Registry) -> Result<Report, Vec<Diag
         }
         checked += 1;
         if !registry.resolves(&target_of(entry)) {
-            errors.push(unpublished(
+            errors.push(broken(
+                built,
                 entry,
                 None,
                 source.locate(start..start + entry.len()),
@@ -182,9 +222,12 @@ fn against_errors_json(source: &Source, built: &Site) -> Result<Report, Vec<Diag
             };
             report.checked += 1;
             if !built.registry.resolves(&target_of(&path)) {
-                report
-                    .errors
-                    .push(unpublished(&path, Some(raw.clone()), location.clone()));
+                let d = if key == "url" {
+                    broken(built, &path, Some(raw.clone()), location.clone())
+                } else {
+                    unpublished(&path, Some(raw.clone()), location.clone())
+                };
+                report.errors.push(d);
             }
         }
         if let Some(now) = summary.codes.get(&raw) {
@@ -213,40 +256,54 @@ fn anchor_lines(source: &Source) -> std::collections::HashMap<String, Location> 
     out
 }
 
-/// The behaviour changes of one code: its status and retry policy then and now.
-fn changes(
-    raw: &str,
-    entry: &Value,
-    (status, policy): &(Option<u16>, Option<&'static str>),
-    location: &Location,
-) -> Vec<Diagnostic> {
+/// The behaviour changes of one code: its statuses, retry policy and state then and now.
+fn changes(raw: &str, entry: &Value, now: &Now, location: &Location) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let old_status = entry.get("status").and_then(Value::as_u64);
-    if old_status != status.map(u64::from) {
+    let mut note = |what: &'static str, from: String, to: String| {
         out.push(Diagnostic::at(
             Problem::Changed {
                 code: raw.to_string(),
-                what: "HTTP status",
-                from: old_status.map_or("none".into(), |s| s.to_string()),
-                to: status.map_or("none".into(), |s| s.to_string()),
+                what,
+                from,
+                to,
             },
             location.clone(),
         ));
+    };
+    let list = |s: &[u64]| match s {
+        [] => "none".to_string(),
+        _ => s.iter().map(u64::to_string).collect::<Vec<_>>().join(", "),
+    };
+    let old_status = entry.get("status").and_then(Value::as_u64);
+    let now_statuses: Vec<u64> = now.statuses.iter().map(|&s| u64::from(s)).collect();
+    if old_status != now.status.map(u64::from) {
+        note(
+            "HTTP status",
+            old_status.map_or("none".into(), |s| s.to_string()),
+            now.status.map_or("none".into(), |s| s.to_string()),
+        );
+    } else if let Some(old) = entry.get("statuses").and_then(Value::as_array) {
+        let old: Vec<u64> = old.iter().filter_map(Value::as_u64).collect();
+        if old != now_statuses {
+            note("HTTP statuses", list(&old), list(&now_statuses));
+        }
     }
     let old_policy = entry
         .get("retry")
         .and_then(|r| r.get("policy"))
         .and_then(Value::as_str);
-    if old_policy != *policy {
-        out.push(Diagnostic::at(
-            Problem::Changed {
-                code: raw.to_string(),
-                what: "retry policy",
-                from: old_policy.unwrap_or("none").to_string(),
-                to: policy.unwrap_or("none").to_string(),
-            },
-            location.clone(),
-        ));
+    if old_policy != now.policy {
+        note(
+            "retry policy",
+            old_policy.unwrap_or("none").to_string(),
+            now.policy.unwrap_or("none").to_string(),
+        );
+    }
+    let old_state = entry.get("state").and_then(Value::as_str);
+    if let Some(old) = old_state
+        && old != now.state
+    {
+        note("state", old.to_string(), now.state.to_string());
     }
     out
 }

@@ -53,11 +53,11 @@ pub(crate) struct Table<'a, 's> {
     name: String,
     source: &'s Source,
     /// Allowed keys that an unknown key of this table looks like (already reported).
-    misspelled: Vec<&'static str>,
+    misspelled: Vec<String>,
 }
 
 /// Names the TOML type of a value for messages.
-fn type_name(value: &DeValue<'_>) -> &'static str {
+pub(crate) fn type_name(value: &DeValue<'_>) -> &'static str {
     match value {
         DeValue::String(_) => "a string",
         DeValue::Integer(_) => "an integer",
@@ -83,7 +83,7 @@ impl<'a, 's> Table<'a, 's> {
         table: &'a DeTable<'s>,
         span: Range<usize>,
         name: impl Into<String>,
-        allowed: &[&'static str],
+        allowed: &[&str],
         source: &'s Source,
         diags: &mut Diagnostics,
     ) -> Self {
@@ -92,18 +92,13 @@ impl<'a, 's> Table<'a, 's> {
         for key in table.keys() {
             if !allowed.contains(&key.get_ref().as_ref()) {
                 let suggestion = did_you_mean(key.get_ref(), allowed.iter().copied());
-                misspelled.extend(
-                    allowed
-                        .iter()
-                        .copied()
-                        .filter(|a| suggestion.as_deref() == Some(*a)),
-                );
+                misspelled.extend(suggestion.clone());
                 diags.at(
                     Problem::UnknownKey {
                         key: key.get_ref().to_string(),
                         table: name.clone(),
                         suggestion,
-                        expected: allowed.to_vec(),
+                        expected: allowed.iter().map(|a| a.to_string()).collect(),
                     },
                     source,
                     key.span(),
@@ -123,7 +118,7 @@ impl<'a, 's> Table<'a, 's> {
     pub(crate) fn open_value(
         value: &'a Spanned<DeValue<'s>>,
         name: impl Into<String>,
-        allowed: &[&'static str],
+        allowed: &[&str],
         source: &'s Source,
         diags: &mut Diagnostics,
     ) -> Option<Self> {
@@ -174,7 +169,7 @@ impl<'a, 's> Table<'a, 's> {
 
     /// Whether an unknown key of this table was reported as a misspelling of `key`.
     pub(crate) fn misspells(&self, key: &str) -> bool {
-        self.misspelled.contains(&key)
+        self.misspelled.iter().any(|m| m == key)
     }
 
     /// Reports that `key` is required here, unless an unknown key of the table was reported as
@@ -263,7 +258,7 @@ impl<'a, 's> Table<'a, 's> {
     pub(crate) fn table(
         &self,
         key: &str,
-        allowed: &[&'static str],
+        allowed: &[&str],
         diags: &mut Diagnostics,
     ) -> Option<Table<'a, 's>> {
         let value = self.get(key)?;
@@ -296,12 +291,31 @@ impl<'a, 's> Table<'a, 's> {
         out
     }
 
+    /// The entries of a sub-table whose keys are free-form and values of any type (e.g.
+    /// `example = { param = "exp_month" }`), each key located.
+    pub(crate) fn entries(
+        &self,
+        key: &str,
+        diags: &mut Diagnostics,
+    ) -> Vec<(Located<String>, &'a Spanned<DeValue<'s>>)> {
+        let Some(value) = self.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Table(t) = value.get_ref() else {
+            self.wrong_type(key, "a table", value, diags);
+            return Vec::new();
+        };
+        t.iter()
+            .map(|(k, v)| (Located::new(k.get_ref().to_string(), k.span()), v))
+            .collect()
+    }
+
     /// The tables of an array of tables (`[[code]]`), each opened with its allowed keys.
     pub(crate) fn tables(
         &self,
         key: &str,
         name: &str,
-        allowed: &[&'static str],
+        allowed: &[&str],
         diags: &mut Diagnostics,
     ) -> Vec<Table<'a, 's>> {
         let Some(value) = self.get(key) else {

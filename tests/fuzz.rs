@@ -31,12 +31,7 @@ use support::mutate::{Case, Kind, Mutator, Rng};
 /// this commit: the bugs the fuzzer found that are not fixed yet. Each is described in its
 /// `case.json` (class, panic location, backtrace, mutations). When a fix lands,
 /// `fuzz_regressions` fails naming the case to remove from this list.
-const KNOWN_FAILING: &[&str] = &[
-    "manual-catalog-cr-line-endings",
-    "manual-page-20000-links-one-line",
-    "manual-template-includes-itself",
-    "manual-template-range-100000000",
-];
+const KNOWN_FAILING: &[&str] = &[];
 
 /// The seed of the short run in `cargo test`.
 const DEFAULT_SEED: u64 = 20_260_101;

@@ -2,21 +2,32 @@
 //!
 //! Every problem is recorded (syntax, unknown keys, missing fields, duplicates, ranges, unknown
 //! categories, statuses, retry contradictions, invalid JSON examples) and loading carries on, so
-//! one run reports them all. The catalog is returned only when nothing was wrong.
+//! one run reports them all. The catalog is returned only when nothing was wrong. The parts of
+//! the format with rules of their own are read by sibling modules: declared fields
+//! ([`super::fields`]), envelope values ([`super::values`]), the lifecycle
+//! ([`super::lifecycle`]), statuses and retry ([`super::retry`]).
 
 use std::collections::HashMap;
-use std::ops::Range;
-
 use toml::de::DeValue;
 
+use super::common::{
+    FirstSeen, category_named, check_id, code_name, find_code, policy, status, unknown_code,
+};
+use super::fields::{FIELD_DEF_KEYS, read_field_def, read_field_values};
+use super::lifecycle;
 use super::model::{
     Alias, Catalog, Category, Code, CodeKey, Column, Envelope, EnvelopeChoice, EnvelopeField,
-    FieldSource, Removed, RetryPolicy, RetryRule, RetryTarget,
+    FieldDef, FieldSource, RetryRule, RetryTarget, StatusDef, Versioning,
 };
-use crate::diagnostics::{Choice, Diagnostics, Location, Need, Problem, Source, did_you_mean};
+use super::retry::{
+    RETRY_KEYS, STATUS_KEYS, check_inherited, check_policy, read_override, read_retry,
+    read_status_def, read_statuses,
+};
+use super::values::{check_category, read_sources, read_values};
+use crate::diagnostics::{Choice, Diagnostics, Need, Problem, Source, did_you_mean};
 use crate::tomlread::{self, Located, Table};
 
-const ROOT_KEYS: &[&str] = &["envelope", "category", "code", "retry"];
+const ROOT_KEYS: &[&str] = &["envelope", "category", "code", "retry", "field", "status"];
 const ENVELOPE_KEYS: &[&str] = &[
     "id",
     "title",
@@ -38,10 +49,16 @@ const CATEGORY_KEYS: &[&str] = &[
     "columns",
     "headings",
     "envelope",
+    "values",
+    "from",
+    "page_path",
 ];
 const CODE_KEYS: &[&str] = &[
     "code",
+    "name",
     "category",
+    "also_in",
+    "parent",
     "label",
     "message",
     "status",
@@ -50,23 +67,29 @@ const CODE_KEYS: &[&str] = &[
     "detail",
     "docs",
     "retry",
+    "retry_how",
+    "retry_override",
+    "since",
     "deprecated",
     "replaced_by",
     "anchor",
     "aliases",
     "removed",
+    "example",
 ];
-const REMOVED_KEYS: &[&str] = &["since", "why", "replacement"];
-const RETRY_KEYS: &[&str] = &["status", "code", "policy", "retryable", "how", "label"];
 
-/// Validates a catalog read into `source`.
-pub(crate) fn load(source: Source, diags: &mut Diagnostics) -> Option<Catalog> {
+/// Validates a catalog read into `source`; dates and versions follow `versioning`.
+pub(crate) fn load(
+    source: Source,
+    versioning: Versioning,
+    diags: &mut Diagnostics,
+) -> Option<Catalog> {
     if let Err(d) = source.check_toml_line_endings() {
         diags.push(d);
         return None;
     }
     let before = diags.len();
-    let parts = read(&source, diags)?;
+    let parts = read(&source, versioning, diags)?;
     if diags.len() > before {
         return None;
     }
@@ -74,11 +97,20 @@ pub(crate) fn load(source: Source, diags: &mut Diagnostics) -> Option<Catalog> {
     let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
     let mut by_alias = HashMap::new();
     let mut by_category = vec![Vec::new(); parts.categories.len()];
+    let mut listed = vec![Vec::new(); parts.categories.len()];
     let mut replaced: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, code) in parts.codes.iter().enumerate() {
         by_category[code.category].push(i);
+        listed[code.category].push(i);
+        for &c in &code.also_in {
+            listed[c].push(i);
+        }
         if let Some(r) = code.replaced_by {
             replaced.entry(r).or_default().push(i);
+        }
+        if let Some(p) = code.parent {
+            children.entry(p).or_default().push(i);
         }
         by_anchor.insert(code.anchor.clone(), i);
         by_key.entry(code.key.raw()).or_default().push(i);
@@ -90,6 +122,8 @@ pub(crate) fn load(source: Source, diags: &mut Diagnostics) -> Option<Catalog> {
     }
     Some(Catalog {
         source,
+        fields: parts.fields,
+        statuses: parts.statuses,
         envelopes: parts.envelopes,
         categories: parts.categories,
         codes: parts.codes,
@@ -98,18 +132,49 @@ pub(crate) fn load(source: Source, diags: &mut Diagnostics) -> Option<Catalog> {
         by_key,
         by_alias,
         by_category,
+        listed,
         replaced,
+        children,
     })
 }
 
 struct Parts {
+    fields: Vec<FieldDef>,
+    statuses: Vec<StatusDef>,
     envelopes: Vec<Envelope>,
     categories: Vec<Category>,
     codes: Vec<Code>,
     retry: Vec<RetryRule>,
 }
 
-fn read(source: &Source, diags: &mut Diagnostics) -> Option<Parts> {
+/// What a `[[code]]` table refers to that is checked once every code is read.
+struct Pending {
+    replaced_by: Option<Located<String>>,
+    parent: Option<Located<String>>,
+    statuses: Vec<Located<u16>>,
+    /// `retry_override`, when the code has no `retry` of its own.
+    inherited_override: Option<Located<String>>,
+}
+
+/// The codes and anchors read so far.
+#[derive(Default)]
+struct Seen {
+    codes: FirstSeen,
+    anchors: FirstSeen,
+}
+
+/// What reading a code needs to know of the rest of the catalog.
+struct Context<'a> {
+    source: &'a Source,
+    categories: &'a [Category],
+    envelopes: &'a [Envelope],
+    fields: &'a [FieldDef],
+    /// The statuses `[[status]]` declares.
+    declared: &'a [u16],
+    versioning: Versioning,
+}
+
+fn read(source: &Source, versioning: Versioning, diags: &mut Diagnostics) -> Option<Parts> {
     let doc = tomlread::parse(source, diags)?;
     let root = Table::open(
         doc.get_ref(),
@@ -119,194 +184,170 @@ fn read(source: &Source, diags: &mut Diagnostics) -> Option<Parts> {
         source,
         diags,
     );
+    let mut seen_fields = FirstSeen::default();
+    let fields: Vec<FieldDef> = root
+        .tables("field", "[[field]]", FIELD_DEF_KEYS, diags)
+        .iter()
+        .filter_map(|t| read_field_def(t, CODE_KEYS, &mut seen_fields, diags))
+        .collect();
+    let mut seen_statuses = FirstSeen::default();
+    let statuses: Vec<StatusDef> = root
+        .tables("status", "[[status]]", STATUS_KEYS, diags)
+        .iter()
+        .filter_map(|t| read_status_def(t, &mut seen_statuses, diags))
+        .collect();
+    let declared: Vec<u16> = statuses.iter().map(|s| s.status).collect();
     let mut ids = FirstSeen::default();
     let envelopes: Vec<Envelope> = root
         .tables("envelope", "[[envelope]]", ENVELOPE_KEYS, diags)
         .iter()
-        .filter_map(|t| read_envelope(t, &mut ids, diags))
+        .filter_map(|t| read_envelope(t, &declared, &mut ids, diags))
         .collect();
     let mut categories: Vec<Category> = root
         .tables("category", "[[category]]", CATEGORY_KEYS, diags)
         .iter()
         .enumerate()
-        .filter_map(|(i, t)| read_category(t, i, &envelopes, &mut ids, diags))
+        .filter_map(|(i, t)| read_category(t, i, &envelopes, &fields, &mut ids, diags))
         .collect();
     categories.sort_by_key(|c| c.order);
 
-    let code_tables = root.tables("code", "[[code]]", CODE_KEYS, diags);
+    let mut code_keys: Vec<&str> = CODE_KEYS.to_vec();
+    code_keys.extend(fields.iter().map(|f| f.name.as_str()));
+    let code_tables = root.tables("code", "[[code]]", &code_keys, diags);
+    let context = Context {
+        source,
+        categories: &categories,
+        envelopes: &envelopes,
+        fields: &fields,
+        declared: &declared,
+        versioning,
+    };
     let mut codes = Vec::new();
-    let mut replaced_by = Vec::new();
-    let mut seen_codes = FirstSeen::default();
-    let mut seen_anchors = FirstSeen::default();
+    let mut pending = Vec::new();
+    let mut seen = Seen::default();
     for t in &code_tables {
-        if let Some((code, replacement)) =
-            read_code(t, &categories, &mut seen_codes, &mut seen_anchors, diags)
-        {
+        if let Some((code, p)) = read_code(t, &context, &mut seen, diags) {
             codes.push(code);
-            replaced_by.push(replacement);
+            pending.push(p);
         }
     }
-    let resolved: Vec<Option<usize>> = replaced_by
-        .iter()
-        .map(|r| {
-            let r = r.as_ref()?;
-            let found = find_code(&codes, &r.value);
-            if found.is_none() {
-                unknown_code(source, r, &codes, diags);
-            }
-            found
-        })
-        .collect();
-    for (code, r) in codes.iter_mut().zip(resolved) {
-        code.replaced_by = r;
-    }
+    resolve_references(source, &mut codes, &pending, diags);
 
     let mut retry = Vec::new();
     let mut seen_targets = FirstSeen::default();
     for t in root.tables("retry", "[[retry]]", RETRY_KEYS, diags) {
-        if let Some(rule) = read_retry(&t, &codes, &mut seen_targets, diags) {
+        if let Some(rule) = read_retry(&t, &codes, &declared, &mut seen_targets, diags) {
             retry.push(rule);
         }
     }
     let parts = Parts {
+        fields,
+        statuses,
         envelopes,
         categories,
         codes,
         retry,
     };
     check_retry_columns(source, &parts, diags);
+    check_inherited_policies(source, &parts, &pending, diags);
     Some(parts)
 }
 
-/// A code by anchor, else by the code as written (for `replaced_by` and retry rules).
-fn find_code(codes: &[Code], name: &str) -> Option<usize> {
-    codes
-        .iter()
-        .position(|c| c.anchor == name)
-        .or_else(|| codes.iter().position(|c| c.key.raw() == name))
-}
-
-/// Remembers where each name was first defined, to report duplicates with both places.
-#[derive(Default)]
-struct FirstSeen(HashMap<String, Location>);
-
-impl FirstSeen {
-    /// Records `key`; reports a duplicate `kind` named `shown` if it was seen before.
-    /// Returns true if the key is new.
-    fn insert(
-        &mut self,
-        kind: &'static str,
-        key: &str,
-        shown: &str,
-        source: &Source,
-        span: Range<usize>,
-        diags: &mut Diagnostics,
-    ) -> bool {
-        let here = source.locate(span);
-        match self.0.get(key) {
-            Some(first) => {
-                diags.push(crate::diagnostics::Diagnostic::at(
-                    Problem::Duplicate {
-                        kind,
-                        name: shown.to_string(),
-                        first: Box::new(first.clone()),
-                    },
-                    here,
-                ));
-                false
-            }
-            None => {
-                self.0.insert(key.to_string(), here);
-                true
-            }
-        }
-    }
-}
-
-/// Ids of envelopes, categories and namespaces: lowercase letters, digits and `-`.
-fn check_id(
-    key: &'static str,
-    id: &Located<String>,
+/// Resolves `replaced_by` and `parent` once every code is known; a `parent` chain may not
+/// go round in a circle.
+fn resolve_references(
     source: &Source,
-    diags: &mut Diagnostics,
-) -> bool {
-    let ok = !id.value.is_empty()
-        && id
-            .value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !ok {
-        diags.at(
-            Problem::InvalidId {
-                key,
-                value: id.value.clone(),
-            },
-            source,
-            id.span.clone(),
-        );
-    }
-    ok
-}
-
-fn status(t: &Table, key: &str, diags: &mut Diagnostics) -> Option<Located<u16>> {
-    let value = t.int(key, diags)?;
-    match crate::http_status::reason(value.value) {
-        Some(_) => Some(Located::new(value.value as u16, value.span)),
-        None => {
-            diags.at(
-                Problem::InvalidStatus {
-                    status: value.value.to_string(),
-                },
-                t.source(),
-                value.span,
-            );
-            None
-        }
-    }
-}
-
-fn policy(t: &Table, diags: &mut Diagnostics, key: &str) -> Option<Located<RetryPolicy>> {
-    let name = t.string(key, diags)?;
-    match RetryPolicy::from_name(&name.value) {
-        Some(p) => Some(Located::new(p, name.span)),
-        None => {
-            let names = RetryPolicy::ALL.map(RetryPolicy::name);
-            diags.at(
-                Problem::UnknownChoice {
-                    key: key.to_string(),
-                    value: name.value.clone(),
-                    choice: Choice::RetryPolicy,
-                    choices: names.to_vec(),
-                    suggestion: did_you_mean(&name.value, names),
-                },
-                t.source(),
-                name.span,
-            );
-            None
-        }
-    }
-}
-
-fn check_contradiction(
-    policy: &Located<RetryPolicy>,
-    status: u16,
-    source: &Source,
+    codes: &mut [Code],
+    pending: &[Pending],
     diags: &mut Diagnostics,
 ) {
-    if let Some(reason) = policy.value.contradiction(status) {
-        diags.at(
-            Problem::RetryContradiction {
-                policy: policy.value.name().to_string(),
-                status,
-                reason,
-            },
+    let lookup = |codes: &[Code], r: &Option<Located<String>>, diags: &mut Diagnostics| {
+        let r = r.as_ref()?;
+        let found = find_code(codes, &r.value);
+        if found.is_none() {
+            unknown_code(source, r, codes, diags);
+        }
+        found
+    };
+    for i in 0..codes.len() {
+        codes[i].replaced_by = lookup(codes, &pending[i].replaced_by, diags);
+        codes[i].parent = lookup(codes, &pending[i].parent, diags);
+    }
+    for start in 0..codes.len() {
+        let mut chain = vec![start];
+        let mut at = codes[start].parent;
+        while let Some(p) = at {
+            if p == start {
+                // Reported once, at the first code of the circle in file order.
+                if chain.iter().all(|&c| c >= start) {
+                    let mut names: Vec<String> =
+                        chain.iter().map(|&c| codes[c].key.raw()).collect();
+                    names.push(codes[start].key.raw());
+                    if let Some(span) = pending[start].parent.as_ref().map(|p| p.span.clone()) {
+                        diags.at(Problem::ParentCycle { chain: names }, source, span);
+                    }
+                }
+                codes[start].parent = None;
+                break;
+            }
+            if chain.contains(&p) || chain.len() > codes.len() {
+                break;
+            }
+            chain.push(p);
+            at = codes[p].parent;
+        }
+    }
+}
+
+/// A code that inherits its policy from the rule of its typical status: that policy must
+/// suit its other statuses too (or `retry_override` says why not).
+fn check_inherited_policies(
+    source: &Source,
+    parts: &Parts,
+    pending: &[Pending],
+    diags: &mut Diagnostics,
+) {
+    for (i, (code, p)) in parts.codes.iter().zip(pending).enumerate() {
+        if code.retry.is_some() {
+            continue;
+        }
+        let has_code_rule = parts.retry.iter().any(|r| r.target == RetryTarget::Code(i));
+        if has_code_rule {
+            if let Some(reason) = &p.inherited_override {
+                // The code's own rule carries its own override; this one explains nothing.
+                check_inherited(None, &p.statuses, Some(reason), source, diags);
+            }
+            continue;
+        }
+        let policy = code.status().and_then(|typical| {
+            parts
+                .retry
+                .iter()
+                .find(|r| r.target == RetryTarget::Status(typical))
+                .map(|r| r.policy)
+        });
+        let others: Vec<Located<u16>> = p.statuses.iter().skip(1).cloned().collect();
+        let statuses = if p.inherited_override.is_some() {
+            &p.statuses
+        } else {
+            &others
+        };
+        check_inherited(
+            policy,
+            statuses,
+            p.inherited_override.as_ref(),
             source,
-            policy.span.clone(),
+            diags,
         );
     }
 }
 
-fn read_envelope(t: &Table, ids: &mut FirstSeen, diags: &mut Diagnostics) -> Option<Envelope> {
+fn read_envelope(
+    t: &Table,
+    declared: &[u16],
+    ids: &mut FirstSeen,
+    diags: &mut Diagnostics,
+) -> Option<Envelope> {
     let source = t.source();
     let id = t.required_string("id", diags);
     let title = t.required_string("title", diags);
@@ -314,7 +355,7 @@ fn read_envelope(t: &Table, ids: &mut FirstSeen, diags: &mut Diagnostics) -> Opt
     let language = t
         .string("language", diags)
         .map_or_else(|| "json".to_string(), |l| l.value);
-    let http_status = status(t, "http_status", diags).map(|s| s.value);
+    let (http_status, http) = envelope_status(t, declared, diags);
     let fields = t
         .tables("field", "[[envelope.field]]", FIELD_KEYS, diags)
         .iter()
@@ -368,10 +409,36 @@ fn read_envelope(t: &Table, ids: &mut FirstSeen, diags: &mut Diagnostics) -> Opt
         description: t.string("description", diags),
         language,
         http_status,
+        http,
         example: example.value,
         note: t.string("note", diags),
         fields,
     })
+}
+
+/// An envelope's `http_status`: a status shown above its example, or `false` for an envelope
+/// that is not an HTTP response (no status line on code pages). Returns (status, is HTTP).
+fn envelope_status(t: &Table, declared: &[u16], diags: &mut Diagnostics) -> (Option<u16>, bool) {
+    match t.get("http_status").map(|v| (v.get_ref(), v.span())) {
+        Some((DeValue::Boolean(b), span)) => {
+            if *b {
+                diags.at(
+                    Problem::WrongType {
+                        key: "http_status".into(),
+                        expected: "an HTTP status, or `false` for an envelope that is not an HTTP response",
+                        found: "`true`",
+                    },
+                    t.source(),
+                    span,
+                );
+            }
+            (None, *b)
+        }
+        _ => (
+            status(t, "http_status", declared, diags).map(|s| s.value),
+            true,
+        ),
+    }
 }
 
 /// Reports invalid JSON in an example at the line and column inside the TOML file.
@@ -431,6 +498,7 @@ fn read_category(
     t: &Table,
     index: usize,
     envelopes: &[Envelope],
+    fields: &[FieldDef],
     ids: &mut FirstSeen,
     diags: &mut Diagnostics,
 ) -> Option<Category> {
@@ -448,13 +516,20 @@ fn read_category(
     {
         diags.at(Problem::EmptyValue { key: "range" }, source, r.span.clone());
     }
-    let columns = read_columns(t, diags);
+    let columns = read_columns(t, fields, diags);
     let headings = t
         .string_map("headings", diags)
         .into_iter()
-        .filter_map(|(key, heading)| Some((column_named(&key, source, diags)?, heading.value)))
+        .filter_map(|(key, heading)| {
+            Some((column_named(&key, fields, source, diags)?, heading.value))
+        })
         .collect();
+    let page_path = page_path(t, diags);
     let id = id?;
+    let chosen = envelope_of(envelope, envelopes);
+    let values = read_values(t, "values", chosen, &id.value, diags);
+    let sources = read_sources(t, chosen, &id.value, diags);
+    check_category(t, chosen, &values, &sources, diags);
     if check_id("id", &id, source, diags) {
         ids.insert(
             "category id",
@@ -475,7 +550,45 @@ fn read_category(
         columns,
         headings,
         envelope,
+        values,
+        sources,
+        page_path,
     })
+}
+
+/// The envelope of a category's choice.
+fn envelope_of(choice: EnvelopeChoice, envelopes: &[Envelope]) -> Option<&Envelope> {
+    match choice {
+        EnvelopeChoice::Default => envelopes.first(),
+        EnvelopeChoice::None => None,
+        EnvelopeChoice::Envelope(e) => envelopes.get(e),
+    }
+}
+
+/// A category's `page_path`: a clean path prefix, like `[code_pages] path`.
+fn page_path(t: &Table, diags: &mut Diagnostics) -> Option<String> {
+    let path = t.string("page_path", diags)?;
+    let prefix = path.value.trim_matches('/');
+    if is_path_prefix(prefix) {
+        Some(prefix.to_string())
+    } else {
+        diags.at(
+            Problem::InvalidPagePath {
+                value: path.value.clone(),
+            },
+            t.source(),
+            path.span,
+        );
+        None
+    }
+}
+
+/// One or more `/`-separated segments of letters, digits, `.`, `_` and `-` (not `.` or `..`).
+fn is_path_prefix(prefix: &str) -> bool {
+    !prefix.is_empty()
+        && prefix.split('/').all(|seg| {
+            !seg.is_empty() && seg != "." && seg != ".." && crate::slug::is_verbatim_anchor(seg)
+        })
 }
 
 /// A category's `envelope`: unset (the first envelope), `false` (none), or an envelope's id.
@@ -507,15 +620,22 @@ fn envelope_choice(t: &Table, envelopes: &[Envelope], diags: &mut Diagnostics) -
     }
 }
 
-/// A category's `columns`: known names, each once, at least one (default: the usual four).
-fn read_columns(t: &Table, diags: &mut Diagnostics) -> Vec<Column> {
+/// A category's `columns`: known names (standard or declared fields), each once, at least one
+/// (default: the usual four, then the declared fields marked `column = true`).
+fn read_columns(t: &Table, fields: &[FieldDef], diags: &mut Diagnostics) -> Vec<Column> {
     let source = t.source();
     let Some(names) = t.strings("columns", diags) else {
-        return Column::DEFAULT.to_vec();
+        let mut columns = Column::DEFAULT.to_vec();
+        columns.extend(
+            (0..fields.len())
+                .filter(|&f| fields[f].column)
+                .map(Column::Custom),
+        );
+        return columns;
     };
     let mut columns = Vec::new();
     for name in names {
-        if let Some(column) = column_named(&name, source, diags) {
+        if let Some(column) = column_named(&name, fields, source, diags) {
             if columns.contains(&column) {
                 diags.at(
                     Problem::ListedTwice {
@@ -537,18 +657,26 @@ fn read_columns(t: &Table, diags: &mut Diagnostics) -> Vec<Column> {
 
 fn column_named(
     name: &Located<String>,
+    fields: &[FieldDef],
     source: &Source,
     diags: &mut Diagnostics,
 ) -> Option<Column> {
-    let column = Column::from_name(&name.value);
+    let column = Column::from_name(&name.value).or_else(|| {
+        fields
+            .iter()
+            .position(|f| f.name == name.value)
+            .map(Column::Custom)
+    });
     if column.is_none() {
+        let mut names: Vec<&str> = Column::names().collect();
+        names.extend(fields.iter().map(|f| f.name.as_str()));
         diags.at(
             Problem::UnknownChoice {
                 key: "columns".into(),
                 value: name.value.clone(),
                 choice: Choice::Column,
                 choices: Column::names().collect(),
-                suggestion: did_you_mean(&name.value, Column::names()),
+                suggestion: did_you_mean(&name.value, names.iter().copied()),
             },
             source,
             name.span.clone(),
@@ -557,12 +685,33 @@ fn column_named(
     column
 }
 
-/// Reads the `code` value: an integer, a `-32000..-32099` range, or a string.
+/// Reads what identifies an entry: `code` (an integer, a `-32000..-32099` range, or a string),
+/// or `name` for an error the API sends without a code.
 fn code_key(t: &Table, diags: &mut Diagnostics) -> Option<Located<CodeKey>> {
+    let name = t.string("name", diags);
     let Some(value) = t.get("code") else {
-        t.missing("code", Need::Always, diags);
-        return None;
+        let Some(name) = name else {
+            t.missing("code", Need::CodeOrName, diags);
+            return None;
+        };
+        let trimmed = name.value.trim();
+        if trimmed.is_empty() {
+            diags.at(Problem::EmptyValue { key: "name" }, t.source(), name.span);
+            return None;
+        }
+        return Some(Located::new(CodeKey::Name(trimmed.to_string()), name.span));
     };
+    if let Some(n) = &name {
+        diags.at(
+            Problem::ConflictingKeys {
+                key: "name",
+                value: n.value.clone(),
+                other: "code",
+            },
+            t.source(),
+            n.span.clone(),
+        );
+    }
     let key = match value.get_ref() {
         DeValue::String(s) => {
             let s = s.trim();
@@ -638,45 +787,166 @@ fn matches_range(pattern: &str, code: &str) -> bool {
 }
 
 // Long: every key of a [[code]] table is read here, in one place, so the table's schema reads
-// top to bottom; the checks are in the helpers below.
+// top to bottom; the checks are in the helpers below and in the sibling modules.
 fn read_code(
     t: &Table,
-    categories: &[Category],
-    seen_codes: &mut FirstSeen,
-    seen_anchors: &mut FirstSeen,
+    cx: &Context,
+    seen: &mut Seen,
     diags: &mut Diagnostics,
-) -> Option<(Code, Option<Located<String>>)> {
+) -> Option<(Code, Pending)> {
     let source = t.source();
     let key = code_key(t, diags);
     let category_name = t.required_string("category", diags);
+    let also_in_names = t.strings("also_in", diags);
+    let parent = code_name(t, "parent", diags);
     let label = t.string("label", diags).map(|l| l.value);
     let message = t.string("message", diags).map(|m| m.value);
-    let status = status(t, "status", diags);
+    let statuses = read_statuses(t, cx.declared, diags);
     let fix = t.string("fix", diags);
     let meaning = t.string("meaning", diags);
     let detail = t.string("detail", diags);
     let docs = t.string("docs", diags);
     let retry = policy(t, diags, "retry");
-    let deprecated = t.bool("deprecated", diags).is_some_and(|d| d.value);
+    let retry_how = t.string("retry_how", diags);
+    let retry_override = read_override(t, diags);
     let replaced_by = code_name(t, "replaced_by", diags);
+    let life = lifecycle::read(t, replaced_by, cx.versioning, diags);
     let explicit_anchor = t.string("anchor", diags);
     let alias_values = read_aliases(t, diags);
-    let (removed, replacement) = read_removed(t, replaced_by.as_ref(), diags);
-    let replaced_by = replaced_by.or(replacement);
     let category = category_name
         .as_ref()
-        .and_then(|name| category_named(name, categories, source, diags));
+        .and_then(|name| category_named(name, cx.categories, source, diags));
     let key = key?;
-    if let (Some(status), Some(retry)) = (&status, &retry) {
-        check_contradiction(retry, status.value, source, diags);
+    let fields = read_field_values(
+        t,
+        cx.fields,
+        &key.value.to_string(),
+        key.span.clone(),
+        diags,
+    );
+    let status_values: Vec<u16> = statuses.iter().map(|s| s.value).collect();
+    if let Some(retry) = &retry {
+        check_policy(
+            retry,
+            &status_values,
+            retry_override.as_ref(),
+            source,
+            diags,
+        );
     }
     let category_index = category?;
-    let cat = &categories[category_index];
+    let cat = &cx.categories[category_index];
+    let also_in = also_in_names
+        .map(|names| read_also_in(names, category_index, cx.categories, source, diags))
+        .unwrap_or_default();
     check_in_range(cat, &key, source, diags);
-    check_columns_present(t, cat, &key, diags);
+    for &c in std::iter::once(&category_index).chain(&also_in) {
+        check_columns_present(t, &cx.categories[c], cx.fields, &key, diags);
+    }
+    let example = read_values(
+        t,
+        "example",
+        envelope_of(cat.envelope, cx.envelopes),
+        &cat.id,
+        diags,
+    );
+    let (anchor, aliases) = identity(
+        &key,
+        explicit_anchor.as_ref(),
+        alias_values,
+        cat,
+        cx,
+        seen,
+        diags,
+    )?;
+    let inherited_override = if retry.is_some() {
+        None
+    } else {
+        retry_override.clone()
+    };
+    Some((
+        Code {
+            key: key.value,
+            anchor,
+            category: category_index,
+            also_in,
+            parent: None,
+            label,
+            message,
+            statuses: status_values,
+            fix,
+            meaning,
+            detail,
+            docs,
+            retry: retry.map(|r| r.value),
+            retry_how,
+            retry_override: retry_override.map(|r| r.value.trim().to_string()),
+            since: life.since.map(|s| s.value),
+            deprecated: life.deprecated,
+            replaced_by: None,
+            removed: life.removed,
+            aliases,
+            example,
+            fields,
+            span: key.span,
+        },
+        Pending {
+            replaced_by: life.replacement,
+            parent,
+            statuses,
+            inherited_override,
+        },
+    ))
+}
 
+/// A code's `also_in`: other categories, each once.
+fn read_also_in(
+    names: Vec<Located<String>>,
+    own: usize,
+    categories: &[Category],
+    source: &Source,
+    diags: &mut Diagnostics,
+) -> Vec<usize> {
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let mut out: Vec<usize> = Vec::new();
+    for name in names {
+        let Some(c) = category_named(&name, categories, source, diags) else {
+            continue;
+        };
+        let problem = if c == own {
+            Problem::AlsoInOwnCategory {
+                category: name.value.clone(),
+            }
+        } else if out.contains(&c) {
+            Problem::RepeatedValue {
+                key: "also_in",
+                value: name.value.clone(),
+            }
+        } else {
+            out.push(c);
+            continue;
+        };
+        diags.at(problem, source, name.span);
+    }
+    out
+}
+
+/// The identity of a code: unique (per namespace, without case), visible, with a unique
+/// anchor and aliases.
+fn identity(
+    key: &Located<CodeKey>,
+    explicit_anchor: Option<&Located<String>>,
+    alias_values: Vec<Located<String>>,
+    cat: &Category,
+    cx: &Context,
+    seen: &mut Seen,
+    diags: &mut Diagnostics,
+) -> Option<(String, Vec<Alias>)> {
+    let source = cx.source;
     let namespace = cat.namespace.as_deref();
-    if !check_visible(&key, source, diags) {
+    if !check_visible(key, source, diags) {
         return None;
     }
     // Codes that differ only by case or by Unicode normalization are one code to a reader,
@@ -686,11 +956,12 @@ fn read_code(
         namespace.unwrap_or(""),
         folded(&key.value.raw())
     );
-    let kind = match namespace {
-        Some(_) => "code in this namespace",
-        None => "code",
+    let kind = match (namespace, key.value.is_code()) {
+        (_, false) => "name",
+        (Some(_), true) => "code in this namespace",
+        (None, true) => "code",
     };
-    if !seen_codes.insert(
+    if !seen.codes.insert(
         kind,
         &unique,
         &key.value.raw(),
@@ -701,36 +972,16 @@ fn read_code(
         return None;
     }
     let anchor = code_anchor(
-        &key,
-        explicit_anchor.as_ref(),
+        key,
+        explicit_anchor,
         namespace,
-        categories,
-        seen_anchors,
+        cx.categories,
+        &mut seen.anchors,
         source,
         diags,
     )?;
-    let aliases = code_aliases(alias_values, namespace, seen_anchors, source, diags);
-    Some((
-        Code {
-            key: key.value,
-            anchor,
-            category: category_index,
-            label,
-            message,
-            status: status.map(|s| s.value),
-            fix,
-            meaning,
-            detail,
-            docs,
-            retry: retry.map(|r| r.value),
-            deprecated,
-            replaced_by: None,
-            removed,
-            aliases,
-            span: key.span,
-        },
-        replaced_by,
-    ))
+    let aliases = code_aliases(alias_values, namespace, &mut seen.anchors, source, diags);
+    Some((anchor, aliases))
 }
 
 /// A code's comparison key: NFC-normalized and lowercased.
@@ -801,64 +1052,6 @@ fn is_clean_site_path(path: &str) -> bool {
         })
 }
 
-/// A reference to a code (`replaced_by`, a retry rule's `code`): a string or an integer.
-fn code_name(t: &Table, key: &str, diags: &mut Diagnostics) -> Option<Located<String>> {
-    let v = t.get(key)?;
-    match tomlread::integer(v.get_ref()) {
-        Some(i) => Some(Located::new(i.to_string(), v.span())),
-        None => t.string(key, diags),
-    }
-}
-
-/// `removed = { since, why, replacement }`: the tombstone and its replacement, if any.
-fn read_removed(
-    t: &Table,
-    replaced_by: Option<&Located<String>>,
-    diags: &mut Diagnostics,
-) -> (Option<Removed>, Option<Located<String>>) {
-    let Some(r) = t.table("removed", REMOVED_KEYS, diags) else {
-        return (None, None);
-    };
-    let replacement = r.string("replacement", diags);
-    if let (Some(rep), Some(_)) = (&replacement, replaced_by) {
-        diags.at(
-            Problem::ConflictingKeys {
-                key: "replacement",
-                value: rep.value.clone(),
-                other: "replaced_by",
-            },
-            t.source(),
-            rep.span.clone(),
-        );
-    }
-    let removed = Removed {
-        since: r.string("since", diags).map(|s| s.value),
-        why: r.string("why", diags),
-    };
-    (Some(removed), replacement)
-}
-
-fn category_named(
-    name: &Located<String>,
-    categories: &[Category],
-    source: &Source,
-    diags: &mut Diagnostics,
-) -> Option<usize> {
-    let found = categories.iter().position(|c| c.id == name.value);
-    if found.is_none() {
-        diags.at(
-            Problem::UnknownReference {
-                kind: "category",
-                name: name.value.clone(),
-                suggestion: did_you_mean(&name.value, categories.iter().map(|c| c.id.as_str())),
-            },
-            source,
-            name.span.clone(),
-        );
-    }
-    found
-}
-
 /// A code must match its category's `range`.
 fn check_in_range(
     cat: &Category,
@@ -869,6 +1062,9 @@ fn check_in_range(
     let Some(range) = &cat.range else {
         return;
     };
+    if !key.value.is_code() {
+        return;
+    }
     let inside = match &key.value {
         CodeKey::Range(a, b) => {
             matches_range(range, &a.to_string()) && matches_range(range, &b.to_string())
@@ -892,19 +1088,25 @@ fn check_in_range(
 fn check_columns_present(
     t: &Table,
     cat: &Category,
+    fields: &[FieldDef],
     key: &Located<CodeKey>,
     diags: &mut Diagnostics,
 ) {
+    let name = |column: Column| match column {
+        Column::Custom(f) => fields.get(f).map_or("", |f| f.name.as_str()),
+        other => other.name(),
+    };
     // A field that is present but invalid was reported already; only absent ones count here.
-    let present = |column: Column| {
-        matches!(column, Column::Code | Column::Retry)
-            || t.get(column.name()).is_some()
-            || t.misspells(column.name())
+    // A required declared field that is absent is reported by its own check.
+    let present = |column: Column| match column {
+        Column::Code | Column::Retry => true,
+        Column::Custom(f) if fields.get(f).is_some_and(|f| f.required) => true,
+        other => t.get(name(other)).is_some() || t.misspells(name(other)),
     };
     for column in cat.columns.iter().copied().filter(|c| !present(*c)) {
         diags.at(
             Problem::MissingField {
-                field: column.name().to_string(),
+                field: name(column).to_string(),
                 table: format!("code `{}`", key.value),
                 need: Need::ShownColumn {
                     category: cat.id.clone(),
@@ -1023,86 +1225,6 @@ fn code_aliases(
     aliases
 }
 
-fn unknown_code(source: &Source, name: &Located<String>, codes: &[Code], diags: &mut Diagnostics) {
-    let keys: Vec<String> = codes.iter().map(|c| c.key.raw()).collect();
-    diags.at(
-        Problem::UnknownReference {
-            kind: "code",
-            name: name.value.clone(),
-            suggestion: did_you_mean(&name.value, keys.iter().map(String::as_str)),
-        },
-        source,
-        name.span.clone(),
-    );
-}
-
-fn read_retry(
-    t: &Table,
-    codes: &[Code],
-    seen: &mut FirstSeen,
-    diags: &mut Diagnostics,
-) -> Option<RetryRule> {
-    let source = t.source();
-    let policy_value = policy(t, diags, "policy");
-    if t.get("policy").is_none() {
-        let choices = RetryPolicy::ALL.map(RetryPolicy::name).to_vec();
-        t.missing("policy", Need::Policy { choices }, diags);
-    }
-    let code_name = code_name(t, "code", diags);
-    let status_value = status(t, "status", diags);
-    let (target, target_span, status_of_target) = match (&status_value, &code_name) {
-        (Some(s), None) => (RetryTarget::Status(s.value), s.span.clone(), Some(s.value)),
-        (None, Some(name)) => {
-            let Some(i) = find_code(codes, &name.value) else {
-                unknown_code(source, name, codes, diags);
-                return None;
-            };
-            (RetryTarget::Code(i), name.span.clone(), codes[i].status)
-        }
-        (Some(_), Some(name)) => {
-            diags.at(
-                Problem::ConflictingKeys {
-                    key: "code",
-                    value: name.value.clone(),
-                    other: "status",
-                },
-                source,
-                name.span.clone(),
-            );
-            return None;
-        }
-        (None, None) => {
-            if t.get("status").is_none() {
-                t.missing("status", Need::RetryTarget, diags);
-            }
-            return None;
-        }
-    };
-    let policy_value = policy_value?;
-    if let Some(status) = status_of_target {
-        check_contradiction(&policy_value, status, source, diags);
-    }
-    let target_name = match &target {
-        RetryTarget::Status(s) => format!("status {s}"),
-        RetryTarget::Code(i) => format!("code {}", codes[*i].key.raw()),
-    };
-    seen.insert(
-        "retry rule for",
-        &target_name,
-        &target_name,
-        source,
-        target_span,
-        diags,
-    );
-    Some(RetryRule {
-        target,
-        policy: policy_value.value,
-        retryable: t.string("retryable", diags).map(|r| r.value),
-        how: t.string("how", diags),
-        label: t.string("label", diags).map(|l| l.value),
-    })
-}
-
 /// A `retry` column needs a policy for each of its codes (own, per-code rule, or its status').
 fn check_retry_columns(source: &Source, parts: &Parts, diags: &mut Diagnostics) {
     for (i, code) in parts.codes.iter().enumerate() {
@@ -1112,7 +1234,7 @@ fn check_retry_columns(source: &Source, parts: &Parts, diags: &mut Diagnostics) 
         }
         let has_rule = parts.retry.iter().any(|r| match r.target {
             RetryTarget::Code(c) => c == i,
-            RetryTarget::Status(s) => Some(s) == code.status,
+            RetryTarget::Status(s) => Some(s) == code.status(),
         });
         if !has_rule {
             diags.at(

@@ -5,8 +5,15 @@
 //! means, and which policy a status allows. Reading and validating the TOML file is in
 //! [`load()`]. The model knows nothing of HTML: text fields hold inline Markdown source.
 
+mod common;
+mod fields;
+mod lifecycle;
 mod load;
 mod model;
+mod retry;
+mod text;
+mod values;
 
 pub(crate) use load::load;
 pub(crate) use model::*;
+pub(crate) use text::{plain_text, shorten};

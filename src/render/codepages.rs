@@ -7,7 +7,8 @@
 use serde::Serialize;
 
 use super::context::{Inputs, PageView, SiteContext, render_template};
-use super::view::{self, CategoryLink, CodeLink, CodeView, ExampleView};
+use super::example::{ExampleView, example_for};
+use super::view::{CategoryLink, CodeLink, CodeView};
 use crate::diagnostics::Problem;
 use crate::urls::Target;
 
@@ -28,6 +29,10 @@ struct CodePageContext<'a> {
     related: Vec<CodeLink>,
     /// Codes that this one replaces.
     replaces: Vec<CodeLink>,
+    /// The code it is a sub-code of (its page).
+    parent: Option<CodeLink>,
+    /// Its sub-codes (their pages).
+    children: Vec<CodeLink>,
 }
 
 /// What `redirect.html` sees.
@@ -58,6 +63,10 @@ pub(crate) fn code_page(inputs: Inputs, i: usize, path: &str) -> Result<String, 
             .page
             .clone()
             .or_else(|| views.codes[j].href.clone()),
+        message: views.codes[j]
+            .message
+            .clone()
+            .or_else(|| views.codes[j].label.clone()),
     };
     let siblings = catalog.category_codes(c.category);
     // Catalog order within a category is ascending, so the position is a binary search.
@@ -80,11 +89,12 @@ pub(crate) fn code_page(inputs: Inputs, i: usize, path: &str) -> Result<String, 
         Some(m) => format!("{}: {m}", code.code),
         None => code.code.clone(),
     };
+    let description = describe(c);
     let context = CodePageContext {
         site: &prepared.site,
         page: PageView {
             title,
-            description: code.message.clone(),
+            description,
             url: path.to_string(),
             permalink: prepared
                 .site
@@ -104,11 +114,37 @@ pub(crate) fn code_page(inputs: Inputs, i: usize, path: &str) -> Result<String, 
                     .href(&Target::anchor(page.clone(), category.id.clone()))
             }),
         },
-        example: view::example_for(catalog, i, Some(&plan.resolver.absolute(&docs_url))),
+        example: example_for(catalog, i, Some(&plan.resolver.absolute(&docs_url))),
         related,
         replaces,
+        parent: c.parent.map(link),
+        children: catalog.children_of(i).iter().map(|&j| link(j)).collect(),
     };
     render_template(sources, "code_page.html", &context)
+}
+
+/// The meta description of a code's page, as plain text: its message (else the code and its
+/// label) and how to fix it (else its meaning).
+fn describe(c: &crate::catalog::Code) -> Option<String> {
+    use crate::catalog::{plain_text, shorten};
+    let head = match (&c.message, &c.label) {
+        (Some(m), _) => m.clone(),
+        (None, Some(l)) => format!("{} {l}", c.key),
+        (None, None) => c.key.to_string(),
+    };
+    let head = head.trim();
+    let body = c
+        .fix
+        .as_ref()
+        .or(c.meaning.as_ref())
+        .map(|t| plain_text(&t.value))
+        .filter(|t| !t.is_empty());
+    let text = match body {
+        Some(b) if head.ends_with(['.', '!', '?', '\u{2026}']) => format!("{head} {b}"),
+        Some(b) => format!("{head}. {b}"),
+        None => head.to_string(),
+    };
+    Some(shorten(&text, 300))
 }
 
 /// Renders a redirect to code `i` (its page, else its row).

@@ -87,7 +87,7 @@ pub(crate) struct Prepared {
 impl Prepared {
     pub(crate) fn new(sources: &Sources, plan: &Plan) -> Result<Prepared, Diagnostics> {
         let mut links = Vec::new();
-        let views = view::build(&sources.catalog, plan, &mut links);
+        let views = view::build(sources, plan, &mut links);
         let site = site_context(sources, plan, &mut links);
         let mut ctx = Context::new();
         ctx.insert("site", &site);

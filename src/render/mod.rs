@@ -8,6 +8,8 @@
 
 pub(crate) mod codepages;
 mod context;
+mod example;
+mod markup;
 pub(crate) mod view;
 
 pub(crate) use context::{Inputs, NAV_PAGE, NAV_SCRIPT, Prepared};

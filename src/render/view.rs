@@ -4,32 +4,44 @@
 //! them with `| safe`; every plain field (codes, messages, titles) is escaped by tera. Links
 //! found in catalog text are collected with their catalog location for the link checker.
 
+use std::collections::{BTreeMap, HashMap};
+
 use serde::Serialize;
 
-use crate::catalog::{Alias, Catalog, Column, RetryTarget, Text};
+use super::markup::{headings, render_block};
+use crate::catalog::{Alias, Catalog, Column, FieldValue, RetryTarget, Text};
 use crate::content::directive::TableView;
 use crate::content::markdown::render_inline;
-use crate::highlight::code_block;
 use crate::links::LinkRef;
 use crate::plan::Plan;
+use crate::sources::Sources;
+use crate::urls::Target;
 
 #[derive(Serialize, Clone)]
 pub(crate) struct CodeView {
     pub(crate) anchor: String,
-    /// As shown: `PG-1003`, `429`, `-32000 to -32099`.
+    /// As shown: `PG-1003`, `429`, `-32000 to -32099` (or the name of an entry without code).
     pub(crate) code: String,
     /// As written in the catalog: `-32000..-32099`.
     pub(crate) raw: String,
+    /// An entry the API sends without a code, known by its `name`.
+    pub(crate) is_name: bool,
     pub(crate) label: Option<String>,
     pub(crate) message: Option<String>,
+    /// The typical HTTP status.
     pub(crate) status: Option<u16>,
-    pub(crate) status_reason: Option<&'static str>,
+    /// Its name as the API calls it (`[[status]]`), else the standard reason phrase.
+    pub(crate) status_reason: Option<String>,
     /// `4xx` or `5xx` (or `1xx`…), for badge colours.
     pub(crate) status_class: Option<String>,
+    /// Every HTTP status of the code, the typical one first.
+    pub(crate) statuses: Vec<StatusView>,
     pub(crate) fix: Option<String>,
     pub(crate) meaning: Option<String>,
     pub(crate) detail: Option<String>,
     pub(crate) docs: Option<String>,
+    /// What the docs link points at: the page's title, and the section's heading.
+    pub(crate) docs_title: Option<String>,
     pub(crate) retry: Option<String>,
     pub(crate) retry_policy: Option<&'static str>,
     pub(crate) deprecated: bool,
@@ -39,16 +51,58 @@ pub(crate) struct CodeView {
     /// The code's own page (`/errors/PG-1003/`), when per-code pages are on.
     pub(crate) page: Option<String>,
     pub(crate) category: String,
+    pub(crate) category_title: String,
+    /// The other categories that list it (`also_in`).
+    pub(crate) also_in: Vec<CategoryLink>,
+    /// The code it is a sub-code of.
+    pub(crate) parent: Option<CodeLink>,
+    /// Its sub-codes.
+    pub(crate) children: Vec<CodeLink>,
     /// `active`, `deprecated` or `removed`.
     pub(crate) state: &'static str,
+    pub(crate) since: Option<String>,
+    pub(crate) deprecated_since: Option<String>,
+    pub(crate) deprecated_why: Option<String>,
+    pub(crate) sunset: Option<String>,
     pub(crate) removed_since: Option<String>,
     pub(crate) removed_why: Option<String>,
     /// Anchors of old codes that must keep landing on this row.
     pub(crate) alias_anchors: Vec<String>,
     /// Old codes and URLs, as written.
     pub(crate) aliases: Vec<String>,
-    /// How to retry (the `how` of the rule that applies), as HTML.
+    /// How to retry, as HTML: the code's own `retry_how`, else the `how` of the rule that
+    /// applies.
     pub(crate) retry_how: Option<String>,
+    /// The code's own `retry_how`, as HTML.
+    pub(crate) own_retry_how: Option<String>,
+    /// Declared fields (HTML) by name, for table columns.
+    pub(crate) custom: BTreeMap<String, String>,
+    /// Declared fields shown on its page, in declaration order.
+    pub(crate) fields: Vec<FieldShown>,
+    /// Set on the copy of a code shown in a category it is listed in by `also_in`: that row
+    /// links to the code's own row and has no id.
+    pub(crate) secondary: bool,
+}
+
+/// One HTTP status of a code.
+#[derive(Serialize, Clone)]
+pub(crate) struct StatusView {
+    pub(crate) status: u16,
+    /// The API's name of it, else the standard reason phrase.
+    pub(crate) name: Option<String>,
+    pub(crate) class: String,
+    pub(crate) typical: bool,
+}
+
+/// A declared field of a code, ready to show.
+#[derive(Serialize, Clone)]
+pub(crate) struct FieldShown {
+    pub(crate) name: String,
+    pub(crate) title: String,
+    /// `text`, `markdown`, `list` or `url`.
+    #[serde(rename = "type")]
+    pub(crate) kind: &'static str,
+    pub(crate) html: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -58,23 +112,20 @@ pub(crate) struct CategoryLink {
     pub(crate) href: Option<String>,
 }
 
-#[derive(Serialize)]
-pub(crate) struct ExampleView {
-    pub(crate) title: String,
-    pub(crate) status_line: Option<String>,
-    /// Highlighted HTML.
-    pub(crate) html: String,
-}
-
 #[derive(Serialize, Clone)]
 pub(crate) struct CodeLink {
     pub(crate) code: String,
     pub(crate) href: Option<String>,
+    /// Its message, else its label.
+    pub(crate) message: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
 pub(crate) struct ColumnView {
+    /// `code`, `message`, ...; `field` for a declared field.
     pub(crate) name: &'static str,
+    /// The declared field's name, for `field` columns.
+    pub(crate) field: Option<String>,
     pub(crate) heading: String,
     /// For the `code` column: show the label beside the code (no `label` column is shown).
     pub(crate) with_label: bool,
@@ -118,20 +169,38 @@ pub(crate) struct RetryRowView {
     pub(crate) status: Option<u16>,
     pub(crate) key: String,
     pub(crate) href: Option<String>,
-    pub(crate) reason: Option<&'static str>,
+    pub(crate) reason: Option<String>,
     pub(crate) policy: &'static str,
     pub(crate) retryable: String,
     pub(crate) how: Option<String>,
+    /// Response headers that control retries.
+    pub(crate) headers: Vec<String>,
 }
 
 /// One row of the status view: an HTTP status, the codes that use it, its retry guidance.
 #[derive(Serialize)]
 pub(crate) struct StatusRowView {
     pub(crate) status: u16,
-    pub(crate) reason: Option<&'static str>,
+    pub(crate) reason: Option<String>,
+    /// The API's description of the status (HTML).
+    pub(crate) description: Option<String>,
     pub(crate) class: String,
-    pub(crate) codes: Vec<CodeLink>,
+    pub(crate) codes: Vec<StatusCodeView>,
     pub(crate) retryable: Option<String>,
+    pub(crate) how: Option<String>,
+    pub(crate) headers: Vec<String>,
+    /// Codes of this status with retry advice of their own.
+    pub(crate) code_how: Vec<StatusCodeView>,
+}
+
+/// A code in the status view.
+#[derive(Serialize, Clone)]
+pub(crate) struct StatusCodeView {
+    pub(crate) code: String,
+    pub(crate) href: Option<String>,
+    /// Whether this status is the code's typical one.
+    pub(crate) typical: bool,
+    /// The code's own retry advice (HTML).
     pub(crate) how: Option<String>,
 }
 
@@ -145,37 +214,33 @@ pub(crate) struct CatalogView {
 }
 
 /// Builds the views; links found in catalog text are added to `links`.
-pub(crate) fn build(catalog: &Catalog, plan: &Plan, links: &mut Vec<LinkRef>) -> CatalogView {
+pub(crate) fn build(sources: &Sources, plan: &Plan, links: &mut Vec<LinkRef>) -> CatalogView {
+    let catalog = &sources.catalog;
     let mut b = Builder {
         catalog,
         plan,
+        sources,
         links: Vec::new(),
+        pages: sources
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.url.as_str(), i))
+            .collect(),
+        headings: HashMap::new(),
     };
     let retry = b.retry_rows();
     let codes: Vec<CodeView> = (0..catalog.codes.len())
         .map(|i| b.code(i, &retry))
         .collect();
-    let categories = catalog
-        .categories
-        .iter()
-        .enumerate()
-        .map(|(ci, cat)| CategoryView {
-            id: cat.id.clone(),
-            title: cat.title.clone(),
-            range: cat.range.clone(),
-            description: b.text(&cat.description),
-            columns: columns(&cat.columns, |c| cat.heading(c).to_string()),
-            codes: catalog
-                .codes_in(ci)
-                .map(|(i, _)| codes[i].clone())
-                .collect(),
-        })
+    let categories = (0..catalog.categories.len())
+        .map(|ci| b.category(ci, &codes))
         .collect();
     let envelopes = (0..catalog.envelopes.len())
         .map(|e| b.envelope(e))
         .collect();
+    let statuses = b.status_rows(&codes, &retry);
     links.extend(b.links);
-    let statuses = status_rows(catalog, &codes, &retry);
     CatalogView {
         codes,
         categories,
@@ -189,15 +254,29 @@ pub(crate) fn build(catalog: &Catalog, plan: &Plan, links: &mut Vec<LinkRef>) ->
 struct Builder<'a> {
     catalog: &'a Catalog,
     plan: &'a Plan,
+    sources: &'a Sources,
     links: Vec<LinkRef>,
+    /// Content pages by URL.
+    pages: HashMap<&'a str, usize>,
+    /// The headings of content pages (id, text), read when a docs link first points there.
+    headings: HashMap<usize, Vec<(String, String)>>,
 }
 
 impl Builder<'_> {
-    /// Inline Markdown from the catalog as HTML; its links are recorded where they were written.
-    /// `[x](#CODE)` links to the page that shows the code.
-    fn text(&mut self, t: &Option<Text>) -> Option<String> {
+    /// Records a link written in the catalog at `t`.
+    fn record(&mut self, href: String, t: &Text) {
+        self.links.push(LinkRef {
+            href,
+            page: "/".into(),
+            source_dir: None,
+            location: self.catalog.source.locate(t.span.clone()),
+        });
+    }
+
+    /// Markdown from the catalog as HTML (inline, or blocks); its links are recorded where
+    /// they were written. `[x](#CODE)` links to the page that shows the code.
+    fn markdown(&mut self, t: &Text, blocks: bool) -> String {
         let (catalog, plan) = (self.catalog, self.plan);
-        let t = t.as_ref()?;
         let code_of = |href: &str| {
             href.strip_prefix('#')
                 .and_then(|a| catalog.find_code(a).ok())
@@ -208,8 +287,11 @@ impl Builder<'_> {
                 .unwrap_or_else(|| href.to_string()),
             None => plan.resolver.rewrite(href, "/", None),
         };
-        let (html, found) = render_inline(&t.value, &rewrite);
-        let location = catalog.source.locate(t.span.clone());
+        let (html, found) = if blocks {
+            render_block(&t.value, &rewrite)
+        } else {
+            render_inline(&t.value, &rewrite)
+        };
         for href in found {
             let href = match code_of(&href) {
                 Some(i) => plan.code_row[i]
@@ -217,14 +299,14 @@ impl Builder<'_> {
                     .map_or(href.clone(), |p| format!("{p}#{}", catalog.codes[i].anchor)),
                 None => href,
             };
-            self.links.push(LinkRef {
-                href,
-                page: "/".into(),
-                source_dir: None,
-                location: location.clone(),
-            });
+            self.record(href, t);
         }
-        Some(html)
+        html
+    }
+
+    /// Inline Markdown from the catalog as HTML.
+    fn text(&mut self, t: &Option<Text>) -> Option<String> {
+        t.as_ref().map(|t| self.markdown(t, false))
     }
 
     fn retry_rows(&mut self) -> Vec<RetryRowView> {
@@ -239,7 +321,7 @@ impl Builder<'_> {
                         format!("retry-{s}"),
                         s.to_string(),
                         None,
-                        crate::http_status::reason(i64::from(s)),
+                        catalog.status_name(s).map(str::to_string),
                     ),
                     RetryTarget::Code(i) => (
                         None,
@@ -258,9 +340,34 @@ impl Builder<'_> {
                     policy: r.policy.name(),
                     retryable: r.retryable_text().to_string(),
                     how: self.text(&r.how),
+                    headers: r.headers.clone(),
                 }
             })
             .collect()
+    }
+
+    /// A link to code `j` (its row, else its page) with its message.
+    fn link(&self, j: usize) -> CodeLink {
+        let c = &self.catalog.codes[j];
+        CodeLink {
+            code: c.key.to_string(),
+            href: self.plan.code_href(self.catalog, j),
+            message: c.message.clone().or_else(|| c.label.clone()),
+        }
+    }
+
+    /// A link to category `c`'s section.
+    fn category_link(&self, c: usize) -> CategoryLink {
+        let category = &self.catalog.categories[c];
+        CategoryLink {
+            id: category.id.clone(),
+            title: category.title.clone(),
+            href: self.plan.category_home[c].as_ref().map(|page| {
+                self.plan
+                    .resolver
+                    .href(&Target::anchor(page.clone(), category.id.clone()))
+            }),
+        }
     }
 
     /// The view of code `i`; `retry` are the views of the retry rules.
@@ -268,19 +375,12 @@ impl Builder<'_> {
         let (catalog, plan) = (self.catalog, self.plan);
         let c = &catalog.codes[i];
         let rule = catalog.retry_for(i);
-        let retry_how = rule.and_then(|(_, rule)| rule).and_then(|rule| {
+        let rule_how = rule.and_then(|(_, rule)| rule).and_then(|rule| {
             let index = catalog.retry.iter().position(|r| std::ptr::eq(r, rule))?;
             retry[index].how.clone()
         });
-        let docs = c.docs.as_ref().map(|d| {
-            self.links.push(LinkRef {
-                href: d.value.clone(),
-                page: "/".into(),
-                source_dir: None,
-                location: catalog.source.locate(d.span.clone()),
-            });
-            plan.resolver.rewrite(&d.value, "/", None)
-        });
+        let own_retry_how = self.text(&c.retry_how);
+        let (docs, docs_title) = self.docs(i);
         let alias_anchors = c
             .aliases
             .iter()
@@ -289,38 +389,191 @@ impl Builder<'_> {
                 Alias::Url { .. } => None,
             })
             .collect();
-        let aliases = c.aliases.iter().map(|a| a.written().to_string()).collect();
+        let (custom, fields) = self.fields(i);
+        let deprecated = c.deprecated.as_ref();
         CodeView {
             anchor: c.anchor.clone(),
             code: c.key.to_string(),
             raw: c.key.raw(),
+            is_name: !c.key.is_code(),
             label: c.label.clone(),
             message: c.message.clone(),
-            status: c.status,
+            status: c.status(),
             status_reason: c
-                .status
-                .and_then(|s| crate::http_status::reason(i64::from(s))),
-            status_class: c.status.map(|s| format!("{}xx", s / 100)),
+                .status()
+                .and_then(|s| catalog.status_name(s))
+                .map(str::to_string),
+            status_class: c.status().map(|s| format!("{}xx", s / 100)),
+            statuses: self.statuses(i),
             fix: self.text(&c.fix),
             meaning: self.text(&c.meaning),
             detail: self.text(&c.detail),
             docs,
+            docs_title,
             retry: catalog.retry_wording(i).map(str::to_string),
             retry_policy: rule.map(|(p, _)| p.name()),
-            deprecated: c.deprecated,
-            replaced_by: c.replaced_by.map(|r| CodeLink {
-                code: catalog.codes[r].key.to_string(),
-                href: plan.code_href(catalog, r),
-            }),
+            deprecated: deprecated.is_some(),
+            replaced_by: c.replaced_by.map(|r| self.link(r)),
             href: plan.code_href(catalog, i),
             page: plan.code_page_href(catalog, i),
             category: catalog.categories[c.category].id.clone(),
+            category_title: catalog.categories[c.category].title.clone(),
+            also_in: c.also_in.iter().map(|&a| self.category_link(a)).collect(),
+            parent: c.parent.map(|p| self.link(p)),
+            children: catalog
+                .children_of(i)
+                .iter()
+                .map(|&j| self.link(j))
+                .collect(),
             state: c.state(),
+            since: c.since.clone(),
+            deprecated_since: deprecated.and_then(|d| d.since.clone()),
+            deprecated_why: deprecated.and_then(|d| self.text(&d.why)),
+            sunset: deprecated.and_then(|d| d.sunset.clone()),
             removed_since: c.removed.as_ref().and_then(|r| r.since.clone()),
             removed_why: c.removed.as_ref().and_then(|r| self.text(&r.why)),
             alias_anchors,
-            aliases,
-            retry_how,
+            aliases: c.aliases.iter().map(|a| a.written().to_string()).collect(),
+            retry_how: own_retry_how.clone().or(rule_how),
+            own_retry_how,
+            custom,
+            fields,
+            secondary: false,
+        }
+    }
+
+    /// The statuses of code `i`, the typical one first.
+    fn statuses(&self, i: usize) -> Vec<StatusView> {
+        let catalog = self.catalog;
+        catalog.codes[i]
+            .statuses
+            .iter()
+            .enumerate()
+            .map(|(n, &s)| StatusView {
+                status: s,
+                name: catalog.status_name(s).map(str::to_string),
+                class: format!("{}xx", s / 100),
+                typical: n == 0,
+            })
+            .collect()
+    }
+
+    /// The href of code `i`'s docs link, and what it points at ("Guide › API keys").
+    fn docs(&mut self, i: usize) -> (Option<String>, Option<String>) {
+        let (catalog, plan) = (self.catalog, self.plan);
+        let Some(d) = catalog.codes[i].docs.as_ref() else {
+            return (None, None);
+        };
+        self.record(d.value.clone(), d);
+        let href = plan.resolver.rewrite(&d.value, "/", None);
+        let title = plan
+            .resolver
+            .resolve(&d.value, "/", None)
+            .and_then(|t| self.target_title(&t));
+        (Some(href), title)
+    }
+
+    /// The title of a page of this site and, with a fragment, of the section it names.
+    fn target_title(&mut self, target: &Target) -> Option<String> {
+        let (catalog, plan) = (self.catalog, self.plan);
+        let Some(&page) = self.pages.get(target.path.as_str()) else {
+            // A code's page: `/errors/ANCHOR/`.
+            let anchor = target.path.trim_end_matches('/').rsplit('/').next()?;
+            let code = catalog.find_code(&format!("#{anchor}")).ok()?;
+            return (plan.code_page(catalog, code).as_deref() == Some(&target.path))
+                .then(|| catalog.codes[code].key.to_string());
+        };
+        let page_title = self.sources.pages[page].title.clone();
+        let Some(anchor) = &target.fragment else {
+            return Some(page_title);
+        };
+        let sources = self.sources;
+        let found = self
+            .headings
+            .entry(page)
+            .or_insert_with(|| headings(&sources.pages[page]))
+            .iter()
+            .find(|(id, _)| id == anchor)
+            .map(|(_, text)| text.clone());
+        let section = found
+            .or_else(|| catalog.find_category(anchor).map(|c| c.title.clone()))
+            .or_else(|| {
+                catalog
+                    .find_code(&format!("#{anchor}"))
+                    .ok()
+                    .map(|j| catalog.codes[j].key.to_string())
+            });
+        Some(match section {
+            Some(s) if s != page_title => format!("{page_title} › {s}"),
+            _ => page_title,
+        })
+    }
+
+    /// Code `i`'s declared fields: HTML by name (for columns), and those shown on its page.
+    fn fields(&mut self, i: usize) -> (BTreeMap<String, String>, Vec<FieldShown>) {
+        let catalog = self.catalog;
+        let mut by_name = BTreeMap::new();
+        let mut shown = Vec::new();
+        for (f, value) in &catalog.codes[i].fields {
+            let def = &catalog.fields[*f];
+            let html = match value {
+                FieldValue::Text(t) => crate::html::escape(t),
+                FieldValue::Markdown(t) => self.markdown(t, true),
+                FieldValue::List(items) => {
+                    let items: Vec<String> = items
+                        .iter()
+                        .map(|item| format!("<li>{}</li>", self.markdown(item, false)))
+                        .collect();
+                    format!("<ul class=\"field-list\">\n{}\n</ul>", items.join("\n"))
+                }
+                FieldValue::Url(u) => {
+                    let href = if u.value.starts_with('/') {
+                        self.record(u.value.clone(), u);
+                        self.plan.resolver.rewrite(&u.value, "/", None)
+                    } else {
+                        u.value.clone()
+                    };
+                    format!(
+                        "<a href=\"{}\">{}</a>",
+                        crate::html::escape(&href),
+                        crate::html::escape(&u.value)
+                    )
+                }
+            };
+            if def.page {
+                shown.push(FieldShown {
+                    name: def.name.clone(),
+                    title: def.title.clone(),
+                    kind: def.kind.name(),
+                    html: html.clone(),
+                });
+            }
+            by_name.insert(def.name.clone(), html);
+        }
+        (by_name, shown)
+    }
+
+    /// The view of category `ci`: its own codes and those it lists by `also_in`.
+    fn category(&mut self, ci: usize, codes: &[CodeView]) -> CategoryView {
+        let catalog = self.catalog;
+        let cat = &catalog.categories[ci];
+        CategoryView {
+            id: cat.id.clone(),
+            title: cat.title.clone(),
+            range: cat.range.clone(),
+            description: self.text(&cat.description),
+            columns: columns(catalog, &cat.columns, |c| {
+                catalog.heading(ci, c).to_string()
+            }),
+            codes: catalog
+                .listed_in(ci)
+                .iter()
+                .map(|&i| {
+                    let mut view = codes[i].clone();
+                    view.secondary = catalog.codes[i].category != ci;
+                    view
+                })
+                .collect(),
         }
     }
 
@@ -331,8 +584,10 @@ impl Builder<'_> {
             title: e.title.clone(),
             description: self.text(&e.description),
             language: e.language.clone(),
-            status_line: e.http_status.map(status_line),
-            example: code_block(e.example.trim_end(), &e.language),
+            status_line: e
+                .http_status
+                .map(|s| super::example::status_line(s, self.catalog.status_name(s))),
+            example: crate::highlight::code_block(e.example.trim_end(), &e.language),
             note: self.text(&e.note),
             fields: e
                 .fields
@@ -346,53 +601,54 @@ impl Builder<'_> {
                 .collect(),
         }
     }
-}
 
-/// `HTTP/1.1 429 Too Many Requests`.
-fn status_line(status: u16) -> String {
-    format!(
-        "HTTP/1.1 {status} {}",
-        crate::http_status::reason(i64::from(status)).unwrap_or("")
-    )
-}
-
-/// One row per HTTP status that codes use, in ascending order.
-fn status_rows(
-    catalog: &Catalog,
-    codes: &[CodeView],
-    retry: &[RetryRowView],
-) -> Vec<StatusRowView> {
-    let mut by_status: std::collections::BTreeMap<u16, Vec<CodeLink>> = Default::default();
-    for (i, c) in catalog.codes.iter().enumerate() {
-        if let Some(s) = c.status {
-            by_status.entry(s).or_default().push(CodeLink {
-                code: codes[i].code.clone(),
-                href: codes[i].href.clone(),
-            });
-        }
-    }
-    by_status
-        .into_iter()
-        .map(|(status, codes)| {
-            let rule = retry.iter().find(|r| r.status == Some(status));
-            StatusRowView {
-                status,
-                reason: crate::http_status::reason(i64::from(status)),
-                class: format!("{}xx", status / 100),
-                codes,
-                retryable: rule.map(|r| r.retryable.clone()),
-                how: rule.and_then(|r| r.how.clone()),
+    /// One row per HTTP status that codes use, in ascending order; a code with several
+    /// statuses is listed under each.
+    fn status_rows(&mut self, codes: &[CodeView], retry: &[RetryRowView]) -> Vec<StatusRowView> {
+        let catalog = self.catalog;
+        let mut by_status: BTreeMap<u16, Vec<StatusCodeView>> = BTreeMap::new();
+        for (i, c) in catalog.codes.iter().enumerate() {
+            for (n, &s) in c.statuses.iter().enumerate() {
+                by_status.entry(s).or_default().push(StatusCodeView {
+                    code: codes[i].code.clone(),
+                    href: codes[i].href.clone(),
+                    typical: n == 0,
+                    how: codes[i].own_retry_how.clone(),
+                });
             }
-        })
-        .collect()
+        }
+        by_status
+            .into_iter()
+            .map(|(status, codes)| {
+                let rule = retry.iter().find(|r| r.status == Some(status));
+                let def = catalog.status_def(status);
+                StatusRowView {
+                    status,
+                    reason: catalog.status_name(status).map(str::to_string),
+                    description: def.and_then(|d| self.text(&d.description)),
+                    class: format!("{}xx", status / 100),
+                    code_how: codes.iter().filter(|c| c.how.is_some()).cloned().collect(),
+                    codes,
+                    retryable: rule.map(|r| r.retryable.clone()),
+                    how: rule.and_then(|r| r.how.clone()),
+                    headers: rule.map(|r| r.headers.clone()).unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
 }
 
 /// Column views; the code column carries the label when no label column is shown.
-pub(crate) fn columns(list: &[Column], heading: impl Fn(Column) -> String) -> Vec<ColumnView> {
+pub(crate) fn columns(
+    catalog: &Catalog,
+    list: &[Column],
+    heading: impl Fn(Column) -> String,
+) -> Vec<ColumnView> {
     let has_label = list.contains(&Column::Label);
     list.iter()
         .map(|&c| ColumnView {
             name: c.name(),
+            field: matches!(c, Column::Custom(_)).then(|| catalog.column_name(c).to_string()),
             heading: heading(c),
             with_label: c == Column::Code && !has_label,
         })
@@ -407,87 +663,26 @@ pub(crate) fn with_view(
 ) -> CategoryView {
     let mut out = category.clone();
     if let Some(cols) = &view.columns {
-        out.columns = columns(cols, |c| {
-            let i = cols.iter().position(|x| *x == c).unwrap_or(0);
-            view.headings
-                .as_ref()
-                .and_then(|h| h.get(i).cloned())
-                .unwrap_or_else(|| defaults.heading(c).to_string())
-        });
+        let has_label = cols.contains(&Column::Label);
+        out.columns = cols
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| ColumnView {
+                name: c.name(),
+                field: None,
+                heading: view
+                    .headings
+                    .as_ref()
+                    .and_then(|h| h.get(i).cloned())
+                    .unwrap_or_else(|| {
+                        defaults
+                            .own_heading(c)
+                            .unwrap_or(c.default_heading())
+                            .to_string()
+                    }),
+                with_label: c == Column::Code && !has_label,
+            })
+            .collect();
     }
     out
-}
-
-/// The example of the code's envelope with the fields that name a `from` attribute filled in
-/// for this code; `None` when the envelope is not JSON or has no such fields. `message` falls
-/// back to the label, then to the code itself when the code is an exact message.
-pub(crate) fn example_for(
-    catalog: &Catalog,
-    code: usize,
-    docs_url: Option<&str>,
-) -> Option<ExampleView> {
-    use crate::catalog::{CodeKey, FieldSource};
-    let envelope = catalog.envelope_for(code)?;
-    if envelope.language != "json" || envelope.fields.iter().all(|f| f.from.is_none()) {
-        return None;
-    }
-    let mut value: serde_json::Value = serde_json::from_str(&envelope.example).ok()?;
-    let c = &catalog.codes[code];
-    for field in &envelope.fields {
-        let Some(from) = field.from else { continue };
-        let filled = match from {
-            FieldSource::Code => Some(match &c.key {
-                CodeKey::Int(i) => serde_json::Value::from(*i),
-                other => serde_json::Value::from(other.raw()),
-            }),
-            // An exact-message code is its own message; a label is the short message.
-            FieldSource::Message => c
-                .message
-                .clone()
-                .or_else(|| c.label.clone())
-                .or_else(|| match &c.key {
-                    CodeKey::Text(t) => Some(t.clone()),
-                    _ => None,
-                })
-                .map(Into::into),
-            FieldSource::Label => c.label.clone().map(Into::into),
-            FieldSource::Status => c.status.map(Into::into),
-            FieldSource::Detail => c.detail.as_ref().map(|t| t.value.clone().into()),
-            FieldSource::Fix => c.fix.as_ref().map(|t| t.value.clone().into()),
-            FieldSource::Docs => docs_url.map(Into::into),
-        };
-        // Without a value, a required field keeps the example's; an optional one is dropped.
-        if filled.is_some() || !field.required {
-            set_path(&mut value, &field.name, filled);
-        }
-    }
-    let text = serde_json::to_string_pretty(&value).ok()?;
-    Some(ExampleView {
-        title: envelope.title.clone(),
-        status_line: envelope.http_status.map(status_line),
-        html: code_block(&text, "json"),
-    })
-}
-
-/// Sets (or, with `None`, removes) the member at a dotted path such as `error.code`.
-fn set_path(value: &mut serde_json::Value, path: &str, new: Option<serde_json::Value>) {
-    let mut parts: Vec<&str> = path.split('.').collect();
-    let Some(last) = parts.pop() else { return };
-    let mut cur = value;
-    for p in parts {
-        match cur.get_mut(p) {
-            Some(next) => cur = next,
-            None => return,
-        }
-    }
-    if let Some(obj) = cur.as_object_mut() {
-        match new {
-            Some(v) => {
-                obj.insert(last.to_string(), v);
-            }
-            None => {
-                obj.remove(last);
-            }
-        }
-    }
 }

@@ -1,0 +1,157 @@
+//! The example response of one code: its envelope's example with each field filled in for that
+//! code, and never a value that belongs to another code.
+//!
+//! A field's value comes from, first to last: the code's own `example = { FIELD = ... }`, its
+//! category's `from = { FIELD = "ATTRIBUTE" }` or `values = { FIELD = ... }`, the field's own
+//! `from` (`code`, `message`, `parent`, `category`, ...). A required field without `from` is a
+//! constant of the envelope and keeps the example's value; every other field without a value
+//! for this code is left out (the required ones are named under the example). `from =
+//! "example"` says a field varies but has no source: only values given per code or category.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::catalog::{Catalog, CodeKey, EnvelopeField, FieldSource};
+use crate::highlight::code_block;
+
+#[derive(Serialize)]
+pub(crate) struct ExampleView {
+    pub(crate) title: String,
+    pub(crate) status_line: Option<String>,
+    /// Highlighted HTML.
+    pub(crate) html: String,
+    /// Required fields left out because the catalog gives no value for this code.
+    pub(crate) omitted: Vec<String>,
+}
+
+/// `HTTP/1.1 429 Too Many Requests`: the standard reason phrase, else the API's name of a
+/// status outside the registry.
+pub(crate) fn status_line(status: u16, name: Option<&str>) -> String {
+    let reason = crate::http_status::reason(i64::from(status)).or(name);
+    format!("HTTP/1.1 {status} {}", reason.unwrap_or(""))
+}
+
+/// The example of the code's envelope filled in for code `code`; `None` when the envelope is
+/// not JSON or nothing in it varies per code. `docs_url` is what `from = "docs"` shows.
+pub(crate) fn example_for(
+    catalog: &Catalog,
+    code: usize,
+    docs_url: Option<&str>,
+) -> Option<ExampleView> {
+    let envelope = catalog.envelope_for(code)?;
+    let c = &catalog.codes[code];
+    let category = &catalog.categories[c.category];
+    let varies = envelope.fields.iter().any(|f| f.from.is_some())
+        || !category.values.is_empty()
+        || !category.sources.is_empty()
+        || !c.example.is_empty();
+    if envelope.language != "json" || !varies {
+        return None;
+    }
+    let mut value: Value = serde_json::from_str(&envelope.example).ok()?;
+    let mut omitted = Vec::new();
+    for field in &envelope.fields {
+        let source = category
+            .sources
+            .iter()
+            .find(|(f, _)| *f == field.name)
+            .map(|(_, s)| *s)
+            .or(field.from);
+        match field_value(catalog, code, field, source, docs_url) {
+            Some(v) => set_path(&mut value, &field.name, Some(v)),
+            // A required constant of the envelope keeps the example's value.
+            None if source.is_none() && field.required => {}
+            None => {
+                if field.required {
+                    omitted.push(field.name.clone());
+                }
+                set_path(&mut value, &field.name, None);
+            }
+        }
+    }
+    let text = serde_json::to_string_pretty(&value).ok()?;
+    Some(ExampleView {
+        title: envelope.title.clone(),
+        status_line: envelope
+            .http_status
+            .or(c.status().filter(|_| envelope.http))
+            .map(|s| status_line(s, catalog.status_name(s))),
+        html: code_block(&text, "json"),
+        omitted,
+    })
+}
+
+/// The value of one envelope field for code `code`, if the catalog gives one.
+fn field_value(
+    catalog: &Catalog,
+    code: usize,
+    field: &EnvelopeField,
+    source: Option<FieldSource>,
+    docs_url: Option<&str>,
+) -> Option<Value> {
+    let c = &catalog.codes[code];
+    let category = &catalog.categories[c.category];
+    let given = |list: &[(String, Value)]| {
+        list.iter()
+            .find(|(f, _)| *f == field.name)
+            .map(|(_, v)| v.clone())
+    };
+    if let Some(v) = given(&c.example) {
+        return Some(v);
+    }
+    let from_source = |source: FieldSource| match source {
+        FieldSource::Code => key_value(&c.key),
+        FieldSource::Parent => c.parent.and_then(|p| key_value(&catalog.codes[p].key)),
+        FieldSource::Message => c.message.clone().map(Into::into),
+        FieldSource::Label => c.label.clone().map(Into::into),
+        FieldSource::Status => c.status().map(Into::into),
+        FieldSource::Detail => c.detail.as_ref().map(|t| t.value.clone().into()),
+        FieldSource::Fix => c.fix.as_ref().map(|t| t.value.clone().into()),
+        FieldSource::Docs => docs_url.map(Into::into),
+        FieldSource::Category => given(&category.values),
+        // Given per code or per category only: looked up above.
+        FieldSource::Example => None,
+    };
+    let category_source = category
+        .sources
+        .iter()
+        .find(|(f, _)| *f == field.name)
+        .map(|(_, s)| *s);
+    match category_source {
+        Some(s) => from_source(s),
+        None => given(&category.values).or_else(|| source.and_then(from_source)),
+    }
+}
+
+/// A code as the API sends it: integers stay numbers; an entry known only by its name has no
+/// code.
+fn key_value(key: &CodeKey) -> Option<Value> {
+    match key {
+        CodeKey::Int(i) => Some(Value::from(*i)),
+        CodeKey::Name(_) => None,
+        other => Some(Value::from(other.raw())),
+    }
+}
+
+/// Sets (or, with `None`, removes) the member at a dotted path such as `error.code`.
+fn set_path(value: &mut Value, path: &str, new: Option<Value>) {
+    let mut parts: Vec<&str> = path.split('.').collect();
+    let Some(last) = parts.pop() else { return };
+    let mut cur = value;
+    for p in parts {
+        match cur.get_mut(p) {
+            Some(next) => cur = next,
+            None => return,
+        }
+    }
+    if let Some(obj) = cur.as_object_mut() {
+        match new {
+            Some(v) => {
+                obj.insert(last.to_string(), v);
+            }
+            None => {
+                obj.shift_remove(last);
+            }
+        }
+    }
+}
