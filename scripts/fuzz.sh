@@ -66,6 +66,7 @@ export CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true
 export CARGO_TERM_COLOR=never
 
 echo "== build (release, debug assertions, overflow checks) into $CARGO_TARGET_DIR"
+mkdir -p "$CARGO_TARGET_DIR"
 nice cargo test --release --test fuzz --no-run --message-format=json-render-diagnostics \
   | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' >"$CARGO_TARGET_DIR/fuzz-exe.txt"
 exe=$(tail -n 1 "$CARGO_TARGET_DIR/fuzz-exe.txt")
