@@ -223,17 +223,10 @@ impl Site {
         }
     }
 
-    /// The exports of this build: (path inside the output, content).
-    pub(crate) fn exports(&self) -> [(&'static str, String); 3] {
+    /// The small exports of this build: (path inside the output, content). `errors.json` is
+    /// written by `write_rest` as it is made.
+    pub(crate) fn exports(&self) -> [(&'static str, String); 2] {
         [
-            (
-                exports::ERRORS_JSON,
-                exports::errors_json(
-                    &self.sources.config.title,
-                    &self.sources.catalog,
-                    &self.plan,
-                ),
-            ),
             (exports::SCHEMA_JSON, exports::schema().to_string()),
             (exports::URLS_TXT, exports::urls_txt(&self.registry)),
         ]
@@ -242,6 +235,10 @@ impl Site {
     /// Writes everything but the pages (exports, theme files, static files); returns the number
     /// of files of the whole site.
     fn write_rest(&self, staging: &Staging) -> std::io::Result<usize> {
+        staging.write_with(exports::ERRORS_JSON, |out| {
+            let (title, catalog) = (&self.sources.config.title, &self.sources.catalog);
+            exports::write_errors_json(out, title, catalog, &self.plan)
+        })?;
         for (rel, text) in self.exports() {
             staging.write(rel, text.as_bytes())?;
         }
@@ -408,7 +405,8 @@ fn facts_of(inputs: Inputs, rendered: Rendered, diags: &mut Diagnostics) -> Page
     facts
 }
 
-/// Prints how long each stage took when `ERRDOCS_TIMINGS` is set (for profiling builds).
+/// Prints how long each stage took, and the memory in use after it and at most so far (Linux),
+/// when `ERRDOCS_TIMINGS` is set (for profiling builds).
 struct Timings {
     on: bool,
     last: Instant,
@@ -424,9 +422,19 @@ impl Timings {
 
     fn lap(&mut self, stage: &str) {
         if self.on {
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let kib = |key: &str| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                    .map_or_else(|| "?".to_string(), |k| format!("{} MB", k / 1024))
+            };
             eprintln!(
-                "timing: {stage:<34} {:>7.1} ms",
-                self.last.elapsed().as_secs_f64() * 1e3
+                "timing: {stage:<34} {:>7.1} ms   rss {:>8}   peak {:>8}",
+                self.last.elapsed().as_secs_f64() * 1e3,
+                kib("VmRSS:"),
+                kib("VmHWM:")
             );
         }
         self.last = Instant::now();

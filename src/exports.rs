@@ -41,25 +41,86 @@ fn markdown(text: &str) -> Value {
 }
 
 /// `errors.json`: every code of the catalog, in catalog order, with its URLs, and an index of
-/// the codes by code (`by_code`) for lookups.
-pub(crate) fn errors_json(title: &str, catalog: &Catalog, plan: &Plan) -> String {
-    let resolver = &plan.resolver;
-    let base_url = resolver.base_url();
-    let codes: Vec<Value> = (0..catalog.codes.len())
-        .map(|i| code_entry(catalog, plan, i))
-        .collect();
-    let mut by_code = serde_json::Map::new();
-    for (i, (c, entry)) in catalog.codes.iter().zip(&codes).enumerate() {
-        let key = match &catalog.categories[c.category].namespace {
-            Some(ns) => format!("{ns}:{}", c.key.raw()),
-            None => c.key.raw(),
+/// the codes by code (`by_code`) for lookups. Written as it is made, one code at a time, so a
+/// build never holds the whole document (150 MB for 100,000 codes) in memory.
+pub(crate) fn write_errors_json(
+    out: &mut dyn std::io::Write,
+    title: &str,
+    catalog: &Catalog,
+    plan: &Plan,
+) -> std::io::Result<()> {
+    let doc = ErrorsJson {
+        title,
+        catalog,
+        plan,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
+}
+
+/// The document `errors.json`, serialized member by member in this order.
+struct ErrorsJson<'a> {
+    title: &'a str,
+    catalog: &'a Catalog,
+    plan: &'a Plan,
+}
+
+impl serde::Serialize for ErrorsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (catalog, plan) = (self.catalog, self.plan);
+        let base_url = plan.resolver.base_url();
+        let schema = match base_url {
+            Some(b) => format!("{b}/{SCHEMA_JSON}"),
+            None => SCHEMA_JSON.to_string(),
         };
-        by_code.insert(
-            key,
-            json!({ "index": i, "anchor": c.anchor, "docs": entry["docs"] }),
-        );
+        let mut m = s.serialize_map(Some(7))?;
+        m.serialize_entry("$schema", &schema)?;
+        m.serialize_entry("title", self.title)?;
+        m.serialize_entry("base_url", &base_url)?;
+        m.serialize_entry("statuses", &statuses(catalog))?;
+        m.serialize_entry("fields", &declared_fields(catalog))?;
+        let codes = Codes { catalog, plan };
+        m.serialize_entry("codes", &codes)?;
+        m.serialize_entry("by_code", &ByCode(codes))?;
+        m.end()
     }
-    let statuses: serde_json::Map<String, Value> = catalog
+}
+
+/// The `codes` array, each entry made when it is written.
+#[derive(Clone, Copy)]
+struct Codes<'a> {
+    catalog: &'a Catalog,
+    plan: &'a Plan,
+}
+
+impl serde::Serialize for Codes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (catalog, plan) = (self.catalog, self.plan);
+        s.collect_seq((0..catalog.codes.len()).map(|i| code_entry(catalog, plan, i)))
+    }
+}
+
+/// The `by_code` index: code (with its namespace) -> index, anchor and documentation URL.
+struct ByCode<'a>(Codes<'a>);
+
+impl serde::Serialize for ByCode<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (catalog, plan) = (self.0.catalog, self.0.plan);
+        s.collect_map(catalog.codes.iter().enumerate().map(|(i, c)| {
+            let key = match &catalog.categories[c.category].namespace {
+                Some(ns) => format!("{ns}:{}", c.key.raw()),
+                None => c.key.raw(),
+            };
+            let docs = docs_of(catalog, plan, i);
+            (key, json!({ "index": i, "anchor": c.anchor, "docs": docs }))
+        }))
+    }
+}
+
+/// The statuses the catalog names, by number.
+fn statuses(catalog: &Catalog) -> serde_json::Map<String, Value> {
+    catalog
         .statuses
         .iter()
         .map(|s| {
@@ -69,8 +130,12 @@ pub(crate) fn errors_json(title: &str, catalog: &Catalog, plan: &Plan) -> String
                 json!({ "name": s.name, "description": description }),
             )
         })
-        .collect();
-    let fields: Vec<Value> = catalog
+        .collect()
+}
+
+/// The declared fields that are exported.
+fn declared_fields(catalog: &Catalog) -> Vec<Value> {
+    catalog
         .fields
         .iter()
         .filter(|f| f.export)
@@ -83,27 +148,25 @@ pub(crate) fn errors_json(title: &str, catalog: &Catalog, plan: &Plan) -> String
                 "description": f.description.as_ref().map(|d| markdown(&d.value)),
             })
         })
-        .collect();
-    let schema = match base_url {
-        Some(b) => format!("{b}/{SCHEMA_JSON}"),
-        None => SCHEMA_JSON.to_string(),
-    };
-    let doc = json!({
-        "$schema": schema,
-        "title": title,
-        "base_url": base_url,
-        "statuses": statuses,
-        "fields": fields,
-        "codes": codes,
-        "by_code": by_code,
-    });
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
+        .collect()
 }
 
-/// The entry of code `i` in `errors.json`.
-fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
+/// The URL to print in error responses for code `i`: its `docs`, else its page, else its row.
+fn docs_of(catalog: &Catalog, plan: &Plan, i: usize) -> String {
+    let (page, reference) = urls_of(catalog, plan, i);
+    let resolver = &plan.resolver;
+    catalog.codes[i]
+        .docs
+        .as_ref()
+        .and_then(|d| resolver.resolve(&d.value, "/", None))
+        .map(|t| resolver.absolute(&t))
+        .or(page)
+        .or(reference)
+        .unwrap_or_default()
+}
+
+/// The code page and the reference row of code `i`, as absolute URLs.
+fn urls_of(catalog: &Catalog, plan: &Plan, i: usize) -> (Option<String>, Option<String>) {
     let resolver = &plan.resolver;
     let c = &catalog.codes[i];
     let page = plan
@@ -112,14 +175,14 @@ fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
     let reference = plan.code_row[i]
         .as_ref()
         .map(|p| resolver.absolute(&Target::anchor(p.clone(), c.anchor.clone())));
-    let docs = c
-        .docs
-        .as_ref()
-        .and_then(|d| resolver.resolve(&d.value, "/", None))
-        .map(|t| resolver.absolute(&t))
-        .or_else(|| page.clone())
-        .or_else(|| reference.clone())
-        .unwrap_or_default();
+    (page, reference)
+}
+
+/// The entry of code `i` in `errors.json`.
+fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
+    let c = &catalog.codes[i];
+    let (page, reference) = urls_of(catalog, plan, i);
+    let docs = docs_of(catalog, plan, i);
     let category = &catalog.categories[c.category];
     let categories: Vec<Value> = std::iter::once(c.category)
         .chain(c.also_in.iter().copied())

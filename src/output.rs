@@ -178,6 +178,23 @@ impl Staging {
     }
 
     /// Copies the file `from` into the staging directory as `rel`.
+    /// Writes the file `rel` of the output with `fill`, through a buffer (for files too big to
+    /// hold in memory first).
+    pub(crate) fn write_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        crate::interrupt::check()?;
+        let path = self.path()?.join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p)?;
+        }
+        let mut out = io::BufWriter::new(File::create(&path)?);
+        fill(&mut out)?;
+        io::Write::flush(&mut out)
+    }
+
     pub(crate) fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
         crate::interrupt::check()?;
         let path = self.path()?.join(rel);
