@@ -17,6 +17,7 @@ mod catalog;
 mod config;
 mod content;
 mod diagnostics;
+pub mod drift;
 mod exports;
 mod files;
 mod highlight;
