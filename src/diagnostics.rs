@@ -746,6 +746,14 @@ pub(crate) enum Problem {
         value: String,
         error: String,
     },
+    /// A file given as an `errors.json` export (to `diff`, or in `releases/`) that is not one.
+    InvalidExport {
+        message: String,
+    },
+    /// A release in `releases/` whose date is not known (neither its name nor `released`).
+    ReleaseWithoutDate {
+        name: String,
+    },
 }
 
 /// What a broken link is missing.
@@ -1082,6 +1090,10 @@ impl Problem {
             Problem::InvalidSourcePattern { key, value, error } => {
                 format!("invalid `[source] {key}` value `{value}`: {error}")
             }
+            Problem::InvalidExport { message } => format!("not an errors.json export: {message}"),
+            Problem::ReleaseWithoutDate { name } => {
+                format!("release `{name}` has no date")
+            }
         }
     }
 
@@ -1412,6 +1424,14 @@ impl Problem {
             } else {
                 "a glob such as `*.py`, `src/**/*.go` or `vendor/`".into()
             }),
+            Problem::InvalidExport { .. } => {
+                Some("give the `errors.json` a build wrote, or the built site's directory".into())
+            }
+            Problem::ReleaseWithoutDate { .. } => Some(
+                "name the file by its date (`releases/2026-05-01.json`) or add \
+                 `\"released\": \"2026-05-01\"` at the top of the export"
+                    .into(),
+            ),
         }
     }
 

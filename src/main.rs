@@ -128,6 +128,23 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Show the codes added, changed and removed between two exports (errors.json, or built
+    /// sites' directories)
+    Diff {
+        /// The older errors.json (or a built site's directory)
+        old: PathBuf,
+        /// The newer errors.json (or a built site's directory)
+        new: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -161,6 +178,7 @@ fn main() -> ExitCode {
                 Some(old) => check_against(&options, &old),
             }
         }
+        Command::Diff { old, new, format } => diff(&old, &new, format),
     }
 }
 
@@ -377,4 +395,22 @@ fn check_drift(
         println!("{line}");
         ExitCode::SUCCESS
     }
+}
+
+fn diff(old: &std::path::Path, new: &std::path::Path, format: DiffFormat) -> ExitCode {
+    let read = |p| errdocs::diff::read_export(p);
+    let (old, new) = match (read(old), read(new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            let errors: Vec<Diagnostic> = [o.err(), n.err()].into_iter().flatten().collect();
+            eprint!("{}", errdocs::render_all(&errors));
+            return ExitCode::from(1);
+        }
+    };
+    let d = errdocs::diff::diff(&old, &new);
+    match format {
+        DiffFormat::Text => print!("{}", errdocs::diff::text(&d)),
+        DiffFormat::Json => print!("{}", errdocs::diff::json(&d)),
+    }
+    ExitCode::SUCCESS
 }

@@ -55,6 +55,10 @@ pub(crate) const THEME_TEMPLATES: &[(&str, &str)] = &[
         include_str!("theme/templates/directives/statuses.html"),
     ),
     (
+        "directives/changelog.html",
+        include_str!("theme/templates/directives/changelog.html"),
+    ),
+    (
         "code_page.html",
         include_str!("theme/templates/code_page.html"),
     ),

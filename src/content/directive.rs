@@ -20,7 +20,14 @@ use crate::diagnostics::{Problem, did_you_mean};
 
 pub(crate) const INFO_STRING: &str = "errdocs";
 const NAMES: &[&str] = &[
-    "catalog", "category", "envelope", "retry", "code", "search", "statuses",
+    "catalog",
+    "category",
+    "envelope",
+    "retry",
+    "code",
+    "search",
+    "statuses",
+    "changelog",
 ];
 
 /// The directive blocks of a page, in order, each with its parsed directives.
@@ -51,6 +58,8 @@ pub(crate) enum Directive {
     Search,
     /// For each HTTP status: the codes that use it and its retry guidance.
     Statuses,
+    /// The history of the catalog from `releases/*.json`, newest first.
+    Changelog,
 }
 
 /// How a directive asks a code table to be shown; `None` means the category's own choice.
@@ -313,11 +322,12 @@ fn parse_args(args: &mut Args, catalog: &Catalog) -> Option<Directive> {
         }
         "category" => parse_category(args, catalog),
         "envelope" => parse_envelope(args, catalog),
-        "retry" | "search" | "statuses" => {
+        "retry" | "search" | "statuses" | "changelog" => {
             args.expect(0, &[]);
             Some(match args.directive {
                 "retry" => Directive::Retry,
                 "search" => Directive::Search,
+                "changelog" => Directive::Changelog,
                 _ => Directive::Statuses,
             })
         }
