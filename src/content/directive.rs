@@ -28,6 +28,7 @@ const NAMES: &[&str] = &[
     "search",
     "statuses",
     "changelog",
+    "lookup",
 ];
 
 /// The directive blocks of a page, in order, each with its parsed directives.
@@ -60,6 +61,9 @@ pub(crate) enum Directive {
     Statuses,
     /// The history of the catalog from `releases/*.json`, newest first.
     Changelog,
+    /// Paste an error response, a code or a message: the matching code (script, hidden without
+    /// JavaScript).
+    Lookup,
 }
 
 /// How a directive asks a code table to be shown; `None` means the category's own choice.
@@ -322,12 +326,13 @@ fn parse_args(args: &mut Args, catalog: &Catalog) -> Option<Directive> {
         }
         "category" => parse_category(args, catalog),
         "envelope" => parse_envelope(args, catalog),
-        "retry" | "search" | "statuses" | "changelog" => {
+        "retry" | "search" | "statuses" | "changelog" | "lookup" => {
             args.expect(0, &[]);
             Some(match args.directive {
                 "retry" => Directive::Retry,
                 "search" => Directive::Search,
                 "changelog" => Directive::Changelog,
+                "lookup" => Directive::Lookup,
                 _ => Directive::Statuses,
             })
         }

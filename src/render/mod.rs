@@ -175,6 +175,7 @@ fn directive_template(directive: &Directive) -> &'static str {
         Directive::Statuses => "directives/statuses.html",
         Directive::Code { .. } => "directives/code.html",
         Directive::Changelog => "directives/changelog.html",
+        Directive::Lookup => "directives/lookup.html",
     }
 }
 
@@ -240,6 +241,17 @@ fn render_directive(inputs: Inputs, directive: &Directive) -> Result<String, Pro
             });
             ctx.insert("feed", &feed);
             theme.render("directives/changelog.html", &ctx)
+        }
+        Directive::Lookup => {
+            let href = |path: &str| {
+                inputs
+                    .plan
+                    .resolver
+                    .href(&crate::urls::Target::page(path.to_string()))
+            };
+            ctx.insert("index", &href("/errors.json"));
+            ctx.insert("script", &href("/errdocs-lookup.js"));
+            theme.render("directives/lookup.html", &ctx)
         }
     }
 }
