@@ -247,6 +247,9 @@ impl Site {
         for (rel, text) in self.sitemap() {
             staging.write(&rel, text.as_bytes())?;
         }
+        if let Some(feed) = self.changelog_feed() {
+            staging.write(crate::changelog::FEED, feed.as_bytes())?;
+        }
         for (rel, bytes) in self.sources.theme_files() {
             staging.write(rel, bytes)?;
         }
@@ -264,8 +267,17 @@ impl Site {
             .collect()
     }
 
+    /// `changelog.xml`, the Atom feed of the changelog, when the site keeps releases.
+    fn changelog_feed(&self) -> Option<String> {
+        let config = &self.sources.config;
+        let entries =
+            crate::changelog::entries(&self.sources.releases, &self.sources.catalog, &self.plan);
+        crate::changelog::feed(&config.title, config.base_url.as_deref(), &entries)
+    }
+
     fn rest_count(&self) -> usize {
-        exports::FILES.len()
+        usize::from(!self.sources.releases.is_empty())
+            + exports::FILES.len()
             + 2
             + self.sitemap().len()
             + self.sources.theme_files().count()
@@ -385,6 +397,7 @@ fn other_files(sources: &Sources) -> std::collections::BTreeSet<String> {
         .chain([render::NAV_SCRIPT, render::NAV_PAGE])
         .chain(sitemap.iter().map(String::as_str))
         .chain(sources.statics.iter().map(|(rel, _)| rel.as_str()))
+        .chain((!sources.releases.is_empty()).then_some(crate::changelog::FEED))
         .map(|rel| format!("/{rel}"))
         .collect()
 }

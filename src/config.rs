@@ -21,7 +21,10 @@ const KEYS: &[&str] = &[
     "code_pages",
     "markdown",
     "versioning",
+    "source",
 ];
+/// Keys of `[source]`: the API's source tree that `check` scans for codes (see `drift`).
+const SOURCE_KEYS: &[&str] = &["dirs", "include", "exclude", "pattern"];
 const FOOTER_KEYS: &[&str] = &["heading", "text"];
 const CODE_PAGES_KEYS: &[&str] = &["enabled", "path"];
 const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "default_code_language"];
@@ -42,6 +45,21 @@ pub(crate) struct Config {
     pub(crate) markdown: MarkdownConfig,
     /// How the catalog writes dates and versions (`since`, `removed.since`, ...).
     pub(crate) versioning: Versioning,
+    /// `[source]`: where the API's code is, for `check`'s drift check.
+    pub(crate) source_scan: Option<SourceScan>,
+}
+
+/// The `[source]` table: the API source tree `errdocs check` compares with the catalog.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SourceScan {
+    /// Directories to scan, relative to the site root.
+    pub(crate) dirs: Vec<PathBuf>,
+    /// Only files matching one of these globs are scanned (all when empty).
+    pub(crate) include: Vec<Located<String>>,
+    /// Files and directories matching one of these globs are skipped.
+    pub(crate) exclude: Vec<Located<String>>,
+    /// A regex replacing the code pattern derived from the catalog.
+    pub(crate) pattern: Option<Located<String>>,
 }
 
 /// The `[markdown]` table: options of the Markdown of pages.
@@ -129,8 +147,18 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     if diags.len() > before {
         return None;
     }
-    let (title, description, base_url, catalog, language, footer, code_pages, markdown, versioning) =
-        parsed?;
+    let (
+        title,
+        description,
+        base_url,
+        catalog,
+        language,
+        footer,
+        code_pages,
+        markdown,
+        versioning,
+        source_scan,
+    ) = parsed?;
     Some(Config {
         source,
         title,
@@ -142,6 +170,7 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         code_pages,
         markdown,
         versioning,
+        source_scan,
     })
 }
 
@@ -155,6 +184,7 @@ type Parsed = (
     Option<String>,
     MarkdownConfig,
     Versioning,
+    Option<SourceScan>,
 );
 
 fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
@@ -232,7 +262,24 @@ fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
         code_pages,
         markdown,
         versioning(&t, diags),
+        source_scan(&t, diags),
     ))
+}
+
+/// `[source]`: `dirs`, `include`, `exclude`, `pattern` (checked when the scan is built).
+fn source_scan(t: &Table, diags: &mut Diagnostics) -> Option<SourceScan> {
+    let s = t.table("source", SOURCE_KEYS, diags)?;
+    Some(SourceScan {
+        dirs: s
+            .strings("dirs", diags)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| PathBuf::from(d.value))
+            .collect(),
+        include: s.strings("include", diags).unwrap_or_default(),
+        exclude: s.strings("exclude", diags).unwrap_or_default(),
+        pattern: s.string("pattern", diags),
+    })
 }
 
 /// `versioning = "date"`: how the catalog writes dates and versions (default: free text).

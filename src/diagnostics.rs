@@ -722,6 +722,38 @@ pub(crate) enum Problem {
     UnnamedStatus {
         status: u16,
     },
+    /// `check --source`: the API's source uses a code the catalog does not define.
+    UnknownCodeInSource {
+        code: String,
+        /// The docs link the API would print for it (dead), if code pages are on.
+        page: Option<String>,
+        suggestion: Option<String>,
+    },
+    /// `check --source`: a catalog code no scanned source file mentions (a warning unless
+    /// `--strict`).
+    UnusedCode {
+        code: String,
+    },
+    /// `check --source`: the API's source still uses a code the catalog marks `removed`.
+    RemovedCodeInSource {
+        code: String,
+        since: Option<String>,
+        replacement: Option<String>,
+    },
+    /// `[source] pattern` or an `include`/`exclude` glob that does not compile.
+    InvalidSourcePattern {
+        key: &'static str,
+        value: String,
+        error: String,
+    },
+    /// A file given as an `errors.json` export (to `diff`, or in `releases/`) that is not one.
+    InvalidExport {
+        message: String,
+    },
+    /// A release in `releases/` whose date is not known (neither its name nor `released`).
+    ReleaseWithoutDate {
+        name: String,
+    },
 }
 
 /// What a broken link is missing.
@@ -1042,6 +1074,26 @@ impl Problem {
             Problem::UnnamedStatus { status } => {
                 format!("status {status} is not a registered HTTP status and has no `name`")
             }
+            Problem::UnknownCodeInSource { code, .. } => {
+                format!("code `{code}` is used in the source but not defined in the catalog")
+            }
+            Problem::UnusedCode { code } => {
+                format!("code `{code}` is in the catalog but no scanned source file mentions it")
+            }
+            Problem::RemovedCodeInSource { code, since, .. } => format!(
+                "code `{code}` is removed from the API{} but the source still uses it",
+                since
+                    .as_ref()
+                    .map(|s| format!(" (since {s})"))
+                    .unwrap_or_default()
+            ),
+            Problem::InvalidSourcePattern { key, value, error } => {
+                format!("invalid `[source] {key}` value `{value}`: {error}")
+            }
+            Problem::InvalidExport { message } => format!("not an errors.json export: {message}"),
+            Problem::ReleaseWithoutDate { name } => {
+                format!("release `{name}` has no date")
+            }
         }
     }
 
@@ -1344,6 +1396,42 @@ impl Problem {
                  `## Title {#id .class data-level=2}`"
                     .into(),
             ),
+            Problem::UnknownCodeInSource {
+                page, suggestion, ..
+            } => Some(format!(
+                "{}add it to the catalog{}",
+                suggestion
+                    .as_ref()
+                    .map(|s| format!("did you mean `{s}`? else "))
+                    .unwrap_or_default(),
+                page.as_ref()
+                    .map(|p| format!(": the docs link `{p}` the API prints for it is dead"))
+                    .unwrap_or_default()
+            )),
+            Problem::UnusedCode { .. } => Some(
+                "remove it, mark it `deprecated` or `removed = { since, why }`, or scan the \
+                 directory that uses it"
+                    .into(),
+            ),
+            Problem::RemovedCodeInSource { replacement, .. } => Some(match replacement {
+                Some(r) => format!("return `{r}` instead, or lift the `removed` tombstone"),
+                None => "stop returning it, or lift the `removed` tombstone in the catalog".into(),
+            }),
+            Problem::InvalidSourcePattern { key, .. } => Some(if *key == "pattern" {
+                "a regex (Rust `regex` syntax) matching one code; group 1 or `(?P<code>...)`, \
+                 if present, is the code, e.g. `PG-\\d{4}`"
+                    .into()
+            } else {
+                "a glob such as `*.py`, `src/**/*.go` or `vendor/`".into()
+            }),
+            Problem::InvalidExport { .. } => {
+                Some("give the `errors.json` a build wrote, or the built site's directory".into())
+            }
+            Problem::ReleaseWithoutDate { .. } => Some(
+                "name the file by its date (`releases/2026-05-01.json`) or add \
+                 `\"released\": \"2026-05-01\"` at the top of the export"
+                    .into(),
+            ),
         }
     }
 
@@ -1362,6 +1450,7 @@ impl Problem {
     fn severity(&self) -> Severity {
         match self {
             Problem::Changed { .. } => Severity::Note,
+            Problem::UnusedCode { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -14,9 +14,12 @@
 
 mod build;
 mod catalog;
+mod changelog;
 mod config;
 mod content;
 mod diagnostics;
+pub mod diff;
+pub mod drift;
 mod exports;
 mod files;
 mod highlight;
@@ -28,6 +31,7 @@ mod json_highlight;
 mod links;
 mod output;
 mod plan;
+mod releases;
 mod render;
 pub mod serve;
 mod sitemap;

@@ -119,7 +119,32 @@ enum Command {
         /// lists no longer resolves, and report codes whose status or retry policy changed
         #[arg(long, value_name = "FILE")]
         against: Option<PathBuf>,
+        /// Also scan the API's source tree(s) for codes: unknown codes and uses of removed
+        /// codes are errors, catalog codes no source mentions are warnings (default:
+        /// `[source] dirs` of errdocs.toml)
+        #[arg(long, value_name = "DIR", num_args = 1..)]
+        source: Vec<PathBuf>,
+        /// With a source scan: catalog codes no source mentions are errors
+        #[arg(long)]
+        strict: bool,
     },
+    /// Show the codes added, changed and removed between two exports (errors.json, or built
+    /// sites' directories)
+    Diff {
+        /// The older errors.json (or a built site's directory)
+        old: PathBuf,
+        /// The newer errors.json (or a built site's directory)
+        new: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -138,13 +163,22 @@ fn main() -> ExitCode {
             server,
             debounce_ms,
         } => serve(site.options(Some(output)), server, debounce_ms),
-        Command::Check { site, against } => {
+        Command::Check {
+            site,
+            against,
+            source,
+            strict,
+        } => {
             let options = site.options(None);
+            if !source.is_empty() || errdocs::drift::configured(&options) {
+                return check_drift(&options, source, strict, against.as_deref());
+            }
             match against {
                 None => report(errdocs::check(&options), "Checked"),
                 Some(old) => check_against(&options, &old),
             }
         }
+        Command::Diff { old, new, format } => diff(&old, &new, format),
     }
 }
 
@@ -319,4 +353,64 @@ fn report(result: Result<Summary, Vec<Diagnostic>>, verb: &str) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+// ---- The catalog as the API's source of truth: drift check, diff. ----
+
+fn check_drift(
+    options: &Options,
+    dirs: Vec<PathBuf>,
+    strict: bool,
+    against: Option<&std::path::Path>,
+) -> ExitCode {
+    if let Some(old) = against {
+        let code = check_against(options, old);
+        if code != ExitCode::SUCCESS {
+            return code;
+        }
+    }
+    let drift = errdocs::drift::DriftOptions { dirs, strict };
+    let (summary, scan) = match errdocs::drift::check_sources(options, &drift) {
+        Ok(r) => r,
+        Err(diagnostics) => return report(Err(diagnostics), "Checked"),
+    };
+    eprint!("{}", errdocs::render_all(&scan.diagnostics));
+    let errors = scan.errors();
+    let warnings = scan.diagnostics.len() - errors;
+    let dirs: Vec<String> = scan.dirs.iter().map(|d| d.display().to_string()).collect();
+    let line = format!(
+        "Scanned {} files ({} KiB) of {} against {} codes: {errors} error{}, {warnings} warning{} ({} ms)",
+        scan.files,
+        scan.bytes / 1024,
+        dirs.join(", "),
+        summary.codes,
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" },
+        scan.elapsed.as_millis()
+    );
+    if errors > 0 {
+        eprintln!("error: check failed: {line}");
+        ExitCode::from(1)
+    } else {
+        println!("{line}");
+        ExitCode::SUCCESS
+    }
+}
+
+fn diff(old: &std::path::Path, new: &std::path::Path, format: DiffFormat) -> ExitCode {
+    let read = |p| errdocs::diff::read_export(p);
+    let (old, new) = match (read(old), read(new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            let errors: Vec<Diagnostic> = [o.err(), n.err()].into_iter().flatten().collect();
+            eprint!("{}", errdocs::render_all(&errors));
+            return ExitCode::from(1);
+        }
+    };
+    let d = errdocs::diff::diff(&old, &new);
+    match format {
+        DiffFormat::Text => print!("{}", errdocs::diff::text(&d)),
+        DiffFormat::Json => print!("{}", errdocs::diff::json(&d)),
+    }
+    ExitCode::SUCCESS
 }

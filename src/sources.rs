@@ -25,6 +25,8 @@ pub(crate) struct Sources {
     pub(crate) theme: Theme,
     /// Files under `static/`: (path inside the output, file on disk), sorted.
     pub(crate) statics: Vec<(String, PathBuf)>,
+    /// Past releases' exports (`releases/*.json`), oldest first.
+    pub(crate) releases: Vec<crate::releases::Release>,
 }
 
 impl Sources {
@@ -43,6 +45,7 @@ impl Sources {
         let pages = content::load_pages(root, &mut diags);
         let theme = Theme::load(root, &mut diags);
         let statics = static_files(root, &mut diags);
+        let releases = crate::releases::load(root, &mut diags);
         if let Some(theme) = &theme {
             let used = pages.iter().map(|p| p.template.clone()).collect();
             theme.check_unused(&used, &mut diags);
@@ -64,6 +67,7 @@ impl Sources {
             directives,
             theme,
             statics,
+            releases,
         })
     }
 

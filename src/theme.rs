@@ -55,6 +55,14 @@ pub(crate) const THEME_TEMPLATES: &[(&str, &str)] = &[
         include_str!("theme/templates/directives/statuses.html"),
     ),
     (
+        "directives/changelog.html",
+        include_str!("theme/templates/directives/changelog.html"),
+    ),
+    (
+        "directives/lookup.html",
+        include_str!("theme/templates/directives/lookup.html"),
+    ),
+    (
         "code_page.html",
         include_str!("theme/templates/code_page.html"),
     ),
@@ -69,6 +77,10 @@ pub(crate) const THEME_STATIC: &[(&str, &[u8])] = &[
     ("errdocs.css", include_bytes!("theme/static/errdocs.css")),
     ("syntax.css", include_bytes!("theme/static/syntax.css")),
     ("errdocs.js", include_bytes!("theme/static/errdocs.js")),
+    (
+        "errdocs-lookup.js",
+        include_bytes!("theme/static/errdocs-lookup.js"),
+    ),
 ];
 
 /// The parsed templates of a build.

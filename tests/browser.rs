@@ -124,6 +124,7 @@ fn default_theme_in_headless_chromium_axe_and_nu_html_checker() {
             "a11y.test.js",
             "vnu.test.js",
             "livereload.test.js",
+            "lookup.test.js",
         ])
         .current_dir(&browser_dir)
         .env("ERRDOCS_SITE_PATCHOPS", &patchops)

@@ -20,7 +20,15 @@ use crate::diagnostics::{Problem, did_you_mean};
 
 pub(crate) const INFO_STRING: &str = "errdocs";
 const NAMES: &[&str] = &[
-    "catalog", "category", "envelope", "retry", "code", "search", "statuses",
+    "catalog",
+    "category",
+    "envelope",
+    "retry",
+    "code",
+    "search",
+    "statuses",
+    "changelog",
+    "lookup",
 ];
 
 /// The directive blocks of a page, in order, each with its parsed directives.
@@ -51,6 +59,11 @@ pub(crate) enum Directive {
     Search,
     /// For each HTTP status: the codes that use it and its retry guidance.
     Statuses,
+    /// The history of the catalog from `releases/*.json`, newest first.
+    Changelog,
+    /// Paste an error response, a code or a message: the matching code (script, hidden without
+    /// JavaScript).
+    Lookup,
 }
 
 /// How a directive asks a code table to be shown; `None` means the category's own choice.
@@ -313,11 +326,13 @@ fn parse_args(args: &mut Args, catalog: &Catalog) -> Option<Directive> {
         }
         "category" => parse_category(args, catalog),
         "envelope" => parse_envelope(args, catalog),
-        "retry" | "search" | "statuses" => {
+        "retry" | "search" | "statuses" | "changelog" | "lookup" => {
             args.expect(0, &[]);
             Some(match args.directive {
                 "retry" => Directive::Retry,
                 "search" => Directive::Search,
+                "changelog" => Directive::Changelog,
+                "lookup" => Directive::Lookup,
                 _ => Directive::Statuses,
             })
         }

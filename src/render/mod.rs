@@ -174,6 +174,8 @@ fn directive_template(directive: &Directive) -> &'static str {
         Directive::Search => "directives/search.html",
         Directive::Statuses => "directives/statuses.html",
         Directive::Code { .. } => "directives/code.html",
+        Directive::Changelog => "directives/changelog.html",
+        Directive::Lookup => "directives/lookup.html",
     }
 }
 
@@ -223,6 +225,33 @@ fn render_directive(inputs: Inputs, directive: &Directive) -> Result<String, Pro
             let cat = catalog.find_category(&c.category);
             ctx.insert("category_title", &cat.map(|c| c.title.as_str()));
             theme.render("directives/code.html", &ctx)
+        }
+        Directive::Changelog => {
+            let sources = inputs.sources;
+            let entries = crate::changelog::entries(&sources.releases, catalog, inputs.plan);
+            ctx.insert("entries", &entries);
+            let feed = (!entries.is_empty()).then(|| {
+                inputs
+                    .plan
+                    .resolver
+                    .href(&crate::urls::Target::page(format!(
+                        "/{}",
+                        crate::changelog::FEED
+                    )))
+            });
+            ctx.insert("feed", &feed);
+            theme.render("directives/changelog.html", &ctx)
+        }
+        Directive::Lookup => {
+            let href = |path: &str| {
+                inputs
+                    .plan
+                    .resolver
+                    .href(&crate::urls::Target::page(path.to_string()))
+            };
+            ctx.insert("index", &href("/errors.json"));
+            ctx.insert("script", &href("/errdocs-lookup.js"));
+            theme.render("directives/lookup.html", &ctx)
         }
     }
 }
