@@ -21,6 +21,16 @@ const KEYS: &[&str] = &[
     "code_pages",
     "markdown",
     "versioning",
+    "exports",
+];
+/// `[exports]`: a file per generated language, and the Go package name.
+const EXPORTS_KEYS: &[&str] = &[
+    "rust",
+    "typescript",
+    "go",
+    "python",
+    "openapi",
+    "go_package",
 ];
 const FOOTER_KEYS: &[&str] = &["heading", "text"];
 const CODE_PAGES_KEYS: &[&str] = &["enabled", "path"];
@@ -42,6 +52,15 @@ pub(crate) struct Config {
     pub(crate) markdown: MarkdownConfig,
     /// How the catalog writes dates and versions (`since`, `removed.since`, ...).
     pub(crate) versioning: Versioning,
+    /// `[exports]`: the generated modules a build writes into the output.
+    pub(crate) exports: Exports,
+}
+
+/// `[exports]`: (language, path inside the output) in file order, and the Go package name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Exports {
+    pub(crate) files: Vec<(String, String)>,
+    pub(crate) go_package: Option<String>,
 }
 
 /// The `[markdown]` table: options of the Markdown of pages.
@@ -126,6 +145,7 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     }
     let before = diags.len();
     let parsed = parse(&source, diags);
+    let exports = exports(&source, diags);
     if diags.len() > before {
         return None;
     }
@@ -142,7 +162,79 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         code_pages,
         markdown,
         versioning,
+        exports,
     })
+}
+
+/// Reads `[exports]`: each path must be a plain relative path that no other output file has.
+fn exports(source: &Source, diags: &mut Diagnostics) -> Exports {
+    let mut ignored = Diagnostics::default();
+    let Some(doc) = tomlread::parse(source, &mut ignored) else {
+        return Exports::default();
+    };
+    let t = Table::open(
+        doc.get_ref(),
+        doc.span(),
+        CONFIG_FILE,
+        KEYS,
+        source,
+        &mut ignored,
+    );
+    let Some(e) = t.table("exports", EXPORTS_KEYS, diags) else {
+        return Exports::default();
+    };
+    let mut out = Exports::default();
+    for key in EXPORTS_KEYS {
+        let Some(value) = e.string(key, diags) else {
+            continue;
+        };
+        if *key == "go_package" {
+            if crate::codegen::valid_go_package(&value.value) {
+                out.go_package = Some(value.value);
+            } else {
+                diags.at(
+                    Problem::InvalidGoPackage {
+                        value: value.value.clone(),
+                    },
+                    source,
+                    value.span.clone(),
+                );
+            }
+            continue;
+        }
+        let path = value.value.as_str();
+        // The files every build writes itself.
+        let reserved = [
+            "errors.json",
+            "errors.schema.json",
+            "urls.txt",
+            "sitemap.xml",
+            "robots.txt",
+        ];
+        let taken = reserved.contains(&path) || path.ends_with(".html") || path.starts_with('.');
+        let valid = !taken
+            && path.split('/').all(|seg| {
+                !seg.is_empty()
+                    && seg != "."
+                    && seg != ".."
+                    && seg
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+            });
+        if valid {
+            out.files.push(((*key).to_string(), value.value));
+        } else {
+            diags.at(
+                Problem::InvalidExportPath {
+                    key: (*key).to_string(),
+                    value: value.value.clone(),
+                },
+                source,
+                value.span.clone(),
+            );
+        }
+    }
+    out
 }
 
 type Parsed = (

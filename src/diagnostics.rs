@@ -722,6 +722,15 @@ pub(crate) enum Problem {
     UnnamedStatus {
         status: u16,
     },
+    /// `go_package` (or `--package`) is not a Go package name.
+    InvalidGoPackage {
+        value: String,
+    },
+    /// A file of `[exports]` would land outside the output directory or on one of its files.
+    InvalidExportPath {
+        key: String,
+        value: String,
+    },
 }
 
 /// What a broken link is missing.
@@ -1042,6 +1051,12 @@ impl Problem {
             Problem::UnnamedStatus { status } => {
                 format!("status {status} is not a registered HTTP status and has no `name`")
             }
+            Problem::InvalidGoPackage { value } => {
+                format!("`{value}` is not a Go package name")
+            }
+            Problem::InvalidExportPath { key, value } => format!(
+                "invalid `{key}` value `{value}` in [exports]: an export is a file path inside the output"
+            ),
         }
     }
 
@@ -1342,6 +1357,16 @@ impl Problem {
             Problem::InvalidHeadingAttribute { .. } => Some(
                 "attribute names hold letters, digits, `-`, `_`, `:` and `.`, e.g. \
                  `## Title {#id .class data-level=2}`"
+                    .into(),
+            ),
+            Problem::InvalidGoPackage { .. } => Some(
+                "a package name is lowercase letters, digits and `_`, not a Go keyword, e.g. \
+                 `apierrors`"
+                    .into(),
+            ),
+            Problem::InvalidExportPath { .. } => Some(
+                "a relative path of letters, digits, `.`, `_` and `-` segments, not one of the \
+                 files errdocs writes, e.g. `errors.ts` or `sdk/errors.go`"
                     .into(),
             ),
         }

@@ -102,8 +102,9 @@ pub(crate) fn errors_json(title: &str, catalog: &Catalog, plan: &Plan) -> String
     out
 }
 
-/// The entry of code `i` in `errors.json`.
-fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
+/// The page URL, the table-row URL and the documentation URL of code `i` (absolute when the
+/// site has a `base_url`, site paths otherwise).
+fn urls_of(catalog: &Catalog, plan: &Plan, i: usize) -> (Option<String>, Option<String>, String) {
     let resolver = &plan.resolver;
     let c = &catalog.codes[i];
     let page = plan
@@ -120,6 +121,20 @@ fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
         .or_else(|| page.clone())
         .or_else(|| reference.clone())
         .unwrap_or_default();
+    (page, reference, docs)
+}
+
+/// The documentation URL of every code, in catalog order (what `errors.json` calls `docs`).
+pub(crate) fn docs_urls(catalog: &Catalog, plan: &Plan) -> Vec<String> {
+    (0..catalog.codes.len())
+        .map(|i| urls_of(catalog, plan, i).2)
+        .collect()
+}
+
+/// The entry of code `i` in `errors.json`.
+fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
+    let c = &catalog.codes[i];
+    let (page, reference, docs) = urls_of(catalog, plan, i);
     let category = &catalog.categories[c.category];
     let categories: Vec<Value> = std::iter::once(c.category)
         .chain(c.also_in.iter().copied())
