@@ -126,13 +126,21 @@ fn codegen_input(
             value: package.to_string(),
         })]);
     }
-    let docs = exports::docs_urls(&sources.catalog, plan);
-    Ok(codegen::Input::new(
+    let catalog = &sources.catalog;
+    let docs = exports::docs_urls(catalog, plan);
+    let examples = (0..catalog.codes.len())
+        .map(|i| render::example::example_value(catalog, i, Some(&docs[i])).map(|(v, _)| v))
+        .collect();
+    let mut input = codegen::Input::new(
         config.catalog.display().to_string(),
-        &sources.catalog,
+        catalog,
         &docs,
+        examples,
         package.to_string(),
-    ))
+    );
+    input.title = config.title.clone();
+    input.home = plan.resolver.absolute(&urls::Target::page("/".to_string()));
+    Ok(input)
 }
 
 /// Refuses an output directory that errdocs may not replace: one that is, contains or lies in

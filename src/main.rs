@@ -114,8 +114,8 @@ enum Command {
     /// Generate a module of every code (typed constants with status, message, category, retry
     /// policy and documentation URL) for a language, from the catalog
     Export {
-        /// rust, typescript, go or python
-        #[arg(value_parser = ["rust", "typescript", "go", "python"])]
+        /// rust, typescript, go, python, or openapi (an OpenAPI 3.1 document of components)
+        #[arg(value_parser = ["rust", "typescript", "go", "python", "openapi"])]
         lang: String,
         #[command(flatten)]
         site: SiteArgs,

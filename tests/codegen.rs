@@ -607,3 +607,53 @@ fn a_build_writes_the_exports_table() {
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("`Bad-Name` is not a Go package name"));
 }
+
+#[test]
+fn openapi_documents_validate_and_link_every_code() {
+    if !have(&[("python3", &["-c", "import openapi_spec_validator"])]) {
+        return;
+    }
+    let (_dir, sites) = sites();
+    for (name, root) in sites {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("openapi.json");
+        export("openapi", &root, &file, &[]);
+        run(
+            Command::new("python3")
+                .args(["-m", "openapi_spec_validator"])
+                .arg(&file),
+            "",
+        );
+        let doc: Value = serde_json::from_str(&read(&file)).unwrap();
+        assert_eq!(doc["openapi"], "3.1.0");
+        let built = tempfile::tempdir().unwrap();
+        build_ok(&root, &built.path().join("public"));
+        let errors: Value =
+            serde_json::from_str(&read(&built.path().join("public/errors.json"))).unwrap();
+        let all = doc["components"]["schemas"]["ErrorCode"]["enum"]
+            .as_array()
+            .unwrap();
+        for (key, index) in errors["by_code"].as_object().unwrap() {
+            let entry = &errors["codes"][index["index"].as_u64().unwrap() as usize];
+            if !entry["code"].is_null() {
+                assert!(
+                    all.contains(&entry["code"]),
+                    "{name}: {key} not in ErrorCode"
+                );
+            }
+            for status in entry["statuses"].as_array().unwrap() {
+                let example = &doc["components"]["responses"][format!("Status{status}")]["content"]
+                    ["application/json"]["examples"][key];
+                assert_eq!(example["x-docs-url"], entry["docs"], "{name}: {key}");
+                let category = format!("ErrorCode.{}", entry["category"].as_str().unwrap());
+                let per_status = format!("ErrorCode.{status}");
+                for schema in [category, per_status] {
+                    let list = doc["components"]["schemas"][&schema]["enum"].as_array();
+                    if !entry["code"].is_null() {
+                        assert!(list.unwrap().contains(&entry["code"]), "{name}: {schema}");
+                    }
+                }
+            }
+        }
+    }
+}

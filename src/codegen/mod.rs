@@ -9,6 +9,7 @@
 mod go;
 mod model;
 mod names;
+mod openapi;
 mod python;
 mod rust;
 mod typescript;
@@ -22,10 +23,17 @@ pub(crate) enum Lang {
     TypeScript,
     Go,
     Python,
+    OpenApi,
 }
 
 impl Lang {
-    pub(crate) const ALL: [Lang; 4] = [Lang::Rust, Lang::TypeScript, Lang::Go, Lang::Python];
+    pub(crate) const ALL: [Lang; 5] = [
+        Lang::Rust,
+        Lang::TypeScript,
+        Lang::Go,
+        Lang::Python,
+        Lang::OpenApi,
+    ];
 
     pub(crate) fn name(self) -> &'static str {
         match self {
@@ -33,6 +41,7 @@ impl Lang {
             Lang::TypeScript => "typescript",
             Lang::Go => "go",
             Lang::Python => "python",
+            Lang::OpenApi => "openapi",
         }
     }
 
@@ -48,6 +57,7 @@ pub(crate) fn generate(lang: Lang, input: &Input) -> String {
         Lang::TypeScript => typescript::generate(input),
         Lang::Go => go::generate(input),
         Lang::Python => python::generate(input),
+        Lang::OpenApi => openapi::generate(input),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The plain input of the generators: the catalog flattened to one [`Entry`] per code.
 
-use crate::catalog::{Catalog, CodeKey};
+use crate::catalog::{Catalog, CodeKey, EnvelopeChoice, FieldSource, plain_text};
 
 /// What a generator needs to know of one code.
 pub(crate) struct Entry {
@@ -11,6 +11,8 @@ pub(crate) struct Entry {
     pub(crate) code: String,
     /// Whether the code is an integer (`429`, `-32602`).
     pub(crate) numeric: bool,
+    /// False for an entry known only by its name (the API sends no code).
+    pub(crate) has_code: bool,
     pub(crate) statuses: Vec<u16>,
     pub(crate) message: Option<String>,
     pub(crate) category: String,
@@ -20,6 +22,23 @@ pub(crate) struct Entry {
     pub(crate) docs_url: String,
     /// `active`, `deprecated` or `removed`.
     pub(crate) state: &'static str,
+    /// Index into [`Input::envelopes`] of the envelope it is returned in.
+    pub(crate) envelope: Option<usize>,
+    /// Its example response (the envelope filled in for it), when the envelope is JSON.
+    pub(crate) example: Option<serde_json::Value>,
+}
+
+/// An envelope, for the OpenAPI document.
+pub(crate) struct EnvelopeInfo {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    /// (dotted path, JSON type, required, description).
+    pub(crate) fields: Vec<(String, Option<String>, bool, Option<String>)>,
+    /// The field that carries the code (`from = "code"`), if any.
+    pub(crate) code_field: Option<String>,
+    /// The envelope's own example, when it is JSON.
+    pub(crate) example: Option<serde_json::Value>,
 }
 
 /// The input of every generator.
@@ -30,6 +49,11 @@ pub(crate) struct Input {
     pub(crate) entries: Vec<Entry>,
     /// The Go package name.
     pub(crate) package: String,
+    /// The site's title.
+    pub(crate) title: String,
+    /// The site's home page: its `base_url`, else `/`.
+    pub(crate) home: String,
+    pub(crate) envelopes: Vec<EnvelopeInfo>,
 }
 
 /// The Go package name used when none is given.
@@ -45,8 +69,16 @@ pub(crate) const RETRY_POLICIES: [&str; 5] = [
 ];
 
 impl Input {
-    /// Flattens the catalog; `docs[i]` is the documentation URL of code `i`.
-    pub(crate) fn new(source: String, catalog: &Catalog, docs: &[String], package: String) -> Self {
+    /// Flattens the catalog; `docs[i]` is the documentation URL of code `i`, `examples[i]` its
+    /// example response.
+    pub(crate) fn new(
+        source: String,
+        catalog: &Catalog,
+        docs: &[String],
+        examples: Vec<Option<serde_json::Value>>,
+        package: String,
+    ) -> Self {
+        let mut examples = examples.into_iter();
         let mut seen = std::collections::HashSet::new();
         let mut entries = Vec::with_capacity(catalog.codes.len());
         for (i, c) in catalog.codes.iter().enumerate() {
@@ -55,25 +87,66 @@ impl Input {
                 Some(ns) => format!("{ns}:{}", c.key.raw()),
                 None => c.key.raw(),
             };
+            let example = examples.next().flatten();
             if !seen.insert(key.clone()) {
                 continue;
             }
+            let envelope = match category.envelope {
+                EnvelopeChoice::Default => (!catalog.envelopes.is_empty()).then_some(0),
+                EnvelopeChoice::None => None,
+                EnvelopeChoice::Envelope(e) => Some(e),
+            };
             entries.push(Entry {
                 key,
                 code: c.key.raw(),
                 numeric: matches!(c.key, CodeKey::Int(_)),
+                has_code: c.key.is_code(),
                 statuses: c.statuses.clone(),
                 message: c.message.clone(),
                 category: category.id.clone(),
                 retry: catalog.retry_for(i).map(|(p, _)| p.name()),
                 docs_url: docs.get(i).cloned().unwrap_or_default(),
                 state: c.state(),
+                envelope,
+                example,
             });
         }
+        let envelopes = catalog
+            .envelopes
+            .iter()
+            .map(|e| EnvelopeInfo {
+                id: e.id.clone(),
+                title: e.title.clone(),
+                description: e.description.as_ref().map(|d| plain_text(&d.value)),
+                fields: e
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.name.clone(),
+                            f.kind.clone(),
+                            f.required,
+                            f.description.as_ref().map(|d| plain_text(&d.value)),
+                        )
+                    })
+                    .collect(),
+                code_field: e
+                    .fields
+                    .iter()
+                    .find(|f| f.from == Some(FieldSource::Code))
+                    .map(|f| f.name.clone()),
+                example: (e.language == "json")
+                    .then(|| serde_json::from_str(&e.example).ok())
+                    .flatten(),
+            })
+            .collect();
         Input {
             source,
             entries,
             package,
+            title: String::new(),
+            home: "/".to_string(),
+            envelopes,
         }
     }
 
