@@ -34,10 +34,11 @@ fn code_value(e: &Entry) -> Value {
 }
 
 fn code_enum(description: &str, entries: &[&Entry]) -> Value {
+    let mut seen = std::collections::HashSet::new();
     let mut values: Vec<Value> = Vec::new();
     for e in entries.iter().filter(|e| e.has_code) {
         let v = code_value(e);
-        if !values.contains(&v) {
+        if seen.insert(v.to_string()) {
             values.push(v);
         }
     }
