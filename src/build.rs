@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::codegen;
 use crate::config;
 use crate::content::{self, Directives, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
@@ -88,6 +89,58 @@ pub fn check(options: &Options) -> Result<Summary, Vec<Diagnostic>> {
     let site = Site::build(options, &|_, _| Ok(()))?;
     let files = site.plan.pages.len() + site.rest_count();
     Ok(site.summary(None, files, started.elapsed()))
+}
+
+/// Generates the module of every code in `lang` (`rust`, `typescript`, `go`, `python`) from
+/// the site at `options.root` (`errdocs export`); `package` names the Go package.
+pub fn export(
+    options: &Options,
+    lang: &str,
+    package: Option<&str>,
+) -> Result<String, Vec<Diagnostic>> {
+    let sources = Sources::load(&options.root, options.base_url.as_deref())
+        .map_err(Diagnostics::into_sorted)?;
+    let plan = Plan::new(&sources, other_files(&sources)).map_err(Diagnostics::into_sorted)?;
+    let Some(lang) = codegen::Lang::from_name(lang) else {
+        return Err(vec![Diagnostic::bare(Problem::Io {
+            action: "export",
+            message: format!("unknown language `{lang}`"),
+        })]);
+    };
+    let input = codegen_input(&sources, &plan, package)?;
+    Ok(codegen::generate(lang, &input))
+}
+
+/// What the generators read: the catalog flattened, with each code's documentation URL.
+fn codegen_input(
+    sources: &Sources,
+    plan: &Plan,
+    package: Option<&str>,
+) -> Result<codegen::Input, Vec<Diagnostic>> {
+    let config = &sources.config;
+    let package = package
+        .or(config.exports.go_package.as_deref())
+        .unwrap_or(codegen::DEFAULT_GO_PACKAGE);
+    if !codegen::valid_go_package(package) {
+        return Err(vec![Diagnostic::bare(Problem::InvalidGoPackage {
+            value: package.to_string(),
+        })]);
+    }
+    let catalog = &sources.catalog;
+    let docs = exports::docs_urls(catalog, plan);
+    let examples = (0..catalog.codes.len())
+        .map(|i| render::example::example_value(catalog, i, Some(&docs[i])).map(|(v, _)| v))
+        .collect();
+    let mut input = codegen::Input::new(
+        config.catalog.display().to_string(),
+        catalog,
+        &docs,
+        examples,
+        package.to_string(),
+    );
+    input.title = config.title.clone();
+    input.home = plan.resolver.absolute(&urls::Target::page("/".to_string()));
+    Ok(input)
 }
 
 /// Refuses an output directory that errdocs may not replace: one that is, contains or lies in
@@ -232,6 +285,25 @@ impl Site {
         ]
     }
 
+    /// The modules `[exports]` asks for: (path inside the output, content). The Go package
+    /// name was checked when the site was built.
+    pub(crate) fn generated(&self) -> Vec<(String, String)> {
+        let files = &self.sources.config.exports.files;
+        if files.is_empty() {
+            return Vec::new();
+        }
+        let Ok(input) = codegen_input(&self.sources, &self.plan, None) else {
+            return Vec::new();
+        };
+        files
+            .iter()
+            .filter_map(|(lang, rel)| {
+                let lang = codegen::Lang::from_name(lang)?;
+                Some((rel.clone(), codegen::generate(lang, &input)))
+            })
+            .collect()
+    }
+
     /// Writes everything but the pages (exports, theme files, static files); returns the number
     /// of files of the whole site.
     fn write_rest(&self, staging: &Staging) -> std::io::Result<usize> {
@@ -241,6 +313,9 @@ impl Site {
         })?;
         for (rel, text) in self.exports() {
             staging.write(rel, text.as_bytes())?;
+        }
+        for (rel, text) in self.generated() {
+            staging.write(&rel, text.as_bytes())?;
         }
         staging.write(render::NAV_SCRIPT, self.prepared.nav_script().as_bytes())?;
         staging.write(render::NAV_PAGE, self.prepared.nav_page.as_bytes())?;
@@ -278,6 +353,7 @@ impl Site {
     fn rest_count(&self) -> usize {
         usize::from(!self.sources.releases.is_empty())
             + exports::FILES.len()
+            + self.sources.config.exports.files.len()
             + 2
             + self.sitemap().len()
             + self.sources.theme_files().count()
@@ -394,6 +470,7 @@ fn other_files(sources: &Sources) -> std::collections::BTreeSet<String> {
         .iter()
         .map(|(rel, _)| *rel)
         .chain(exports::FILES)
+        .chain(config.exports.files.iter().map(|(_, rel)| rel.as_str()))
         .chain([render::NAV_SCRIPT, render::NAV_PAGE])
         .chain(sitemap.iter().map(String::as_str))
         .chain(sources.statics.iter().map(|(rel, _)| rel.as_str()))

@@ -22,6 +22,16 @@ const KEYS: &[&str] = &[
     "markdown",
     "versioning",
     "source",
+    "exports",
+];
+/// `[exports]`: a file per generated language, and the Go package name.
+const EXPORTS_KEYS: &[&str] = &[
+    "rust",
+    "typescript",
+    "go",
+    "python",
+    "openapi",
+    "go_package",
 ];
 /// Keys of `[source]`: the API's source tree that `check` scans for codes (see `drift`).
 const SOURCE_KEYS: &[&str] = &["dirs", "include", "exclude", "pattern"];
@@ -47,6 +57,15 @@ pub(crate) struct Config {
     pub(crate) versioning: Versioning,
     /// `[source]`: where the API's code is, for `check`'s drift check.
     pub(crate) source_scan: Option<SourceScan>,
+    /// `[exports]`: the generated modules a build writes into the output.
+    pub(crate) exports: Exports,
+}
+
+/// `[exports]`: (language, path inside the output) in file order, and the Go package name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Exports {
+    pub(crate) files: Vec<(String, String)>,
+    pub(crate) go_package: Option<String>,
 }
 
 /// The `[source]` table: the API source tree `errdocs check` compares with the catalog.
@@ -144,6 +163,7 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     }
     let before = diags.len();
     let parsed = parse(&source, diags);
+    let exports = exports(&source, diags);
     if diags.len() > before {
         return None;
     }
@@ -171,7 +191,79 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         markdown,
         versioning,
         source_scan,
+        exports,
     })
+}
+
+/// Reads `[exports]`: each path must be a plain relative path that no other output file has.
+fn exports(source: &Source, diags: &mut Diagnostics) -> Exports {
+    let mut ignored = Diagnostics::default();
+    let Some(doc) = tomlread::parse(source, &mut ignored) else {
+        return Exports::default();
+    };
+    let t = Table::open(
+        doc.get_ref(),
+        doc.span(),
+        CONFIG_FILE,
+        KEYS,
+        source,
+        &mut ignored,
+    );
+    let Some(e) = t.table("exports", EXPORTS_KEYS, diags) else {
+        return Exports::default();
+    };
+    let mut out = Exports::default();
+    for key in EXPORTS_KEYS {
+        let Some(value) = e.string(key, diags) else {
+            continue;
+        };
+        if *key == "go_package" {
+            if crate::codegen::valid_go_package(&value.value) {
+                out.go_package = Some(value.value);
+            } else {
+                diags.at(
+                    Problem::InvalidGoPackage {
+                        value: value.value.clone(),
+                    },
+                    source,
+                    value.span.clone(),
+                );
+            }
+            continue;
+        }
+        let path = value.value.as_str();
+        // The files every build writes itself.
+        let reserved = [
+            "errors.json",
+            "errors.schema.json",
+            "urls.txt",
+            "sitemap.xml",
+            "robots.txt",
+        ];
+        let taken = reserved.contains(&path) || path.ends_with(".html") || path.starts_with('.');
+        let valid = !taken
+            && path.split('/').all(|seg| {
+                !seg.is_empty()
+                    && seg != "."
+                    && seg != ".."
+                    && seg
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+            });
+        if valid {
+            out.files.push(((*key).to_string(), value.value));
+        } else {
+            diags.at(
+                Problem::InvalidExportPath {
+                    key: (*key).to_string(),
+                    value: value.value.clone(),
+                },
+                source,
+                value.span.clone(),
+            );
+        }
+    }
+    out
 }
 
 type Parsed = (

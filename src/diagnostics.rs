@@ -754,6 +754,15 @@ pub(crate) enum Problem {
     ReleaseWithoutDate {
         name: String,
     },
+    /// `go_package` (or `--package`) is not a Go package name.
+    InvalidGoPackage {
+        value: String,
+    },
+    /// A file of `[exports]` would land outside the output directory or on one of its files.
+    InvalidExportPath {
+        key: String,
+        value: String,
+    },
 }
 
 /// What a broken link is missing.
@@ -1094,6 +1103,12 @@ impl Problem {
             Problem::ReleaseWithoutDate { name } => {
                 format!("release `{name}` has no date")
             }
+            Problem::InvalidGoPackage { value } => {
+                format!("`{value}` is not a Go package name")
+            }
+            Problem::InvalidExportPath { key, value } => format!(
+                "invalid `{key}` value `{value}` in [exports]: an export is a file path inside the output"
+            ),
         }
     }
 
@@ -1430,6 +1445,16 @@ impl Problem {
             Problem::ReleaseWithoutDate { .. } => Some(
                 "name the file by its date (`releases/2026-05-01.json`) or add \
                  `\"released\": \"2026-05-01\"` at the top of the export"
+                    .into(),
+            ),
+            Problem::InvalidGoPackage { .. } => Some(
+                "a package name is lowercase letters, digits and `_`, not a Go keyword, e.g. \
+                 `apierrors`"
+                    .into(),
+            ),
+            Problem::InvalidExportPath { .. } => Some(
+                "a relative path of letters, digits, `.`, `_` and `-` segments, not one of the \
+                 files errdocs writes, e.g. `errors.ts` or `sdk/errors.go`"
                     .into(),
             ),
         }

@@ -153,20 +153,12 @@ fn declared_fields(catalog: &Catalog) -> Vec<Value> {
 
 /// The URL to print in error responses for code `i`: its `docs`, else its page, else its row.
 fn docs_of(catalog: &Catalog, plan: &Plan, i: usize) -> String {
-    let (page, reference) = urls_of(catalog, plan, i);
-    let resolver = &plan.resolver;
-    catalog.codes[i]
-        .docs
-        .as_ref()
-        .and_then(|d| resolver.resolve(&d.value, "/", None))
-        .map(|t| resolver.absolute(&t))
-        .or(page)
-        .or(reference)
-        .unwrap_or_default()
+    urls_of(catalog, plan, i).2
 }
 
-/// The code page and the reference row of code `i`, as absolute URLs.
-fn urls_of(catalog: &Catalog, plan: &Plan, i: usize) -> (Option<String>, Option<String>) {
+/// The page URL, the table-row URL and the documentation URL of code `i` (absolute when the
+/// site has a `base_url`, site paths otherwise).
+fn urls_of(catalog: &Catalog, plan: &Plan, i: usize) -> (Option<String>, Option<String>, String) {
     let resolver = &plan.resolver;
     let c = &catalog.codes[i];
     let page = plan
@@ -175,14 +167,28 @@ fn urls_of(catalog: &Catalog, plan: &Plan, i: usize) -> (Option<String>, Option<
     let reference = plan.code_row[i]
         .as_ref()
         .map(|p| resolver.absolute(&Target::anchor(p.clone(), c.anchor.clone())));
-    (page, reference)
+    let docs = c
+        .docs
+        .as_ref()
+        .and_then(|d| resolver.resolve(&d.value, "/", None))
+        .map(|t| resolver.absolute(&t))
+        .or_else(|| page.clone())
+        .or_else(|| reference.clone())
+        .unwrap_or_default();
+    (page, reference, docs)
+}
+
+/// The documentation URL of every code, in catalog order (what `errors.json` calls `docs`).
+pub(crate) fn docs_urls(catalog: &Catalog, plan: &Plan) -> Vec<String> {
+    (0..catalog.codes.len())
+        .map(|i| urls_of(catalog, plan, i).2)
+        .collect()
 }
 
 /// The entry of code `i` in `errors.json`.
 fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
     let c = &catalog.codes[i];
-    let (page, reference) = urls_of(catalog, plan, i);
-    let docs = docs_of(catalog, plan, i);
+    let (page, reference, docs) = urls_of(catalog, plan, i);
     let category = &catalog.categories[c.category];
     let categories: Vec<Value> = std::iter::once(c.category)
         .chain(c.also_in.iter().copied())

@@ -15,6 +15,7 @@
 mod build;
 mod catalog;
 mod changelog;
+mod codegen;
 mod config;
 mod content;
 mod diagnostics;
@@ -43,7 +44,7 @@ mod tomlread;
 mod urls;
 pub mod watch;
 
-pub use build::{Options, Summary, build, check, check_output};
+pub use build::{Options, Summary, build, check, check_output, export};
 pub use diagnostics::{Diagnostic, Severity, render_all};
 pub use init::{init, theme as init_theme};
 pub use stability::{Report, check_against};

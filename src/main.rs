@@ -111,6 +111,21 @@ enum Command {
         #[arg(long, value_name = "MS", default_value_t = 50)]
         debounce_ms: u64,
     },
+    /// Generate a module of every code (typed constants with status, message, category, retry
+    /// policy and documentation URL) for a language, from the catalog
+    Export {
+        /// rust, typescript, go, python, or openapi (an OpenAPI 3.1 document of components)
+        #[arg(value_parser = ["rust", "typescript", "go", "python", "openapi"])]
+        lang: String,
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Write it to FILE instead of the standard output
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The Go package name [default: `go_package` of [exports], else errdocs]
+        #[arg(long, value_name = "NAME")]
+        package: Option<String>,
+    },
     /// Run every check of a build (catalog, pages, templates, links) and write nothing
     Check {
         #[command(flatten)]
@@ -163,6 +178,17 @@ fn main() -> ExitCode {
             server,
             debounce_ms,
         } => serve(site.options(Some(output)), server, debounce_ms),
+        Command::Export {
+            lang,
+            site,
+            output,
+            package,
+        } => export(
+            &site.options(None),
+            &lang,
+            output.as_deref(),
+            package.as_deref(),
+        ),
         Command::Check {
             site,
             against,
@@ -300,6 +326,35 @@ fn fail(result: Result<(), Diagnostic>) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(d) => {
             eprint!("{d}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn export(
+    options: &Options,
+    lang: &str,
+    output: Option<&std::path::Path>,
+    package: Option<&str>,
+) -> ExitCode {
+    let text = match errdocs::export(options, lang, package) {
+        Ok(t) => t,
+        Err(diagnostics) => {
+            eprint!("{}", errdocs::render_all(&diagnostics));
+            eprintln!("error: export failed; nothing was written");
+            return ExitCode::from(1);
+        }
+    };
+    let written = match output {
+        Some(path) => std::fs::write(path, text.as_bytes()),
+        None => std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes()),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let target =
+                output.map_or_else(|| "standard output".into(), |p| p.display().to_string());
+            eprintln!("error: could not write {target}: {e}");
             ExitCode::from(1)
         }
     }

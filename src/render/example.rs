@@ -40,6 +40,28 @@ pub(crate) fn example_for(
 ) -> Option<ExampleView> {
     let envelope = catalog.envelope_for(code)?;
     let c = &catalog.codes[code];
+    let (value, omitted) = example_value(catalog, code, docs_url)?;
+    let text = serde_json::to_string_pretty(&value).ok()?;
+    Some(ExampleView {
+        title: envelope.title.clone(),
+        status_line: envelope
+            .http_status
+            .or(c.status().filter(|_| envelope.http))
+            .map(|s| status_line(s, catalog.status_name(s))),
+        html: code_block(&text, "json"),
+        omitted,
+    })
+}
+
+/// The example response of code `code` as JSON, and the required fields it leaves out; `None`
+/// when its envelope is not JSON or is the same for every code.
+pub(crate) fn example_value(
+    catalog: &Catalog,
+    code: usize,
+    docs_url: Option<&str>,
+) -> Option<(Value, Vec<String>)> {
+    let envelope = catalog.envelope_for(code)?;
+    let c = &catalog.codes[code];
     let category = &catalog.categories[c.category];
     let varies = envelope.fields.iter().any(|f| f.from.is_some())
         || !category.values.is_empty()
@@ -69,16 +91,7 @@ pub(crate) fn example_for(
             }
         }
     }
-    let text = serde_json::to_string_pretty(&value).ok()?;
-    Some(ExampleView {
-        title: envelope.title.clone(),
-        status_line: envelope
-            .http_status
-            .or(c.status().filter(|_| envelope.http))
-            .map(|s| status_line(s, catalog.status_name(s))),
-        html: code_block(&text, "json"),
-        omitted,
-    })
+    Some((value, omitted))
 }
 
 /// The value of one envelope field for code `code`, if the catalog gives one.

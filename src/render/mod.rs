@@ -8,7 +8,7 @@
 
 pub(crate) mod codepages;
 mod context;
-mod example;
+pub(crate) mod example;
 mod markup;
 pub(crate) mod view;
 
