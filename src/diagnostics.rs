@@ -184,12 +184,17 @@ impl Source {
         }
         let line = self.line_of(start);
         let line_start = self.line_starts[line - 1];
-        let line_end = self.text[line_start..]
-            .find('\n')
-            .map_or(self.text.len(), |i| line_start + i);
+        // The next line's start (O(1), whatever the line's length), less its `\n`.
+        let line_end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |next| next - 1);
         let line_text = self.text[line_start..line_end].trim_end_matches('\r');
         let col = self.column_chars(line_start, start) + 1;
-        let mut end = span.end.clamp(start, line_start + line_text.len());
+        // A span may start on the `\r` of a CRLF line ending, past the shown text.
+        let mut end = span
+            .end
+            .clamp(start, (line_start + line_text.len()).max(start));
         while !self.text.is_char_boundary(end) {
             end += 1;
         }
@@ -197,10 +202,11 @@ impl Source {
             file: self.path.clone(),
             line,
             col,
+            // Within the shown text: a span on the `\r` of a CRLF underlines the line's end.
             snippet: Some(Snippet::new(
                 line_text,
-                start - line_start,
-                end.max(start) - line_start,
+                (start - line_start).min(line_text.len()),
+                (end.max(start) - line_start).min(line_text.len()),
             )),
         }
     }
@@ -232,23 +238,37 @@ impl Snippet {
     fn new(line: &str, start: usize, end: usize) -> Snippet {
         let width = |c: char| if c == '\t' { 1 } else { c.width().unwrap_or(0) };
         let width_of = |s: &str| -> usize { s.chars().map(width).sum() };
+        // Every bound below counts characters as well as columns, so the work per snippet
+        // stays within the window even on a megabyte line of zero-width characters: a build
+        // locates every link, and each location makes a snippet.
+        let max_chars = 4 * SNIPPET_WIDTH;
+        let wide = line.len() > SNIPPET_WIDTH
+            && line
+                .chars()
+                .take(max_chars + 1)
+                .scan(0, |used, c| {
+                    *used += width(c);
+                    Some(*used)
+                })
+                .enumerate()
+                .any(|(n, used)| used > SNIPPET_WIDTH || n >= max_chars);
         let (mut left, mut right) = (0, line.len());
-        if width_of(line) > SNIPPET_WIDTH {
+        if wide {
             // Up to a third of the window before the span, the rest after it.
             let mut used = 0;
             left = start;
-            for (i, c) in line[..start].char_indices().rev() {
+            for (n, (i, c)) in line[..start].char_indices().rev().enumerate() {
                 used += width(c);
-                if used > SNIPPET_WIDTH / 3 {
+                if used > SNIPPET_WIDTH / 3 || n >= max_chars / 3 {
                     break;
                 }
                 left = i;
             }
             let mut used = width_of(&line[left..start]);
             right = start;
-            for (i, c) in line[start..].char_indices() {
+            for (n, (i, c)) in line[start..].char_indices().enumerate() {
                 used += width(c);
-                if used > SNIPPET_WIDTH {
+                if used > SNIPPET_WIDTH || n >= max_chars {
                     break;
                 }
                 right = start + i + c.len_utf8();
@@ -763,6 +783,15 @@ pub(crate) enum Problem {
         key: String,
         value: String,
     },
+    /// A template nesting blocks or brackets deeper than errdocs renders.
+    TemplateTooDeep {
+        template: String,
+        depth: usize,
+    },
+    /// The template engine failed inside (an arithmetic overflow in an expression).
+    TemplatePanicked {
+        template: String,
+    },
 }
 
 /// What a broken link is missing.
@@ -1109,6 +1138,13 @@ impl Problem {
             Problem::InvalidExportPath { key, value } => format!(
                 "invalid `{key}` value `{value}` in [exports]: an export is a file path inside the output"
             ),
+            Problem::TemplateTooDeep { template, depth } => format!(
+                "template `{template}` nests {depth} deep; errdocs renders at most {} levels",
+                crate::theme::MAX_NESTING
+            ),
+            Problem::TemplatePanicked { template } => {
+                format!("template `{template}` failed inside the template engine")
+            }
         }
     }
 
@@ -1455,6 +1491,16 @@ impl Problem {
             Problem::InvalidExportPath { .. } => Some(
                 "a relative path of letters, digits, `.`, `_` and `-` segments, not one of the \
                  files errdocs writes, e.g. `errors.ts` or `sdk/errors.go`"
+                    .into(),
+            ),
+            Problem::TemplateTooDeep { .. } => Some(
+                "nest fewer `{% for %}`/`{% if %}` blocks or brackets; move a part into a macro \
+                 or an included template"
+                    .into(),
+            ),
+            Problem::TemplatePanicked { .. } => Some(
+                "an expression overflowed (e.g. `-9223372036854775808 % -1`); check the \
+                 arithmetic of this template"
                     .into(),
             ),
         }

@@ -12,6 +12,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use tera::{Context, Tera};
 
 mod limits;
+pub(crate) use limits::MAX_NESTING;
 mod recursion;
 
 pub(crate) const TEMPLATES_DIR: &str = "templates";
@@ -111,6 +112,10 @@ impl Theme {
         let before = diags.len();
         let mut asts = BTreeMap::new();
         for (name, (text, path)) in &templates {
+            if let Some((at, depth)) = limits::too_deep(text) {
+                diags.push(too_deep_error(name, path.as_deref(), text, at, depth));
+                continue;
+            }
             match tera::Template::new(name, None, text) {
                 Ok(t) => {
                     asts.insert(name.clone(), t.ast);
@@ -178,8 +183,18 @@ impl Theme {
 
     /// Renders template `name`; a failure is a [`Problem::Template`]. One render may produce
     /// at most [`limits::RANGE_BUDGET`] `range` items in all.
+    /// A panic inside tera (`{{ -9223372036854775808 % -1 }}` overflows in its arithmetic) is
+    /// reported as an error of the template, never a crash.
     pub(crate) fn render(&self, name: &str, context: &Context) -> Result<String, Problem> {
-        limits::with_budget(|| self.tera.render(name, context)).map_err(|e| {
+        let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            limits::with_budget(|| self.tera.render(name, context))
+        }));
+        let Ok(rendered) = rendered else {
+            return Err(Problem::TemplatePanicked {
+                template: name.to_string(),
+            });
+        };
+        rendered.map_err(|e| {
             self.unknown_variable(&e, context)
                 .unwrap_or_else(|| *template_error(name, None, None, &e).problem)
         })
@@ -332,6 +347,28 @@ fn site_templates(root: &Path, diags: &mut Diagnostics) -> Vec<(String, String, 
 
 /// Turns a tera error into a diagnostic, with `line:col` when tera gives one (parse errors).
 /// `text` is the template's source, used to show the offending line.
+/// A template that nests deeper than [`limits::MAX_NESTING`], located where it does.
+fn too_deep_error(
+    name: &str,
+    path: Option<&Path>,
+    text: &str,
+    at: usize,
+    depth: usize,
+) -> Diagnostic {
+    let shown = path.map_or_else(
+        || Path::new("(default theme)").join(name),
+        Path::to_path_buf,
+    );
+    let source = crate::diagnostics::Source::new(shown, text.to_string());
+    Diagnostic::at(
+        Problem::TemplateTooDeep {
+            template: name.to_string(),
+            depth,
+        },
+        source.locate(at..at + 2),
+    )
+}
+
 fn template_error(
     name: &str,
     path: Option<&Path>,

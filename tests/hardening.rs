@@ -388,3 +388,62 @@ fn init_never_writes_through_a_symlink() {
     );
     assert!(!away.join("errors.toml").exists());
 }
+
+/// Found by the fuzzer: 70,000 links on one line (and a right-to-left mark) took 146 s, each
+/// link's location cutting its snippet from the whole line. Now each snippet costs its window.
+/// Run under a CPU-time limit, so a return of the quadratic cost fails instead of hanging.
+#[test]
+fn seventy_thousand_links_on_one_line_are_checked_in_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    let links: String = (0..70_000).map(|_| "[x](/guide/#api-keys) ").collect();
+    std::fs::write(
+        site.join("content/links.md"),
+        format!("+++\ntitle = \"Links\"\n+++\n\u{200f}{links}\n"),
+    )
+    .unwrap();
+    // 60 s of CPU: about 100 times what the linear scan takes in a debug build here.
+    let out = Command::new("prlimit")
+        .args(["--cpu=60", "--"])
+        .arg(env!("CARGO_BIN_EXE_errdocs"))
+        .args(["check", "--root", site.to_str().unwrap()])
+        .output()
+        .expect("prlimit (util-linux) runs errdocs");
+    assert!(out.status.success(), "{:?} {}", out.status, stderr(&out));
+}
+
+/// Found by the fuzzer: a template nesting 1,000 `{% if %}`s overflowed the stack (tera parses
+/// and renders by recursion), and `{{ -9223372036854775808 % -1 }}` panicked inside tera.
+#[test]
+fn deep_templates_and_overflowing_expressions_are_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    let deep = format!(
+        "{}x{}",
+        "{% if true %}".repeat(1000),
+        "{% endif %}".repeat(1000)
+    );
+    with_template(
+        &site,
+        "page.html",
+        &format!("{{% extends \"base.html\" %}}\n{deep}\n"),
+    );
+    let (code, err) = check(&site);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("template `page.html` nests 65 deep; errdocs renders at most 64 levels"),
+        "{err}"
+    );
+    assert!(err.contains("--> templates/page.html:2:833"), "{err}");
+    with_template(
+        &site,
+        "page.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ -9223372036854775808 % -1 }}{% endblock content %}\n",
+    );
+    let (code, err) = check(&site);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("template `page.html` failed inside the template engine"),
+        "{err}"
+    );
+}

@@ -1,5 +1,7 @@
 //! Bounds on a single render, so a template cannot exhaust memory: `range` is errdocs' own,
-//! with at most [`RANGE_BUDGET`] items over one render (nested loops included).
+//! with at most [`RANGE_BUDGET`] items over one render (nested loops included). And a bound on
+//! how deep a template nests ([`MAX_NESTING`]): tera parses and renders by recursion, so a
+//! template of a thousand nested `{% if %}`s would overflow the stack and abort the process.
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -58,4 +60,75 @@ pub(crate) fn range(args: &HashMap<String, Value>) -> Result<Value> {
     Ok(Value::Array(
         (start..end).step_by(step).map(Value::from).collect(),
     ))
+}
+
+/// How deep blocks (`{% for %}`, `{% if %}`, ...) and brackets inside tags may nest.
+pub(crate) const MAX_NESTING: usize = 64;
+
+/// The byte offset where `text` nests deeper than [`MAX_NESTING`], and that depth: blocks
+/// opened by `for`, `if`, `block`, `macro`, `filter` and closed by their `end...` tag, and
+/// `(`/`[`/`{` inside a `{{ }}` or `{% %}` tag. A linear scan, made before tera parses.
+pub(crate) fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut blocks = 0usize;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        let opens_tag = bytes[i] == b'{' && matches!(bytes[i + 1], b'{' | b'%');
+        if !opens_tag {
+            i += 1;
+            continue;
+        }
+        let close: &[u8] = if bytes[i + 1] == b'{' { b"}}" } else { b"%}" };
+        let start = i + 2;
+        let end = text[start..]
+            .find(std::str::from_utf8(close).unwrap_or("}}"))
+            .map_or(text.len(), |e| start + e);
+        let inner = text[start..end].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        if bytes[i + 1] == b'%' {
+            let word = inner.split_whitespace().next().unwrap_or("");
+            if matches!(word, "for" | "if" | "block" | "macro" | "filter") {
+                blocks += 1;
+                if blocks > MAX_NESTING {
+                    return Some((i, blocks));
+                }
+            } else if word.starts_with("end") {
+                blocks = blocks.saturating_sub(1);
+            }
+        }
+        let mut brackets = 0usize;
+        for (k, b) in text[start..end].bytes().enumerate() {
+            match b {
+                b'(' | b'[' | b'{' => {
+                    brackets += 1;
+                    if brackets > MAX_NESTING {
+                        return Some((start + k, brackets));
+                    }
+                }
+                b')' | b']' | b'}' => brackets = brackets.saturating_sub(1),
+                _ => {}
+            }
+        }
+        i = end + 2;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = |n: usize| "{% if true %}".repeat(n) + &"{% endif %}".repeat(n);
+        assert_eq!(too_deep(&deep(MAX_NESTING)), None);
+        assert_eq!(too_deep(&deep(MAX_NESTING + 1)).map(|(_, d)| d), Some(65));
+        let siblings = "{% if a %}x{% endif %}".repeat(1000);
+        assert_eq!(too_deep(&siblings), None);
+        let parens = format!("{{{{ {}1{} }}}}", "(".repeat(100), ")".repeat(100));
+        assert_eq!(too_deep(&parens).map(|(_, d)| d), Some(65));
+        assert_eq!(
+            too_deep("{{ a }} {% for x in [1, [2]] %}{% endfor %}"),
+            None
+        );
+    }
 }
