@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, MissingTarget, Problem, did_you_mean};
-use crate::urls::{Resolver, Target};
+use crate::urls::{Resolver, Target, scheme_allowed};
 
 /// A link found in a page, the catalog or the config, with where it was written.
 #[derive(Clone, Debug)]
@@ -36,12 +36,25 @@ pub(crate) struct SharedLinks {
     checks: Vec<LinkCheck>,
     /// The hrefs these links become in the output, so pages do not check them again.
     hrefs: HashSet<String>,
+    /// Links whose scheme is refused (`javascript:`, `data:`, ...): shown as text only, and
+    /// reported where they were written.
+    refused: Vec<Diagnostic>,
 }
 
 impl SharedLinks {
     pub(crate) fn new(links: &[LinkRef], resolver: &Resolver) -> Self {
         let mut shared = SharedLinks::default();
         for link in links {
+            if let Err(scheme) = scheme_allowed(&link.href) {
+                shared.refused.push(Diagnostic::at(
+                    Problem::DisallowedScheme {
+                        href: link.href.clone(),
+                        scheme,
+                    },
+                    link.location.clone(),
+                ));
+                continue;
+            }
             let Some(target) = resolver.resolve(&link.href, &link.page, link.source_dir.as_deref())
             else {
                 continue;
@@ -292,6 +305,9 @@ impl Registry {
         pages: impl IntoIterator<Item = &'a PageFacts>,
     ) -> Diagnostics {
         let mut diags = Diagnostics::default();
+        for d in &shared.refused {
+            diags.push(d.clone());
+        }
         for link in &shared.checks {
             self.check_one(link, &mut diags);
         }

@@ -13,7 +13,7 @@ use toml::de::DeValue;
 use super::common::{
     FirstSeen, category_named, check_id, code_name, find_code, policy, status, unknown_code,
 };
-use super::fields::{FIELD_DEF_KEYS, read_field_def, read_field_values};
+use super::fields::{FIELD_DEF_KEYS, is_url_or_site_path, read_field_def, read_field_values};
 use super::lifecycle;
 use super::model::{
     Alias, Catalog, Category, Code, CodeKey, Column, Envelope, EnvelopeChoice, EnvelopeField,
@@ -685,6 +685,23 @@ fn column_named(
     column
 }
 
+/// A code's `docs`: a path of this site or an absolute `http(s)` URL. Anything else
+/// (`javascript:`, `data:`, `//evil.example`, a relative path) is reported and dropped.
+fn docs_url(d: Located<String>, t: &Table, diags: &mut Diagnostics) -> Option<Located<String>> {
+    if is_url_or_site_path(d.value.trim()) {
+        return Some(d);
+    }
+    diags.at(
+        Problem::InvalidFieldUrl {
+            field: "docs".into(),
+            value: d.value.clone(),
+        },
+        t.source(),
+        d.span,
+    );
+    None
+}
+
 /// Reads what identifies an entry: `code` (an integer, a `-32000..-32099` range, or a string),
 /// or `name` for an error the API sends without a code.
 fn code_key(t: &Table, diags: &mut Diagnostics) -> Option<Located<CodeKey>> {
@@ -805,7 +822,7 @@ fn read_code(
     let fix = t.string("fix", diags);
     let meaning = t.string("meaning", diags);
     let detail = t.string("detail", diags);
-    let docs = t.string("docs", diags);
+    let docs = t.string("docs", diags).and_then(|d| docs_url(d, t, diags));
     let retry = policy(t, diags, "retry");
     let retry_how = t.string("retry_how", diags);
     let retry_override = read_override(t, diags);
