@@ -139,11 +139,19 @@ impl Site {
     /// built site.
     pub(crate) fn build(options: &Options, write: &PageWriter) -> Result<Site, Vec<Diagnostic>> {
         let mut timings = Timings::start();
-        let sources = Sources::load(&options.root, options.base_url.as_deref())
+        // Problems of the sources do not stop the build here: what does not depend on the
+        // broken sources is still rendered and checked, so one run reports everything.
+        let (sources, mut diags) = Sources::load(&options.root, options.base_url.as_deref())
             .map_err(Diagnostics::into_sorted)?;
         timings.lap("sources");
-        let plan = Plan::new(&sources, other_files(&sources)).map_err(Diagnostics::into_sorted)?;
-        let prepared = Prepared::new(&sources, &plan).map_err(Diagnostics::into_sorted)?;
+        let plan = Plan::new(&sources, other_files(&sources)).map_err(|d| {
+            diags.extend(d);
+            std::mem::take(&mut diags).into_sorted()
+        })?;
+        let prepared = Prepared::new(&sources, &plan).map_err(|d| {
+            diags.extend(d);
+            std::mem::take(&mut diags).into_sorted()
+        })?;
         timings.lap("plan, catalog views, navigation");
         let inputs = Inputs {
             sources: &sources,
@@ -174,9 +182,8 @@ impl Site {
             )
             .collect();
         timings.lap("render and write pages");
-        let mut diags = Diagnostics::default();
         let mut facts = BTreeMap::new();
-        let mut failed = std::collections::BTreeSet::new();
+        let mut failed = sources.failed.clone();
         for result in results {
             match result {
                 Ok(f) => {
@@ -188,7 +195,8 @@ impl Site {
                 }
             }
         }
-        let registry = Registry::new(plan.files.iter().cloned(), facts.values(), failed);
+        let registry = Registry::new(plan.files.iter().cloned(), facts.values(), failed)
+            .with_unplanned(sources.unplanned.clone());
         // The shared navigation is a file, not a page, but its links are checked like a page's.
         let nav = PageFacts::of(
             &format!("/{}", render::NAV_PAGE),

@@ -172,6 +172,9 @@ pub(crate) struct Registry {
     /// Pages of the plan that failed to render: links to them are not reported (their
     /// failure is; one mistake, one error).
     failed: BTreeSet<String>,
+    /// Path prefixes where a broken source (the catalog) would have made pages: links there
+    /// are not reported while it is broken.
+    unplanned: Vec<String>,
 }
 
 impl Registry {
@@ -191,6 +194,12 @@ impl Registry {
             registry.add_page(page);
         }
         registry
+    }
+
+    /// The same registry, not reporting links under `prefixes` (see `unplanned`).
+    pub(crate) fn with_unplanned(mut self, prefixes: Vec<String>) -> Self {
+        self.unplanned = prefixes;
+        self
     }
 
     /// Records (or replaces) a page.
@@ -242,7 +251,13 @@ impl Registry {
     /// What a target lacks in this build, if anything.
     fn missing(&self, target: &Target) -> Option<MissingTarget> {
         let target = self.through_redirect(target);
-        if self.files.contains(&target.path) || self.failed.contains(&target.path) {
+        if self.files.contains(&target.path)
+            || self.failed.contains(&target.path)
+            || self.unplanned.iter().any(|p| {
+                // `/errors/` holds code pages below it, not itself.
+                target.path.starts_with(p.as_str()) && (target.path != *p || !p.ends_with('/'))
+            })
+        {
             return None;
         }
         match self.pages.get(&target.path) {
