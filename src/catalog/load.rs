@@ -625,6 +625,11 @@ fn envelope_choice(t: &Table, envelopes: &[Envelope], diags: &mut Diagnostics) -
 fn read_columns(t: &Table, fields: &[FieldDef], diags: &mut Diagnostics) -> Vec<Column> {
     let source = t.source();
     let Some(names) = t.strings("columns", diags) else {
+        if t.get("columns").is_some() {
+            // Not a list of strings (reported): the codes are not checked against columns
+            // nobody asked for (one mistake, one error).
+            return vec![Column::Code];
+        }
         let mut columns = Column::DEFAULT.to_vec();
         columns.extend(
             (0..fields.len())
@@ -634,6 +639,7 @@ fn read_columns(t: &Table, fields: &[FieldDef], diags: &mut Diagnostics) -> Vec<
         return columns;
     };
     let mut columns = Vec::new();
+    let written = names.len();
     for name in names {
         if let Some(column) = column_named(&name, fields, source, diags) {
             if columns.contains(&column) {
@@ -649,8 +655,11 @@ fn read_columns(t: &Table, fields: &[FieldDef], diags: &mut Diagnostics) -> Vec<
             columns.push(column);
         }
     }
-    if columns.is_empty() {
+    if written == 0 {
         t.missing("columns", Need::SomeColumn, diags);
+    }
+    if columns.is_empty() {
+        columns.push(Column::Code);
     }
     columns
 }

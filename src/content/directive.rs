@@ -488,11 +488,17 @@ fn parse_code(args: &mut Args, catalog: &Catalog) -> Option<Directive> {
                 .collect(),
             name,
         },
-        Err(_) => Problem::UnknownReference {
-            kind: "code",
-            suggestion: did_you_mean(&name, catalog.codes.iter().map(|c| c.anchor.as_str())),
-            name,
-        },
+        Err(_) => {
+            // The code as written first (`insufficient_funds`), else its anchor.
+            let keys: Vec<String> = catalog.codes.iter().map(|c| c.key.to_string()).collect();
+            let suggestion = did_you_mean(&name, keys.iter().map(String::as_str))
+                .or_else(|| did_you_mean(&name, catalog.codes.iter().map(|c| c.anchor.as_str())));
+            Problem::UnknownReference {
+                kind: "code",
+                suggestion,
+                name,
+            }
+        }
     };
     args.problem(problem, span);
     None
