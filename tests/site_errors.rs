@@ -388,7 +388,12 @@ fn errors_of(stderr: &str) -> Vec<(String, String)> {
 
 fn check(root: &Path) -> Vec<(String, String)> {
     let out = errdocs(&["check", "--root", root.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1), "check must fail:\n{}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "check must fail:\n{}",
+        stderr(&out)
+    );
     errors_of(&stderr(&out))
 }
 
@@ -479,7 +484,10 @@ how = "[h](javascript:x)"
     // footer's link does not depend on the catalog: it is reported in the same run.
     let at = |text: &str, needle: &str| located("catalog/errors.toml", text, needle);
     let expected = vec![
-        (docs("javascript:alert(4)"), at(catalog, "\"javascript:alert(4)")),
+        (
+            docs("javascript:alert(4)"),
+            at(catalog, "\"javascript:alert(4)"),
+        ),
         (docs("data:text/html,x"), at(catalog, "\"data:text/html,x")),
         (docs("//evil.example/x"), at(catalog, "\"//evil")),
         (docs("guide#api-keys"), at(catalog, "\"guide#api-keys")),
@@ -489,17 +497,29 @@ how = "[h](javascript:x)"
 
     let fixed = catalog
         .replace("\"javascript:alert(4)\"", "\"/guide#api-keys\"")
-        .replace("docs = \"data:text/html,x\"", "docs = \"https://example.com/x\"")
+        .replace(
+            "docs = \"data:text/html,x\"",
+            "docs = \"https://example.com/x\"",
+        )
         .replace("\"//evil.example/x\"", "\"/guide\"")
         .replace("\"guide#api-keys\"", "\"/errors/PG-1001/\"");
     write_files(root, &[("catalog/errors.toml", &fixed)]);
     let c = fixed.as_str();
     let expected = vec![
-        (refused("javascript:alert(1)", "javascript"), at(c, "\"See [e]")),
+        (
+            refused("javascript:alert(1)", "javascript"),
+            at(c, "\"See [e]"),
+        ),
         (refused("data:text/html,x", "data"), at(c, "\"See [n]")),
         (refused("vbscript:x", "vbscript"), at(c, "\"See [f]")),
-        (refused("javascript:alert(2)", "javascript"), at(c, "\"See <java")),
-        (refused("JAVA\tSCRIPT:alert(3)", "javascript"), at(c, "\"Send [it]")),
+        (
+            refused("javascript:alert(2)", "javascript"),
+            at(c, "\"See <java"),
+        ),
+        (
+            refused("JAVA\tSCRIPT:alert(3)", "javascript"),
+            at(c, "\"Send [it]"),
+        ),
         (refused("data:,x", "data"), at(c, "\"[m]")),
         (refused("file:///etc/passwd", "file"), at(c, "\"[d]")),
         (refused("javascript:x", "javascript"), at(c, "\"[r]")),
@@ -584,10 +604,7 @@ fix = "f"
                 "`columns` must be an array of strings, found a string".into(),
                 &at("\"code,meaning,fix\""),
             ),
-            (
-                "unknown key `categroy` in [[code]]".into(),
-                &at("categroy"),
-            ),
+            ("unknown key `categroy` in [[code]]".into(), &at("categroy"),),
             ("unknown key `mesage` in [[code]]".into(), &at("mesage")),
         ])
     );
@@ -736,8 +753,10 @@ category = "limits"
 message = "Slow down"
 "#;
     site(root, catalog);
-    let cards = "+++\ntitle = \"Cards\"\n+++\n```errdocs\ncode expired_card\ncode insufficent_funds\n```\n";
-    let guide = "+++\ntitle = \"Guide\"\n+++\n日本語 😀 [a](/errors#rate-limit) [b](/guide#rate_limit)\n";
+    let cards =
+        "+++\ntitle = \"Cards\"\n+++\n```errdocs\ncode expired_card\ncode insufficent_funds\n```\n";
+    let guide =
+        "+++\ntitle = \"Guide\"\n+++\n日本語 😀 [a](/errors#rate-limit) [b](/guide#rate_limit)\n";
     write_files(
         root,
         &[("content/cards.md", cards), ("content/guide.md", guide)],
@@ -780,7 +799,10 @@ message = "Slow down"
     let (_, last) = err
         .split_once("error: broken link `/guide#rate_limit`")
         .unwrap();
-    assert!(last.contains("= hint: did you mean `/errors/#rate_limit`?"), "{last}");
+    assert!(
+        last.contains("= hint: did you mean `/errors/#rate_limit`?"),
+        "{last}"
+    );
     // Carets stay under the link after wide characters (CJK and emoji take two columns).
     let snippet = "4 | 日本語 😀 [a](/errors#rate-limit) [b](/guide#rate_limit)\n  |           ^^^^^^^^^^^^^^^^^^^^^^^\n";
     assert!(err.contains(snippet), "{snippet:?} missing in:\n{err}");
