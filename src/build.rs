@@ -144,14 +144,8 @@ impl Site {
         let (sources, mut diags) = Sources::load(&options.root, options.base_url.as_deref())
             .map_err(Diagnostics::into_sorted)?;
         timings.lap("sources");
-        let plan = Plan::new(&sources, other_files(&sources)).map_err(|d| {
-            diags.extend(d);
-            std::mem::take(&mut diags).into_sorted()
-        })?;
-        let prepared = Prepared::new(&sources, &plan).map_err(|d| {
-            diags.extend(d);
-            std::mem::take(&mut diags).into_sorted()
-        })?;
+        let plan = Plan::new(&sources, other_files(&sources)).map_err(|d| all(&mut diags, d))?;
+        let prepared = Prepared::new(&sources, &plan).map_err(|d| all(&mut diags, d))?;
         timings.lap("plan, catalog views, navigation");
         let inputs = Inputs {
             sources: &sources,
@@ -377,6 +371,13 @@ impl Site {
         }
         Ok((facts, html))
     }
+}
+
+/// The problems found so far followed by `more`, sorted: a stage that cannot go on reports
+/// them with the problems of the stages before it.
+fn all(so_far: &mut Diagnostics, more: Diagnostics) -> Vec<Diagnostic> {
+    so_far.extend(more);
+    std::mem::take(so_far).into_sorted()
 }
 
 /// The site paths of every file of the output that is not a page: the theme's static files,
