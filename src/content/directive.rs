@@ -61,6 +61,9 @@ pub(crate) struct TableView {
     pub(crate) list: bool,
 }
 
+/// An option of a directive line: key, value, byte range of the line it was written at.
+type DirectiveOption = (String, String, Range<usize>);
+
 /// A problem of a directive line, with the byte range of the line it is about.
 pub(crate) type LineProblem = (Problem, Range<usize>);
 
@@ -106,7 +109,7 @@ struct Args<'a> {
     directive: &'a str,
     name_span: Range<usize>,
     positional: Vec<(String, Range<usize>)>,
-    options: Vec<(String, String, Range<usize>)>,
+    options: Vec<DirectiveOption>,
     problems: Vec<LineProblem>,
 }
 
@@ -327,7 +330,7 @@ pub(crate) fn parse(line: &str, catalog: &Catalog) -> Result<Directive, Vec<Line
 fn misspelled_option(
     line: &str,
     words: &[(String, Range<usize>)],
-) -> Option<((String, String, Range<usize>), usize)> {
+) -> Option<(DirectiveOption, usize)> {
     let word = |n: usize| words.get(n).map(|(w, _)| w.as_str());
     let plain = |n: usize| word(n).filter(|w| !w.is_empty() && !w.contains('='));
     let (key, value, mut used) = match (word(0)?.split_once('='), word(1)) {
