@@ -98,8 +98,11 @@ pub fn export(
     lang: &str,
     package: Option<&str>,
 ) -> Result<String, Vec<Diagnostic>> {
-    let sources = Sources::load(&options.root, options.base_url.as_deref())
+    let (sources, problems) = Sources::load(&options.root, options.base_url.as_deref())
         .map_err(Diagnostics::into_sorted)?;
+    if problems.has_errors() {
+        return Err(problems.into_sorted());
+    }
     let plan = Plan::new(&sources, other_files(&sources)).map_err(Diagnostics::into_sorted)?;
     let Some(lang) = codegen::Lang::from_name(lang) else {
         return Err(vec![Diagnostic::bare(Problem::Io {
@@ -192,11 +195,13 @@ impl Site {
     /// built site.
     pub(crate) fn build(options: &Options, write: &PageWriter) -> Result<Site, Vec<Diagnostic>> {
         let mut timings = Timings::start();
-        let sources = Sources::load(&options.root, options.base_url.as_deref())
+        // Problems of the sources do not stop the build here: what does not depend on the
+        // broken sources is still rendered and checked, so one run reports everything.
+        let (sources, mut diags) = Sources::load(&options.root, options.base_url.as_deref())
             .map_err(Diagnostics::into_sorted)?;
         timings.lap("sources");
-        let plan = Plan::new(&sources, other_files(&sources)).map_err(Diagnostics::into_sorted)?;
-        let prepared = Prepared::new(&sources, &plan).map_err(Diagnostics::into_sorted)?;
+        let plan = Plan::new(&sources, other_files(&sources)).map_err(|d| all(&mut diags, d))?;
+        let prepared = Prepared::new(&sources, &plan).map_err(|d| all(&mut diags, d))?;
         timings.lap("plan, catalog views, navigation");
         let inputs = Inputs {
             sources: &sources,
@@ -227,9 +232,8 @@ impl Site {
             )
             .collect();
         timings.lap("render and write pages");
-        let mut diags = Diagnostics::default();
         let mut facts = BTreeMap::new();
-        let mut failed = std::collections::BTreeSet::new();
+        let mut failed = sources.failed.clone();
         for result in results {
             match result {
                 Ok(f) => {
@@ -241,7 +245,8 @@ impl Site {
                 }
             }
         }
-        let registry = Registry::new(plan.files.iter().cloned(), facts.values(), failed);
+        let registry = Registry::new(plan.files.iter().cloned(), facts.values(), failed)
+            .with_unplanned(sources.unplanned.clone());
         // The shared navigation is a file, not a page, but its links are checked like a page's.
         let nav = PageFacts::of(
             &format!("/{}", render::NAV_PAGE),
@@ -454,6 +459,13 @@ impl Site {
         }
         Ok((facts, html))
     }
+}
+
+/// The problems found so far followed by `more`, sorted: a stage that cannot go on reports
+/// them with the problems of the stages before it.
+fn all(so_far: &mut Diagnostics, more: Diagnostics) -> Vec<Diagnostic> {
+    so_far.extend(more);
+    std::mem::take(so_far).into_sorted()
 }
 
 /// The site paths of every file of the output that is not a page: the theme's static files,

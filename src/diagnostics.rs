@@ -659,6 +659,13 @@ pub(crate) enum Problem {
     InvalidHeadingAttribute {
         name: String,
     },
+    /// A directive option written another way than `key=value` (spaces around `=`, a TOML
+    /// list): `written` as in the page, `suggested` as it is written.
+    DirectiveOptionWritten {
+        directive: String,
+        written: String,
+        suggested: String,
+    },
     /// `parent` links that lead back to where they started (`a` -> `b` -> `a`).
     ParentCycle {
         chain: Vec<String>,
@@ -1052,6 +1059,9 @@ impl Problem {
             Problem::InvalidHeadingAttribute { name } => {
                 format!("heading attribute `{name}` is not a valid attribute name")
             }
+            Problem::DirectiveOptionWritten {
+                directive, written, ..
+            } => format!("directive `{directive}`: option written `{written}`"),
             Problem::ParentCycle { chain } => {
                 format!("`parent` goes round in a circle: {}", chain.join(" -> "))
             }
@@ -1503,6 +1513,10 @@ impl Problem {
                  arithmetic of this template"
                     .into(),
             ),
+            Problem::DirectiveOptionWritten { suggested, .. } => Some(format!(
+                "write `{suggested}`: an option is `key=value` with no spaces around `=`, and \
+                 a list is one value with its items separated by commas"
+            )),
         }
     }
 

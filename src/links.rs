@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, MissingTarget, Problem, did_you_mean};
-use crate::urls::{Resolver, Target};
+use crate::urls::{Resolver, Target, scheme_allowed};
 
 /// A link found in a page, the catalog or the config, with where it was written.
 #[derive(Clone, Debug)]
@@ -36,12 +36,25 @@ pub(crate) struct SharedLinks {
     checks: Vec<LinkCheck>,
     /// The hrefs these links become in the output, so pages do not check them again.
     hrefs: HashSet<String>,
+    /// Links whose scheme is refused (`javascript:`, `data:`, ...): shown as text only, and
+    /// reported where they were written.
+    refused: Vec<Diagnostic>,
 }
 
 impl SharedLinks {
     pub(crate) fn new(links: &[LinkRef], resolver: &Resolver) -> Self {
         let mut shared = SharedLinks::default();
         for link in links {
+            if let Err(scheme) = scheme_allowed(&link.href) {
+                shared.refused.push(Diagnostic::at(
+                    Problem::DisallowedScheme {
+                        href: link.href.clone(),
+                        scheme,
+                    },
+                    link.location.clone(),
+                ));
+                continue;
+            }
             let Some(target) = resolver.resolve(&link.href, &link.page, link.source_dir.as_deref())
             else {
                 continue;
@@ -159,6 +172,9 @@ pub(crate) struct Registry {
     /// Pages of the plan that failed to render: links to them are not reported (their
     /// failure is; one mistake, one error).
     failed: BTreeSet<String>,
+    /// Path prefixes where a broken source (the catalog) would have made pages: links there
+    /// are not reported while it is broken.
+    unplanned: Vec<String>,
 }
 
 impl Registry {
@@ -178,6 +194,12 @@ impl Registry {
             registry.add_page(page);
         }
         registry
+    }
+
+    /// The same registry, not reporting links under `prefixes` (see `unplanned`).
+    pub(crate) fn with_unplanned(mut self, prefixes: Vec<String>) -> Self {
+        self.unplanned = prefixes;
+        self
     }
 
     /// Records (or replaces) a page.
@@ -229,7 +251,13 @@ impl Registry {
     /// What a target lacks in this build, if anything.
     fn missing(&self, target: &Target) -> Option<MissingTarget> {
         let target = self.through_redirect(target);
-        if self.files.contains(&target.path) || self.failed.contains(&target.path) {
+        if self.files.contains(&target.path)
+            || self.failed.contains(&target.path)
+            || self.unplanned.iter().any(|p| {
+                // `/errors/` holds code pages below it, not itself.
+                target.path.starts_with(p.as_str()) && (target.path != *p || !p.ends_with('/'))
+            })
+        {
             return None;
         }
         match self.pages.get(&target.path) {
@@ -292,6 +320,9 @@ impl Registry {
         pages: impl IntoIterator<Item = &'a PageFacts>,
     ) -> Diagnostics {
         let mut diags = Diagnostics::default();
+        for d in &shared.refused {
+            diags.push(d.clone());
+        }
         for link in &shared.checks {
             self.check_one(link, &mut diags);
         }

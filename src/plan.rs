@@ -79,7 +79,13 @@ impl Plan {
     pub(crate) fn new(sources: &Sources, files: BTreeSet<String>) -> Result<Plan, Diagnostics> {
         let catalog = &sources.catalog;
         let config = &sources.config;
-        let page_urls = sources.pages.iter().map(|p| p.url.clone()).collect();
+        // Pages left out of this run still exist for links (`/guide` is `/guide/`).
+        let page_urls = sources
+            .pages
+            .iter()
+            .map(|p| p.url.clone())
+            .chain(sources.failed.iter().cloned())
+            .collect();
         let resolver = Resolver::new(config.base_url.as_deref(), &config.base_path(), page_urls);
         let shown_on: Vec<Vec<usize>> = sources
             .directives

@@ -4,6 +4,7 @@
 //! Every source is read even when another one is broken, so one run reports the problems of
 //! all of them.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::{self, Catalog};
@@ -17,8 +18,9 @@ pub(crate) const STATIC_DIR: &str = "static";
 /// The sources of a site, read and validated.
 pub(crate) struct Sources {
     pub(crate) config: Config,
+    /// The catalog; empty when it failed to load (see `unplanned`).
     pub(crate) catalog: Catalog,
-    /// Every `content/**/*.md`, sorted by path.
+    /// Every `content/**/*.md` that was read without error, sorted by path.
     pub(crate) pages: Vec<Page>,
     /// The directive blocks of each page (same order as `pages`).
     pub(crate) directives: Vec<Directives>,
@@ -27,11 +29,25 @@ pub(crate) struct Sources {
     pub(crate) statics: Vec<(String, PathBuf)>,
     /// Past releases' exports (`releases/*.json`), oldest first.
     pub(crate) releases: Vec<crate::releases::Release>,
+    /// Site paths of the pages left out of this run because of an error already reported (a
+    /// bad front matter, a bad directive, directives while the catalog is broken): links to
+    /// them are not reported (one mistake, one error).
+    pub(crate) failed: BTreeSet<String>,
+    /// While the catalog is broken: path prefixes under which it would make pages (code pages,
+    /// categories' `page_path`, aliases). Links there are not reported either.
+    pub(crate) unplanned: Vec<String>,
 }
 
 impl Sources {
-    /// Reads the site at `root`; `base_url` overrides the config's.
-    pub(crate) fn load(root: &Path, base_url: Option<&str>) -> Result<Sources, Diagnostics> {
+    /// Reads the site at `root`; `base_url` overrides the config's. Returns the sources with
+    /// the problems found in them, so the later stages can still check what does not depend
+    /// on a broken source (pages without directives when the catalog is broken, the pages
+    /// next to one with a bad front matter); `Err` when nothing can be checked further (the
+    /// config or the theme is broken).
+    pub(crate) fn load(
+        root: &Path,
+        base_url: Option<&str>,
+    ) -> Result<(Sources, Diagnostics), Diagnostics> {
         let mut diags = Diagnostics::default();
         let Some(mut config) = config::load(root, &mut diags) else {
             return Err(diags);
@@ -41,8 +57,9 @@ impl Sources {
         {
             diags.push(d);
         }
-        let catalog = load_catalog(root, &config, &mut diags);
-        let pages = content::load_pages(root, &mut diags);
+        let (catalog, catalog_text) = load_catalog(root, &config, &mut diags);
+        let mut failed = BTreeSet::new();
+        let pages = content::load_pages(root, &mut diags, &mut failed);
         let theme = Theme::load(root, &mut diags);
         let statics = static_files(root, &mut diags);
         let releases = crate::releases::load(root, &mut diags);
@@ -50,25 +67,49 @@ impl Sources {
             let used = pages.iter().map(|p| p.template.clone()).collect();
             theme.check_unused(&used, &mut diags);
         }
-        let (Some(catalog), Some(theme)) = (catalog, theme) else {
+        let unplanned = match &catalog {
+            Some(_) => Vec::new(),
+            None => unplanned_prefixes(&config, &catalog_text),
+        };
+        let catalog_ok = catalog.is_some();
+        let catalog = catalog
+            .unwrap_or_else(|| Catalog::empty(Source::new(config.catalog.clone(), String::new())));
+        let mut kept = Vec::new();
+        let mut directives: Vec<Directives> = Vec::new();
+        for page in pages {
+            let mut own = Diagnostics::default();
+            let blocks = content::directive_blocks(&page, &catalog, &mut own);
+            // Without the catalog, a page with directives cannot be checked: it is skipped.
+            let skip = if catalog_ok {
+                !own.is_empty()
+            } else {
+                !blocks.is_empty()
+            };
+            if catalog_ok {
+                diags.extend(own);
+            }
+            if skip {
+                failed.insert(page.url.clone());
+            } else {
+                kept.push(page);
+                directives.push(blocks);
+            }
+        }
+        let Some(theme) = theme else {
             return Err(diags);
         };
-        let directives: Vec<Directives> = pages
-            .iter()
-            .map(|p| content::directive_blocks(p, &catalog, &mut diags))
-            .collect();
-        if !diags.is_empty() {
-            return Err(diags);
-        }
-        Ok(Sources {
+        let sources = Sources {
             config,
             catalog,
-            pages,
+            pages: kept,
             directives,
             theme,
             statics,
             releases,
-        })
+            failed,
+            unplanned,
+        };
+        Ok((sources, diags))
     }
 
     /// Whether `rel` (relative to `static/`) is a static file of the site.
@@ -85,7 +126,12 @@ impl Sources {
     }
 }
 
-fn load_catalog(root: &Path, config: &Config, diags: &mut Diagnostics) -> Option<Catalog> {
+/// The catalog (`None` when it has errors) and its text (empty when it cannot be read).
+fn load_catalog(
+    root: &Path,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> (Option<Catalog>, String) {
     let path = root.join(&config.catalog);
     if !path.is_file() {
         let why = if path.exists() {
@@ -100,15 +146,41 @@ fn load_catalog(root: &Path, config: &Config, diags: &mut Diagnostics) -> Option
             },
             Location::file(Path::new(config::CONFIG_FILE)),
         ));
-        return None;
+        return (None, String::new());
     }
     match Source::read(&path, &config.catalog) {
-        Ok(source) => catalog::load(source, config.versioning, diags),
+        Ok(source) => {
+            let text = source.text.clone();
+            (catalog::load(source, config.versioning, diags), text)
+        }
         Err(d) => {
             diags.push(d);
-            None
+            (None, String::new())
         }
     }
+}
+
+/// Where a catalog that failed to load would have made pages: under `[code_pages] path`, and
+/// at the paths its lines of `page_path` and `aliases` name (read from the raw text, as the
+/// catalog could not be read as a whole).
+fn unplanned_prefixes(config: &Config, text: &str) -> Vec<String> {
+    let mut prefixes: Vec<String> = config
+        .code_pages
+        .iter()
+        .map(|p| format!("/{}/", p.trim_matches('/')))
+        .collect();
+    for line in text.lines().map(str::trim_start) {
+        if !(line.starts_with("page_path") || line.starts_with("aliases")) {
+            continue;
+        }
+        let quoted = line.split('"').skip(1).step_by(2);
+        prefixes.extend(
+            quoted
+                .filter(|v| !v.trim_matches('/').is_empty())
+                .map(|v| format!("/{}", v.trim_matches('/'))),
+        );
+    }
+    prefixes
 }
 
 /// Every file under `static/`, as (path inside the output, file on disk), sorted.

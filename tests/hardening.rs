@@ -447,3 +447,137 @@ fn deep_templates_and_overflowing_expressions_are_diagnostics() {
         "{err}"
     );
 }
+
+/// The reader's side of the default theme: the reference table links each code to its page
+/// and keeps the row's anchor, code pages describe and name what they link to, deprecated
+/// codes are struck through like removed ones, long codes keep their copy button whole.
+#[test]
+fn the_reference_table_and_code_pages_point_readers_at_the_right_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let long = "A_VERY_LONG_ERROR_CODE_NAME_THAT_WRAPS";
+    let catalog = format!(
+        r#"[[envelope]]
+id = "error"
+title = "Envelope"
+example = '{{"error": {{"code": "C1", "message": "x"}}}}'
+
+[[envelope.field]]
+name = "error.code"
+type = "string"
+from = "code"
+
+[[envelope.field]]
+name = "error.message"
+type = "string"
+required = false
+from = "message"
+
+[[category]]
+id = "auth"
+title = "Auth"
+columns = ["code", "fix"]
+
+[[code]]
+code = "C1"
+category = "auth"
+message = "Key missing"
+fix = "Send the key."
+docs = "/guide#api-keys"
+
+[[code]]
+code = "C2"
+category = "auth"
+message = "Old key"
+fix = "Use C1."
+deprecated = true
+replaced_by = "C1"
+
+[[code]]
+code = "C3"
+category = "auth"
+message = "Gone"
+fix = "Nothing."
+removed = {{ since = "2026-01" }}
+
+[[code]]
+code = "C4"
+category = "auth"
+fix = "No message here."
+
+[[code]]
+code = "{long}"
+category = "auth"
+message = "Long"
+fix = "x"
+"#
+    );
+    write_files(
+        &root,
+        &[
+            ("errdocs.toml", "title = \"T\"\n"),
+            ("catalog/errors.toml", &catalog),
+            (
+                "content/errors.md",
+                "+++\ntitle = \"Errors\"\n+++\n```errdocs\ncategory auth\n```\n",
+            ),
+            (
+                "content/list.md",
+                "+++\ntitle = \"List\"\n+++\n```errdocs\ncategory auth heading=false layout=list\n```\n",
+            ),
+            (
+                "content/guide.md",
+                "+++\ntitle = \"Guide\"\n+++\n## API keys\n\nText.\n",
+            ),
+        ],
+    );
+    let out = dir.path().join("public");
+    build_ok(&root, &out);
+    let table = read(&out.join("errors/index.html"));
+    // Each code links to its own page; its row keeps its anchor and a `#` link to it.
+    assert!(table.contains(
+        "<tr id=\"C1\"><td class=\"col-code\"><a class=\"code\" href=\"/errors/C1/\">C1</a><a class=\"self-link\" href=\"#C1\" aria-label=\"Link to this row\">#</a>"
+    ), "{table}");
+    // Deprecated and removed rows are marked (and struck through by the CSS below); a long
+    // code gets the wide column.
+    assert!(table.contains("<tr id=\"C2\" class=\"deprecated\">"));
+    assert!(table.contains("<tr id=\"C3\" class=\"removed\">"));
+    assert!(table.contains("<td class=\"col-code col-code-long\"><a class=\"code\""));
+    let list = read(&out.join("list/index.html"));
+    assert!(
+        list.contains("<li id=\"C2\" class=\"deprecated\">"),
+        "{list}"
+    );
+    assert!(list.contains("<li id=\"C3\" class=\"removed\">"), "{list}");
+
+    let c1 = read(&out.join("errors/C1/index.html"));
+    assert!(c1.contains("<meta name=\"description\" content=\"Key missing. Send the key.\">"));
+    // Docs: the title of the page and of the section, not the raw path.
+    assert!(
+        c1.contains("<dt>Docs</dt><dd><a href=\"/guide/#api-keys\">Guide › API keys</a></dd>"),
+        "{c1}"
+    );
+    // Related codes show their messages.
+    assert!(
+        c1.contains("<a class=\"code\" href=\"/errors/C2/\">C2</a> Old key</li>"),
+        "{c1}"
+    );
+    // A code without a message: its example leaves the message out, never shows the code.
+    let c4 = text(&read(&out.join("errors/C4/index.html")));
+    assert!(
+        squash(&c4).contains("{\"error\":{\"code\":\"C4\"}}"),
+        "{c4}"
+    );
+
+    let css = read(&out.join("errdocs.css"));
+    for rule in [
+        "tr.deprecated .col-message, tr.deprecated .col-code .code,\ntr.removed .col-message, tr.removed .col-code .code,\n.code-list li.deprecated, .code-list li.removed { text-decoration: line-through;",
+        ".col-code .copy-link { flex: none; min-width: 1.75rem; white-space: nowrap; }",
+        ".col-code-long > a.code { overflow-wrap: anywhere; }",
+        // On phones the navigation goes above the content, the current page's entry first.
+        "@media (max-width: 52rem) {\n  .layout { display: block; }",
+        ".site-nav li:has(> a[aria-current=\"page\"]) { flex: 1 1 100%; order: -1; }",
+    ] {
+        assert!(css.contains(rule), "{rule:?} missing in errdocs.css");
+    }
+}

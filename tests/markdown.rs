@@ -795,8 +795,9 @@ fn every_bad_option_of_a_directive_is_reported_at_its_column() {
     assert_eq!(errors(&err).len(), 7, "{err}");
 }
 
-/// Catalog text never passes HTML through; a link with a refused scheme there is shown as its
-/// text, never as a link (the catalog side is to report it as an error).
+/// A link with a refused scheme in catalog text is an error where it was written (the
+/// renderer would show it as its text only, never as a link: unit test in
+/// `content::markdown`); `mailto:` is allowed.
 #[test]
 fn catalog_text_never_links_a_refused_scheme() {
     let site = Site::new(
@@ -813,9 +814,22 @@ fn catalog_text_never_links_a_refused_scheme() {
             "fix = \"Send [a key](javascript:alert(1)) or mail <help@example.com>.\"",
         ),
     );
+    let err = site.build_err();
+    assert_eq!(errors(&err).len(), 1, "{err}");
+    assert!(
+        err.contains(
+            "error: link `javascript:alert(1)` uses the scheme `javascript:`, which is not allowed"
+        ),
+        "{err}"
+    );
+    site.write(
+        "catalog/errors.toml",
+        &CATALOG.replace(
+            "fix = \"Send a key.\"",
+            "fix = \"Send a key or mail <help@example.com>.\"",
+        ),
+    );
     site.build_ok();
     let html = site.article("index.html");
-    assert!(!html.contains("javascript:"), "{html}");
-    assert!(html.contains("Send a key or mail"), "{html}");
     assert!(html.contains("href=\"mailto:help@example.com\""), "{html}");
 }

@@ -31,8 +31,10 @@ fn every_code_message_status_and_fix_of_the_seed_is_rendered_with_its_anchor() {
             .unwrap_or_else(|| panic!("no row with id {code}"));
         assert_eq!(got, &vec![code, message, status, fix], "row {code}");
         assert!(
-            html.contains(&format!("<a class=\"code\" href=\"#{code}\">{code}</a>")),
-            "{code} links to its own anchor"
+            html.contains(&format!(
+                "<a class=\"code\" href=\"/errors/{code}/\">{code}</a><a class=\"self-link\" href=\"#{code}\" aria-label=\"Link to this row\">#</a>"
+            )),
+            "{code} links to its own page, and its row to its own anchor"
         );
         checked += 1;
     }

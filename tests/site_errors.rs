@@ -366,3 +366,446 @@ fn check_writes_nothing_and_fails_the_same_way() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!root.join("public").exists(), "check writes nothing");
 }
+
+/// The errors of a failed run, in order: (message, `file:line:col`), the summary left out.
+fn errors_of(stderr: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in stderr.lines() {
+        if let Some(message) = line.strip_prefix("error: ") {
+            if message.starts_with("check failed") || message.starts_with("build failed") {
+                continue;
+            }
+            out.push((message.to_string(), String::new()));
+        } else if let Some(at) = line.trim_start().strip_prefix("--> ")
+            && let Some(last) = out.last_mut()
+            && last.1.is_empty()
+        {
+            last.1 = at.to_string();
+        }
+    }
+    out
+}
+
+fn check(root: &Path) -> Vec<(String, String)> {
+    let out = errdocs(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "check must fail:\n{}",
+        stderr(&out)
+    );
+    errors_of(&stderr(&out))
+}
+
+#[test]
+fn links_in_catalog_and_config_text_may_not_use_other_schemes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let catalog = r#"[[envelope]]
+id = "error"
+title = "Envelope"
+description = "See [e](javascript:alert(1))."
+note = "See [n](data:text/html,x)."
+example = '{"error": {"code": "PG-1001"}}'
+
+[[envelope.field]]
+name = "error.code"
+type = "string"
+description = "See [f](vbscript:x)."
+
+[[category]]
+id = "auth"
+title = "Auth"
+range = "PG-1xxx"
+description = "See <javascript:alert(2)>."
+
+[[code]]
+code = "PG-1001"
+category = "auth"
+message = "Missing"
+status = 401
+fix = "Send [it](JAVA&#x09;SCRIPT:alert(3))."
+meaning = "[m](data:,x)"
+detail = "[d](file:///etc/passwd)"
+retry_how = "[r](javascript:x)"
+docs = "javascript:alert(4)"
+
+[[code]]
+code = "PG-1002"
+category = "auth"
+message = "Old"
+status = 401
+fix = "Fine [ok](/guide#api-keys), [mail](mailto:a@example.com), [web](https://example.com)."
+docs = "data:text/html,x"
+deprecated = { why = "[w](javascript:x)" }
+
+[[code]]
+code = "PG-1003"
+category = "auth"
+message = "Gone"
+status = 401
+fix = "x"
+docs = "//evil.example/x"
+removed = { since = "2026-01", why = "[g](javascript:x)" }
+
+[[code]]
+code = "PG-1004"
+category = "auth"
+message = "Relative"
+status = 401
+fix = "x"
+docs = "guide#api-keys"
+
+[[retry]]
+status = 401
+policy = "never"
+how = "[h](javascript:x)"
+"#;
+    site(root, catalog);
+    write_files(
+        root,
+        &[(
+            "errdocs.toml",
+            "title = \"T\"\n[footer]\ntext = \"[f](javascript:alert(5)) [ok](/guide)\"\n",
+        )],
+    );
+    let refused = |href: &str, scheme: &str| {
+        format!("link `{href}` uses the scheme `{scheme}:`, which is not allowed")
+    };
+    let docs = |value: &str| {
+        format!("invalid `docs` value `{value}`: not an absolute `http(s)` URL or a site path")
+    };
+    let footer = (
+        refused("javascript:alert(5)", "javascript"),
+        "errdocs.toml:3:8".to_string(),
+    );
+    // The `docs` values are refused when the catalog is read; with the catalog invalid, the
+    // pages that show it are not rendered, so its Markdown links come in a second run. The
+    // footer's link does not depend on the catalog: it is reported in the same run.
+    let at = |text: &str, needle: &str| located("catalog/errors.toml", text, needle);
+    let expected = vec![
+        (
+            docs("javascript:alert(4)"),
+            at(catalog, "\"javascript:alert(4)"),
+        ),
+        (docs("data:text/html,x"), at(catalog, "\"data:text/html,x")),
+        (docs("//evil.example/x"), at(catalog, "\"//evil")),
+        (docs("guide#api-keys"), at(catalog, "\"guide#api-keys")),
+        footer.clone(),
+    ];
+    assert_eq!(check(root), expected);
+
+    let fixed = catalog
+        .replace("\"javascript:alert(4)\"", "\"/guide#api-keys\"")
+        .replace(
+            "docs = \"data:text/html,x\"",
+            "docs = \"https://example.com/x\"",
+        )
+        .replace("\"//evil.example/x\"", "\"/guide\"")
+        .replace("\"guide#api-keys\"", "\"/errors/PG-1001/\"");
+    write_files(root, &[("catalog/errors.toml", &fixed)]);
+    let c = fixed.as_str();
+    let expected = vec![
+        (
+            refused("javascript:alert(1)", "javascript"),
+            at(c, "\"See [e]"),
+        ),
+        (refused("data:text/html,x", "data"), at(c, "\"See [n]")),
+        (refused("vbscript:x", "vbscript"), at(c, "\"See [f]")),
+        (
+            refused("javascript:alert(2)", "javascript"),
+            at(c, "\"See <java"),
+        ),
+        (
+            refused("JAVA\tSCRIPT:alert(3)", "javascript"),
+            at(c, "\"Send [it]"),
+        ),
+        (refused("data:,x", "data"), at(c, "\"[m]")),
+        (refused("file:///etc/passwd", "file"), at(c, "\"[d]")),
+        (refused("javascript:x", "javascript"), at(c, "\"[r]")),
+        (refused("javascript:x", "javascript"), at(c, "\"[w]")),
+        (refused("javascript:x", "javascript"), at(c, "\"[g]")),
+        (refused("javascript:x", "javascript"), at(c, "\"[h]")),
+        footer,
+    ];
+    assert_eq!(check(root), expected);
+    let out = errdocs(&["check", "--root", root.to_str().unwrap()]);
+    assert!(
+        stderr(&out).contains("= hint: links may be site paths, relative URLs, `https:`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// `FILE:LINE:COL` of the first `needle` in `text` (columns count characters from 1).
+fn located(file: &str, text: &str, needle: &str) -> String {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in {file}"));
+    let line = text[..at].matches('\n').count() + 1;
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let col = text[start..at].chars().count() + 1;
+    format!("{file}:{line}:{col}")
+}
+
+fn owned(expected: Vec<(String, &str)>) -> Vec<(String, String)> {
+    expected
+        .into_iter()
+        .map(|(m, l)| (m, l.to_string()))
+        .collect()
+}
+
+#[test]
+fn a_mistake_gives_one_error_at_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // `columns` as a string: one error, not one "missing field" per code of the category; a
+    // misspelled key: the typo only.
+    let catalog = r#"[[category]]
+id = "auth"
+title = "Auth"
+columns = "code,meaning,fix"
+
+[[category]]
+id = "more"
+title = "More"
+
+[[code]]
+code = "A1"
+category = "auth"
+meaning = "m"
+fix = "f"
+
+[[code]]
+code = "A2"
+category = "auth"
+meaning = "m"
+fix = "f"
+
+[[code]]
+code = "A3"
+category = "auth"
+meaning = "m"
+fix = "f"
+
+[[code]]
+code = "M1"
+categroy = "more"
+mesage = "Missing"
+status = 401
+fix = "f"
+"#;
+    site(root, catalog);
+    let at = |needle: &str| located("catalog/errors.toml", catalog, needle);
+    assert_eq!(
+        check(root),
+        owned(vec![
+            (
+                "`columns` must be an array of strings, found a string".into(),
+                &at("\"code,meaning,fix\""),
+            ),
+            ("unknown key `categroy` in [[code]]".into(), &at("categroy"),),
+            ("unknown key `mesage` in [[code]]".into(), &at("mesage")),
+        ])
+    );
+
+    // In a directive: `columns = "..."` and `columns=[...]` are one error each.
+    site(root, GOOD_CATALOG);
+    let page = "+++\ntitle = \"Errors\"\n+++\n```errdocs\ncatalog columns = \"code,meaning,fix\"\ncategory auth columns=[\"code\", \"fix\"]\n```\n";
+    write_files(root, &[("content/errors.md", page)]);
+    let at = |needle: &str| located("content/errors.md", page, needle);
+    assert_eq!(
+        check(root),
+        owned(vec![
+            (
+                "directive `catalog`: option written `columns = \"code,meaning,fix\"`".into(),
+                &at("columns = "),
+            ),
+            (
+                "directive `category`: option written `columns=[\"code\", \"fix\"]`".into(),
+                &at("columns=["),
+            ),
+        ])
+    );
+    let out = errdocs(&["check", "--root", root.to_str().unwrap()]);
+    assert!(
+        stderr(&out).contains("= hint: write `columns=\"code,meaning,fix\"`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn one_run_reports_every_stage_without_cascades() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let catalog = GOOD_CATALOG.replace("status = 401", "status = 4010");
+    site(root, &catalog);
+    write_files(root, &[("errdocs.toml", "title = \"T\"\n[code_pages]\n")]);
+    // The guide needs nothing of the catalog: its links are checked. Links to the page with
+    // directives (skipped), to code pages (unknown while the catalog is broken) and to the
+    // page with a bad front matter are not reported: their cause is.
+    let guide = "+++\ntitle = \"Guide\"\n+++\n## API keys\n\n[a](/guide#nope) [b](/nowhere) [c](/errors#PG-1001) [d](/errors/PG-1001/) [e](/bad#x) [f](/guide#api-keys)\n";
+    let bad = "+++\ntitle = 3\n+++\n[x](/also-nowhere)\n";
+    write_files(
+        root,
+        &[("content/guide.md", guide), ("content/bad.md", bad)],
+    );
+    let g = |needle: &str| located("content/guide.md", guide, needle);
+    assert_eq!(
+        check(root),
+        owned(vec![
+            (
+                "`4010` is not an HTTP status code".into(),
+                &located("catalog/errors.toml", &catalog, "4010"),
+            ),
+            (
+                "`title` must be a string, found an integer".into(),
+                &located("content/bad.md", bad, "3"),
+            ),
+            (
+                "broken link `/guide#nope`: page `/guide/` has no anchor `#nope`".into(),
+                &g("[a]"),
+            ),
+            (
+                "broken link `/nowhere`: no page or file `/nowhere` in this site".into(),
+                &g("[b]"),
+            ),
+        ])
+    );
+
+    // With the catalog fixed, the page with directives is checked too; the bad page still
+    // hides nothing else.
+    site(root, GOOD_CATALOG);
+    write_files(
+        root,
+        &[("content/guide.md", guide), ("content/bad.md", bad)],
+    );
+    let errors = check(root);
+    let messages: Vec<&str> = errors.iter().map(|(m, _)| m.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`title` must be a string, found an integer",
+            "broken link `/guide#nope`: page `/guide/` has no anchor `#nope`",
+            "broken link `/nowhere`: no page or file `/nowhere` in this site",
+        ]
+    );
+}
+
+#[test]
+fn a_template_typo_is_one_error_with_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    site(root, GOOD_CATALOG);
+    let template = "{% extends \"base.html\" %}\n{% block content %}<article class=\"page\">\n<h1>{{ page.titel }}</h1>\n{{ page.content | safe }}</article>\n{% endblock content %}\n";
+    write_files(root, &[("templates/page.html", template)]);
+    assert_eq!(
+        check(root),
+        owned(vec![(
+            "template `page.html`: unknown variable `page.titel`".into(),
+            "templates/page.html:3:8",
+        )])
+    );
+    let out = errdocs(&["check", "--root", root.to_str().unwrap()]);
+    assert!(stderr(&out).contains("= hint: did you mean `page.title`?"));
+}
+
+#[test]
+fn unknown_codes_and_anchors_get_the_right_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let catalog = r#"[[category]]
+id = "stripe"
+title = "Stripe"
+namespace = "stripe"
+columns = ["code", "message"]
+
+[[category]]
+id = "adyen"
+title = "Adyen"
+namespace = "adyen"
+columns = ["code", "message"]
+
+[[category]]
+id = "limits"
+title = "Limits"
+columns = ["code", "message"]
+
+[[code]]
+code = "expired_card"
+category = "stripe"
+message = "Card expired"
+
+[[code]]
+code = "expired_card"
+category = "adyen"
+message = "Card expired"
+
+[[code]]
+code = "insufficient_funds"
+category = "stripe"
+message = "No funds"
+
+[[code]]
+code = "rate_limit"
+category = "limits"
+message = "Slow down"
+"#;
+    site(root, catalog);
+    let cards =
+        "+++\ntitle = \"Cards\"\n+++\n```errdocs\ncode expired_card\ncode insufficent_funds\n```\n";
+    let guide =
+        "+++\ntitle = \"Guide\"\n+++\n日本語 😀 [a](/errors#rate-limit) [b](/guide#rate_limit)\n";
+    write_files(
+        root,
+        &[("content/cards.md", cards), ("content/guide.md", guide)],
+    );
+    let c = |needle: &str| located("content/cards.md", cards, needle);
+    let g = |needle: &str| located("content/guide.md", guide, needle);
+    assert_eq!(
+        check(root),
+        owned(vec![
+            (
+                "directive `code`: `expired_card` names several codes".into(),
+                &c("expired_card"),
+            ),
+            (
+                "unknown code `insufficent_funds`".into(),
+                &c("insufficent_funds"),
+            ),
+            (
+                "broken link `/errors#rate-limit`: page `/errors/` has no anchor `#rate-limit`"
+                    .into(),
+                &g("[a]"),
+            ),
+            (
+                "broken link `/guide#rate_limit`: page `/guide/` has no anchor `#rate_limit`"
+                    .into(),
+                &g("[b]"),
+            ),
+        ])
+    );
+    let out = errdocs(&["check", "--root", root.to_str().unwrap()]);
+    let err = stderr(&out);
+    for hint in [
+        "= hint: use an anchor instead: stripe-expired_card, adyen-expired_card",
+        "= hint: did you mean `insufficient_funds`?",
+        "= hint: did you mean `/errors/#rate_limit`?",
+    ] {
+        assert!(err.contains(hint), "{hint:?} missing in:\n{err}");
+    }
+    // The code lives on another page: the hint names it.
+    let (_, last) = err
+        .split_once("error: broken link `/guide#rate_limit`")
+        .unwrap();
+    assert!(
+        last.contains("= hint: did you mean `/errors/#rate_limit`?"),
+        "{last}"
+    );
+    // Carets stay under the link after wide characters (CJK and emoji take two columns).
+    let snippet = "4 | 日本語 😀 [a](/errors#rate-limit) [b](/guide#rate_limit)\n  |           ^^^^^^^^^^^^^^^^^^^^^^^\n";
+    assert!(err.contains(snippet), "{snippet:?} missing in:\n{err}");
+    let snippet = "  |                                   ^^^^^^^^^^^^^^^^^^^^^^\n";
+    assert!(err.contains(snippet), "{snippet:?} missing in:\n{err}");
+}

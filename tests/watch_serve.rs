@@ -253,3 +253,33 @@ fn serve_sends_a_reload_event_after_an_edit_and_errors_while_broken() {
     write_atomic(&catalog, &good);
     read_until("event: built\ndata: 3\n", Duration::from_secs(10));
 }
+
+#[test]
+fn watch_summarizes_a_flood_of_errors_like_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init_site(dir.path());
+    let mut watch = Running::start(&[
+        "watch",
+        "--root",
+        site.to_str().unwrap(),
+        "--debounce-ms",
+        "20",
+    ]);
+    watch.expect("rebuilt: initial build");
+    let links: String = (0..60)
+        .map(|i| format!("[l{i}](/nowhere-{i})\n\n"))
+        .collect();
+    append(&site.join("content/guide.md"), &format!("\n{links}"));
+    // The first 50 errors, then the count of the rest, as `build` prints them.
+    watch.expect("broken link `/nowhere-49`");
+    let more = watch.expect("... and ");
+    assert_eq!(
+        more,
+        "... and 10 more (fix the first ones first: they often cause the rest)"
+    );
+    watch.expect("error: rebuild failed: 60 errors");
+    assert!(
+        !watch.seen.iter().any(|l| l.contains("/nowhere-50")),
+        "only the first 50 are shown"
+    );
+}

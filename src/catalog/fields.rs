@@ -140,12 +140,7 @@ fn url_value(
     diags: &mut Diagnostics,
 ) -> Option<FieldValue> {
     let v = url.value.trim();
-    let absolute = ["https://", "http://"].iter().any(|scheme| {
-        v.strip_prefix(scheme)
-            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
-    });
-    let site_path = v.starts_with('/') && !v.starts_with("//");
-    if (absolute || site_path) && !v.contains(char::is_whitespace) {
+    if is_url_or_site_path(v) {
         return Some(FieldValue::Url(Located::new(v.to_string(), url.span)));
     }
     diags.at(
@@ -157,4 +152,15 @@ fn url_value(
         url.span,
     );
     None
+}
+
+/// Whether `v` is an absolute `http(s)` URL or a path of this site (`/guide#keys`); not a
+/// scheme-relative URL (`//evil.example`), another scheme (`javascript:`) or a relative path.
+pub(super) fn is_url_or_site_path(v: &str) -> bool {
+    let absolute = ["https://", "http://"].iter().any(|scheme| {
+        v.strip_prefix(scheme)
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+    });
+    let site_path = v.starts_with('/') && !v.starts_with("//");
+    (absolute || site_path) && !v.contains(char::is_whitespace)
 }

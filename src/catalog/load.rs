@@ -13,7 +13,7 @@ use toml::de::DeValue;
 use super::common::{
     FirstSeen, category_named, check_id, code_name, find_code, policy, status, unknown_code,
 };
-use super::fields::{FIELD_DEF_KEYS, read_field_def, read_field_values};
+use super::fields::{FIELD_DEF_KEYS, is_url_or_site_path, read_field_def, read_field_values};
 use super::lifecycle;
 use super::model::{
     Alias, Catalog, Category, Code, CodeKey, Column, Envelope, EnvelopeChoice, EnvelopeField,
@@ -625,6 +625,11 @@ fn envelope_choice(t: &Table, envelopes: &[Envelope], diags: &mut Diagnostics) -
 fn read_columns(t: &Table, fields: &[FieldDef], diags: &mut Diagnostics) -> Vec<Column> {
     let source = t.source();
     let Some(names) = t.strings("columns", diags) else {
+        if t.get("columns").is_some() {
+            // Not a list of strings (reported): the codes are not checked against columns
+            // nobody asked for (one mistake, one error).
+            return vec![Column::Code];
+        }
         let mut columns = Column::DEFAULT.to_vec();
         columns.extend(
             (0..fields.len())
@@ -634,6 +639,7 @@ fn read_columns(t: &Table, fields: &[FieldDef], diags: &mut Diagnostics) -> Vec<
         return columns;
     };
     let mut columns = Vec::new();
+    let written = names.len();
     for name in names {
         if let Some(column) = column_named(&name, fields, source, diags) {
             if columns.contains(&column) {
@@ -649,8 +655,11 @@ fn read_columns(t: &Table, fields: &[FieldDef], diags: &mut Diagnostics) -> Vec<
             columns.push(column);
         }
     }
-    if columns.is_empty() {
+    if written == 0 {
         t.missing("columns", Need::SomeColumn, diags);
+    }
+    if columns.is_empty() {
+        columns.push(Column::Code);
     }
     columns
 }
@@ -683,6 +692,23 @@ fn column_named(
         );
     }
     column
+}
+
+/// A code's `docs`: a path of this site or an absolute `http(s)` URL. Anything else
+/// (`javascript:`, `data:`, `//evil.example`, a relative path) is reported and dropped.
+fn docs_url(d: Located<String>, t: &Table, diags: &mut Diagnostics) -> Option<Located<String>> {
+    if is_url_or_site_path(d.value.trim()) {
+        return Some(d);
+    }
+    diags.at(
+        Problem::InvalidFieldUrl {
+            field: "docs".into(),
+            value: d.value.clone(),
+        },
+        t.source(),
+        d.span,
+    );
+    None
 }
 
 /// Reads what identifies an entry: `code` (an integer, a `-32000..-32099` range, or a string),
@@ -805,7 +831,7 @@ fn read_code(
     let fix = t.string("fix", diags);
     let meaning = t.string("meaning", diags);
     let detail = t.string("detail", diags);
-    let docs = t.string("docs", diags);
+    let docs = t.string("docs", diags).and_then(|d| docs_url(d, t, diags));
     let retry = policy(t, diags, "retry");
     let retry_how = t.string("retry_how", diags);
     let retry_override = read_override(t, diags);

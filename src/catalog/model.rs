@@ -637,6 +637,27 @@ impl RetryRule {
 }
 
 impl Catalog {
+    /// A catalog with nothing in it, standing in for one that failed to load so the pages
+    /// that do not need it are still checked.
+    pub(crate) fn empty(source: Source) -> Catalog {
+        Catalog {
+            source,
+            fields: Vec::new(),
+            statuses: Vec::new(),
+            envelopes: Vec::new(),
+            categories: Vec::new(),
+            codes: Vec::new(),
+            retry: Vec::new(),
+            by_anchor: HashMap::new(),
+            by_key: HashMap::new(),
+            by_alias: HashMap::new(),
+            by_category: Vec::new(),
+            listed: Vec::new(),
+            children: HashMap::new(),
+            replaced: HashMap::new(),
+        }
+    }
+
     /// Looks a code up by the code as written (`-32602`, `PG-1003`), else by anchor
     /// (`proxy-upstream-unreachable`) or an alias's anchor. `#ANCHOR` looks up by anchor only.
     /// A code written the same in several namespaces is ambiguous: `Err` with all of them.

@@ -74,6 +74,9 @@ pub(crate) struct TableView {
     pub(crate) list: bool,
 }
 
+/// An option of a directive line: key, value, byte range of the line it was written at.
+type DirectiveOption = (String, String, Range<usize>);
+
 /// A problem of a directive line, with the byte range of the line it is about.
 pub(crate) type LineProblem = (Problem, Range<usize>);
 
@@ -119,7 +122,7 @@ struct Args<'a> {
     directive: &'a str,
     name_span: Range<usize>,
     positional: Vec<(String, Range<usize>)>,
-    options: Vec<(String, String, Range<usize>)>,
+    options: Vec<DirectiveOption>,
     problems: Vec<LineProblem>,
 }
 
@@ -299,19 +302,83 @@ pub(crate) fn parse(line: &str, catalog: &Catalog) -> Result<Directive, Vec<Line
         options: Vec::new(),
         problems: Vec::new(),
     };
-    for (word, span) in rest {
+    let mut i = 0;
+    while i < rest.len() {
+        if let Some((option, used)) = misspelled_option(line, &rest[i..]) {
+            let (k, v, span) = option;
+            let problem = Problem::DirectiveOptionWritten {
+                directive: name.clone(),
+                written: line[span.clone()].to_string(),
+                suggested: if v.contains([',', ' ']) {
+                    format!("{k}=\"{v}\"")
+                } else {
+                    format!("{k}={v}")
+                },
+            };
+            args.problem(problem, span.clone());
+            args.options.push((k, v, span));
+            i += used;
+            continue;
+        }
+        let (word, span) = &rest[i];
         match word.split_once('=') {
             Some((k, v)) => args
                 .options
                 .push((k.to_string(), v.to_string(), span.clone())),
             None => args.positional.push((word.clone(), span.clone())),
         }
+        i += 1;
     }
     let directive = parse_args(&mut args, catalog);
     match directive {
         Some(d) if args.problems.is_empty() => Ok(d),
         _ => Err(args.problems),
     }
+}
+
+/// An option written another way than `key=value` at the start of `words`: with spaces
+/// around `=` (`columns = "code,fix"`, `columns= x`, `columns =x`) or with a TOML list as its
+/// value (`columns=["code", "fix"]`). Returns the option as meant (key, value, span of all
+/// its words) and how many words it took, so the mistake is one error, not one per word.
+fn misspelled_option(
+    line: &str,
+    words: &[(String, Range<usize>)],
+) -> Option<(DirectiveOption, usize)> {
+    let word = |n: usize| words.get(n).map(|(w, _)| w.as_str());
+    let plain = |n: usize| word(n).filter(|w| !w.is_empty() && !w.contains('='));
+    let (key, value, mut used) = match (word(0)?.split_once('='), word(1)) {
+        // `key = value`, `key =value`
+        (None, Some("=")) => (word(0)?, plain(2)?, 3),
+        (None, Some(next)) if next.starts_with('=') && !next[1..].contains('=') => {
+            (word(0)?, &next[1..], 2)
+        }
+        // `key= value`
+        (Some((k, "")), _) if !k.is_empty() => (k, plain(1)?, 2),
+        // `key=[a, b]`
+        (Some((k, v)), _) if v.starts_with('[') => (k, v, 1),
+        _ => return None,
+    };
+    if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let mut value = value.to_string();
+    if value.starts_with('[') {
+        while !value.ends_with(']') {
+            let next = plain(used)?;
+            value.push_str(next);
+            used += 1;
+        }
+        value = value[1..value.len() - 1]
+            .split(',')
+            .map(|item| item.trim().trim_matches(|c| c == '"' || c == '\''))
+            .collect::<Vec<_>>()
+            .join(",");
+    } else if used == 1 {
+        return None;
+    }
+    let span = words[0].1.start..words[used - 1].1.end;
+    debug_assert!(line.get(span.clone()).is_some());
+    Some(((key.to_string(), value, span), used))
 }
 
 /// The directive named by `args`; `None` when it cannot be made (its problems are in `args`).
@@ -439,11 +506,17 @@ fn parse_code(args: &mut Args, catalog: &Catalog) -> Option<Directive> {
                 .collect(),
             name,
         },
-        Err(_) => Problem::UnknownReference {
-            kind: "code",
-            suggestion: did_you_mean(&name, catalog.codes.iter().map(|c| c.anchor.as_str())),
-            name,
-        },
+        Err(_) => {
+            // The code as written first (`insufficient_funds`), else its anchor.
+            let keys: Vec<String> = catalog.codes.iter().map(|c| c.key.to_string()).collect();
+            let suggestion = did_you_mean(&name, keys.iter().map(String::as_str))
+                .or_else(|| did_you_mean(&name, catalog.codes.iter().map(|c| c.anchor.as_str())));
+            Problem::UnknownReference {
+                kind: "code",
+                suggestion,
+                name,
+            }
+        }
     };
     args.problem(problem, span);
     None

@@ -36,13 +36,22 @@ impl Page {
 }
 
 /// Finds and reads every `*.md` under `root/content`, sorted by path for deterministic output.
-pub(crate) fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
+/// The site paths of the pages that could not be read are added to `failed`.
+pub(crate) fn load_pages(
+    root: &Path,
+    diags: &mut Diagnostics,
+    failed: &mut std::collections::BTreeSet<String>,
+) -> Vec<Page> {
     let is_page = |p: &Path| p.extension().is_some_and(|x| x == "md");
     let files = crate::files::walk(root, CONTENT_DIR, is_page, diags);
     let mut pages = Vec::new();
     for path in files {
-        if let Some(page) = load_page(root, &path, diags) {
-            pages.push(page);
+        match load_page(root, &path, diags) {
+            Some(page) => pages.push(page),
+            None => {
+                let rel = crate::files::relative(&path, &root.join(CONTENT_DIR));
+                failed.insert(urls::page_url(&rel));
+            }
         }
     }
     pages

@@ -55,7 +55,7 @@ impl Outcome {
                 diagnostics,
                 elapsed,
             } => {
-                let mut s: String = diagnostics.iter().map(|d| format!("{d}\n")).collect();
+                let mut s = crate::diagnostics::render_all(diagnostics);
                 s.push_str(&format!(
                     "error: rebuild failed: {} error{} ({} ms); the last good output is unchanged",
                     diagnostics.len(),

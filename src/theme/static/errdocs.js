@@ -75,8 +75,14 @@
     });
   }
 
-  /** The absolute URL a same-page link points to, without this page's query (the filter). */
+  /** The absolute URL a same-page link points to, without this page's query (the filter). A
+   *  code that links to its own page copies its row's permanent link (the `#` beside it). */
   function linkUrl(link) {
+    var next = link.nextElementSibling;
+    while (next && next.classList.contains('copy-link')) next = next.nextElementSibling;
+    if (link.classList.contains('code') && next && next.classList.contains('self-link')) {
+      link = next;
+    }
     var url = new URL(link.getAttribute('href'), location.href);
     if (url.pathname === location.pathname) url.search = '';
     return url.href;
