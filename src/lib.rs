@@ -14,6 +14,7 @@
 
 mod build;
 mod catalog;
+mod catalog_edit;
 mod config;
 mod content;
 mod diagnostics;
