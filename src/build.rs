@@ -132,6 +132,9 @@ pub(crate) struct Site {
     /// What the link checker knows of every page, by site path.
     pub(crate) facts: BTreeMap<String, PageFacts>,
     pub(crate) registry: Registry,
+    /// The code entries of `errors.json`, once computed (`watch` redoes only those an edit
+    /// touches).
+    pub(crate) code_entries: std::sync::OnceLock<Vec<serde_json::Value>>,
 }
 
 impl Site {
@@ -212,6 +215,7 @@ impl Site {
             prepared,
             facts,
             registry,
+            code_entries: std::sync::OnceLock::new(),
         })
     }
 
@@ -228,10 +232,13 @@ impl Site {
         [
             (
                 exports::ERRORS_JSON,
-                exports::errors_json(
+                exports::errors_json_with(
                     &self.sources.config.title,
                     &self.sources.catalog,
                     &self.plan,
+                    self.code_entries
+                        .get_or_init(|| exports::code_entries(&self.sources.catalog, &self.plan))
+                        .clone(),
                 ),
             ),
             (exports::SCHEMA_JSON, exports::schema().to_string()),
@@ -362,6 +369,7 @@ impl Site {
     pub(crate) fn update_catalog(
         &mut self,
     ) -> Result<Option<Vec<(String, String)>>, Vec<Diagnostic>> {
+        let mut timings = Timings::start();
         let mut diags = Diagnostics::default();
         let root = &self.options.root;
         let Some(catalog) = crate::sources::load_catalog(root, &self.sources.config, &mut diags)
@@ -372,12 +380,15 @@ impl Site {
             return Err(diags.into_sorted());
         }
         let old = &self.sources.catalog;
+        timings.lap("catalog edit: load the catalog");
         if catalog.codes.len() != old.codes.len() {
             return Ok(None);
         }
-        let Some(edited) =
-            crate::catalog_edit::edited_code(&old.source.text, &catalog.source.text, old.codes.len())
-        else {
+        let Some(edited) = crate::catalog_edit::edited_code(
+            &old.source.text,
+            &catalog.source.text,
+            old.codes.len(),
+        ) else {
             return Ok(None);
         };
         // Directives name categories, codes and envelopes: they must read the same.
@@ -391,8 +402,9 @@ impl Site {
         if !diags.is_empty() {
             return Ok(None);
         }
+        timings.lap("catalog edit: compare, directives");
         let old = std::mem::replace(&mut self.sources.catalog, catalog);
-        let result = self.apply_catalog(&old, edited);
+        let result = self.apply_catalog(&old, edited, &mut timings);
         if !matches!(result, Ok(Some(_))) {
             self.sources.catalog = old;
         }
@@ -406,13 +418,16 @@ impl Site {
         &mut self,
         old: &crate::catalog::Catalog,
         edited: usize,
+        timings: &mut Timings,
     ) -> Result<Option<Vec<(String, String)>>, Vec<Diagnostic>> {
         let plan =
             Plan::new(&self.sources, self.plan.files.clone()).map_err(Diagnostics::into_sorted)?;
         if !plan.same_layout(&self.plan) {
             return Ok(None);
         }
+        timings.lap("catalog edit: plan");
         let prepared = Prepared::new(&self.sources, &plan).map_err(Diagnostics::into_sorted)?;
+        timings.lap("catalog edit: catalog views");
         if !prepared.shared.same_hrefs(&self.prepared.shared) {
             return Ok(None);
         }
@@ -448,6 +463,7 @@ impl Site {
                 Ok((facts, html))
             })
             .collect();
+        timings.lap("catalog edit: render pages");
         let mut diags = Diagnostics::default();
         let mut pages = Vec::new();
         for result in results {
@@ -477,8 +493,21 @@ impl Site {
         if diags.has_errors() {
             return Err(diags.into_sorted());
         }
+        timings.lap("catalog edit: link check");
         // Everything succeeded: the new values replace the old ones.
-        let json = exports::errors_json(&self.sources.config.title, &self.sources.catalog, &plan);
+        let catalog = &self.sources.catalog;
+        let entries = match self.code_entries.take() {
+            Some(mut entries) => {
+                for &i in &code_pages {
+                    entries[i] = exports::code_entry(catalog, &plan, i);
+                }
+                entries
+            }
+            None => exports::code_entries(catalog, &plan),
+        };
+        let json =
+            exports::errors_json_with(&self.sources.config.title, catalog, &plan, entries.clone());
+        self.code_entries = std::sync::OnceLock::from(entries);
         let mut files = vec![(exports::ERRORS_JSON.to_string(), json)];
         for (facts, html) in pages {
             files.push((urls::output_file(&facts.url), html));
@@ -490,6 +519,7 @@ impl Site {
                 f.location = planned.location.clone();
             }
         }
+        timings.lap("catalog edit: errors.json, facts");
         self.plan = plan;
         self.prepared = prepared;
         Ok(Some(files))

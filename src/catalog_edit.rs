@@ -148,10 +148,16 @@ mod tests {
     #[test]
     fn other_tables_and_headers_are_not() {
         assert_eq!(edited_code(OLD, &OLD.replace("\"a\"", "\"b\""), 2), None);
-        let new = OLD.replace("[[code]]\ncode = \"A2\"", "[[code]]\ncode = \"A2\"\n[[code]]");
+        let new = OLD.replace(
+            "[[code]]\ncode = \"A2\"",
+            "[[code]]\ncode = \"A2\"\n[[code]]",
+        );
         assert_eq!(edited_code(OLD, &new, 2), None);
         assert_eq!(edited_code(OLD, OLD, 2), None);
         assert_eq!(edited_code(OLD, &OLD.replace("One", "[One"), 2), Some(0));
-        assert_eq!(edited_code(OLD, &OLD.replace("\"One\"", "\"One\"\n[x]"), 2), None);
+        assert_eq!(
+            edited_code(OLD, &OLD.replace("\"One\"", "\"One\"\n[x]"), 2),
+            None
+        );
     }
 }

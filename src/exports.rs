@@ -40,14 +40,24 @@ fn markdown(text: &str) -> Value {
     json!({ "markdown": text, "text": plain_text(text) })
 }
 
+/// The entries of `errors.json`'s `codes`, one per code, in catalog order.
+pub(crate) fn code_entries(catalog: &Catalog, plan: &Plan) -> Vec<Value> {
+    (0..catalog.codes.len())
+        .map(|i| code_entry(catalog, plan, i))
+        .collect()
+}
+
 /// `errors.json`: every code of the catalog, in catalog order, with its URLs, and an index of
-/// the codes by code (`by_code`) for lookups.
-pub(crate) fn errors_json(title: &str, catalog: &Catalog, plan: &Plan) -> String {
+/// the codes by code (`by_code`) for lookups; made from its code entries ([`code_entries`],
+/// kept by `watch` to redo only the entries of the codes an edit touched).
+pub(crate) fn errors_json_with(
+    title: &str,
+    catalog: &Catalog,
+    plan: &Plan,
+    codes: Vec<Value>,
+) -> String {
     let resolver = &plan.resolver;
     let base_url = resolver.base_url();
-    let codes: Vec<Value> = (0..catalog.codes.len())
-        .map(|i| code_entry(catalog, plan, i))
-        .collect();
     let mut by_code = serde_json::Map::new();
     for (i, (c, entry)) in catalog.codes.iter().zip(&codes).enumerate() {
         let key = match &catalog.categories[c.category].namespace {
@@ -103,7 +113,7 @@ pub(crate) fn errors_json(title: &str, catalog: &Catalog, plan: &Plan) -> String
 }
 
 /// The entry of code `i` in `errors.json`.
-fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
+pub(crate) fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
     let resolver = &plan.resolver;
     let c = &catalog.codes[i];
     let page = plan

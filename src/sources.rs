@@ -81,7 +81,11 @@ impl Sources {
     }
 }
 
-pub(crate) fn load_catalog(root: &Path, config: &Config, diags: &mut Diagnostics) -> Option<Catalog> {
+pub(crate) fn load_catalog(
+    root: &Path,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> Option<Catalog> {
     let path = root.join(&config.catalog);
     if !path.is_file() {
         let why = if path.exists() {

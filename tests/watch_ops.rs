@@ -571,10 +571,10 @@ impl Model {
         }
         for (i, (cat, message, fix, parent, replaced, alias)) in self.codes.iter().enumerate() {
             s += &format!(
-                "[[code]]\ncode = \"EX-{}\"\ncategory = \"{}\"\nmessage = \"{message}\"\nstatus = 4{:02}\nfix = \"{fix}\"\n",
+                "[[code]]\ncode = \"EX-{}\"\ncategory = \"{}\"\nmessage = \"{message}\"\nstatus = {}\nfix = \"{fix}\"\n",
                 100 + i,
                 ["auth", "rate"][*cat],
-                i % 30
+                [400, 401, 403, 404, 409, 429, 500, 503][i % 8]
             );
             if let Some(p) = parent {
                 s += &format!("parent = \"EX-{}\"\n", 100 + p);
