@@ -552,11 +552,14 @@ fn watch_output_equals_a_fresh_build_after_random_file_operations() {
     }
 }
 
+/// A code of [`Model`]: category, message, fix, parent, replaced_by, whether it has an alias.
+type ModelCode = (usize, String, String, Option<usize>, Option<usize>, bool);
+
 /// A catalog for the catalog-edit test: two categories, codes with parents, replacements and
 /// aliases, an envelope filled in with each code's message; rendered from a few knobs.
 struct Model {
     /// (category, message, fix, parent, replaced_by, alias) per code `EX-<100+i>`.
-    codes: Vec<(usize, String, String, Option<usize>, Option<usize>, bool)>,
+    codes: Vec<ModelCode>,
     titles: [String; 2],
     broken: bool,
 }
