@@ -188,6 +188,9 @@ pub(crate) struct Site {
     /// What the link checker knows of every page, by site path.
     pub(crate) facts: BTreeMap<String, PageFacts>,
     pub(crate) registry: Registry,
+    /// The code entries of `errors.json`, once computed (`watch` redoes only those an edit
+    /// touches).
+    pub(crate) code_entries: std::sync::OnceLock<Vec<serde_json::Value>>,
 }
 
 impl Site {
@@ -270,6 +273,7 @@ impl Site {
             prepared,
             facts,
             registry,
+            code_entries: std::sync::OnceLock::new(),
         })
     }
 
@@ -440,6 +444,172 @@ impl Site {
                 exports::urls_txt(&self.registry),
             ),
         ]))
+    }
+
+    /// Applies an edit of the catalog that stays inside one `[[code]]` table (see
+    /// `catalog_edit`): re-reads the catalog, re-plans and rebuilds the catalog views (cheap),
+    /// then re-renders only the pages that show a code whose view changed: the pages with
+    /// directives, the code pages listing it, its redirects; and `errors.json`. Returns the
+    /// output files to write, or `Ok(None)` when the edit reaches further (another table, a
+    /// URL, an anchor, a link written in the catalog) and a full build is needed. The site
+    /// changes only when everything succeeded.
+    pub(crate) fn update_catalog(
+        &mut self,
+    ) -> Result<Option<Vec<(String, String)>>, Vec<Diagnostic>> {
+        let mut timings = Timings::start();
+        let mut diags = Diagnostics::default();
+        let root = &self.options.root;
+        let Some(catalog) = crate::sources::load_catalog(root, &self.sources.config, &mut diags).0
+        else {
+            return Err(diags.into_sorted());
+        };
+        if !diags.is_empty() {
+            return Err(diags.into_sorted());
+        }
+        let old = &self.sources.catalog;
+        timings.lap("catalog edit: load the catalog");
+        if catalog.codes.len() != old.codes.len() {
+            return Ok(None);
+        }
+        let Some(edited) = crate::catalog_edit::edited_code(
+            &old.source.text,
+            &catalog.source.text,
+            old.codes.len(),
+        ) else {
+            return Ok(None);
+        };
+        // Directives name categories, codes and envelopes: they must read the same.
+        for (page, blocks) in self.sources.pages.iter().zip(&self.sources.directives) {
+            if !blocks.is_empty()
+                && content::directive_blocks(page, &catalog, &mut diags) != *blocks
+            {
+                return Ok(None);
+            }
+        }
+        if !diags.is_empty() {
+            return Ok(None);
+        }
+        timings.lap("catalog edit: compare, directives");
+        let old = std::mem::replace(&mut self.sources.catalog, catalog);
+        let result = self.apply_catalog(&old, edited, &mut timings);
+        if !matches!(result, Ok(Some(_))) {
+            self.sources.catalog = old;
+        }
+        result
+    }
+
+    /// The rest of [`Site::update_catalog`], with the new catalog in `self.sources`.
+    // Long: one recompute-then-swap sequence (plan, views, pages, checks, swap); split, the
+    // steps would have to pass the half-built values between them.
+    fn apply_catalog(
+        &mut self,
+        old: &crate::catalog::Catalog,
+        edited: usize,
+        timings: &mut Timings,
+    ) -> Result<Option<Vec<(String, String)>>, Vec<Diagnostic>> {
+        let plan =
+            Plan::new(&self.sources, self.plan.files.clone()).map_err(Diagnostics::into_sorted)?;
+        if !plan.same_layout(&self.plan) {
+            return Ok(None);
+        }
+        timings.lap("catalog edit: plan");
+        let prepared = Prepared::new(&self.sources, &plan).map_err(Diagnostics::into_sorted)?;
+        timings.lap("catalog edit: catalog views");
+        if !prepared.shared.same_hrefs(&self.prepared.shared) {
+            return Ok(None);
+        }
+        let (new_views, old_views) = (&prepared.views.codes, &self.prepared.views.codes);
+        let mut changed: std::collections::BTreeSet<usize> = (0..new_views.len())
+            .filter(|&i| new_views[i] != old_views[i])
+            .collect();
+        changed.insert(edited);
+        let code_pages =
+            crate::catalog_edit::code_pages_showing(&changed, [old, &self.sources.catalog]);
+        let inputs = Inputs {
+            sources: &self.sources,
+            plan: &plan,
+            prepared: &prepared,
+        };
+        let results: Vec<Result<(PageFacts, String), Diagnostics>> = plan
+            .pages
+            .par_iter()
+            .filter(|planned| match planned.kind {
+                plan::PageKind::Content(i) => !self.sources.directives[i].is_empty(),
+                plan::PageKind::NotFound => false,
+                plan::PageKind::Code(i) => code_pages.contains(&i),
+                plan::PageKind::Redirect(i) => changed.contains(&i),
+            })
+            .map(|planned| {
+                let rendered = render::render_page(inputs, planned)?;
+                let html = rendered.html.clone();
+                let mut diags = Diagnostics::default();
+                let facts = facts_of(inputs, rendered, &mut diags);
+                if diags.has_errors() {
+                    return Err(diags);
+                }
+                Ok((facts, html))
+            })
+            .collect();
+        timings.lap("catalog edit: render pages");
+        let mut diags = Diagnostics::default();
+        let mut pages = Vec::new();
+        for result in results {
+            match result {
+                Ok(page) => pages.push(page),
+                Err(d) => diags.extend(d),
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags.into_sorted());
+        }
+        // New anchors would change what links elsewhere resolve to: a full build checks them.
+        if pages
+            .iter()
+            .any(|(f, _)| self.registry.ids(&f.url) != Some(&*f.ids))
+        {
+            return Ok(None);
+        }
+        let resolver = &plan.resolver;
+        diags.extend(
+            self.registry
+                .check_all(resolver, &prepared.shared, std::iter::empty()),
+        );
+        for (facts, _) in &pages {
+            diags.extend(self.registry.check_page(resolver, facts));
+        }
+        if diags.has_errors() {
+            return Err(diags.into_sorted());
+        }
+        timings.lap("catalog edit: link check");
+        // Everything succeeded: the new values replace the old ones.
+        let catalog = &self.sources.catalog;
+        let entries = match self.code_entries.take() {
+            Some(mut entries) => {
+                for &i in &code_pages {
+                    entries[i] = exports::code_entry(catalog, &plan, i);
+                }
+                entries
+            }
+            None => exports::code_entries(catalog, &plan),
+        };
+        let json =
+            exports::errors_json_with(&self.sources.config.title, catalog, &plan, entries.clone());
+        self.code_entries = std::sync::OnceLock::from(entries);
+        let mut files = vec![(exports::ERRORS_JSON.to_string(), json)];
+        for (facts, html) in pages {
+            files.push((urls::output_file(&facts.url), html));
+            self.facts.insert(facts.url.clone(), facts);
+        }
+        // Code pages not re-rendered keep their facts; where they come from may have moved.
+        for planned in &plan.pages {
+            if let Some(f) = self.facts.get_mut(&planned.url) {
+                f.location = planned.location.clone();
+            }
+        }
+        timings.lap("catalog edit: errors.json, facts");
+        self.plan = plan;
+        self.prepared = prepared;
+        Ok(Some(files))
     }
 
     /// Renders an edited page and reads its facts.

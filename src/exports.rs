@@ -40,6 +40,13 @@ fn markdown(text: &str) -> Value {
     json!({ "markdown": text, "text": plain_text(text) })
 }
 
+/// The entries of `errors.json`'s `codes`, one per code, in catalog order.
+pub(crate) fn code_entries(catalog: &Catalog, plan: &Plan) -> Vec<Value> {
+    (0..catalog.codes.len())
+        .map(|i| code_entry(catalog, plan, i))
+        .collect()
+}
+
 /// `errors.json`: every code of the catalog, in catalog order, with its URLs, and an index of
 /// the codes by code (`by_code`) for lookups. Written as it is made, one code at a time, so a
 /// build never holds the whole document (150 MB for 100,000 codes) in memory.
@@ -53,6 +60,7 @@ pub(crate) fn write_errors_json(
         title,
         catalog,
         plan,
+        entries: None,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")
@@ -63,6 +71,27 @@ struct ErrorsJson<'a> {
     title: &'a str,
     catalog: &'a Catalog,
     plan: &'a Plan,
+    /// The code entries when they are already made ([`code_entries`]).
+    entries: Option<&'a [Value]>,
+}
+
+/// `errors.json` made from its code entries ([`code_entries`], kept by `watch` to redo only
+/// the entries of the codes an edit touched); the same bytes as [`write_errors_json`].
+pub(crate) fn errors_json_with(
+    title: &str,
+    catalog: &Catalog,
+    plan: &Plan,
+    codes: Vec<Value>,
+) -> String {
+    let doc = ErrorsJson {
+        title,
+        catalog,
+        plan,
+        entries: Some(&codes),
+    };
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
 }
 
 impl serde::Serialize for ErrorsJson<'_> {
@@ -80,24 +109,32 @@ impl serde::Serialize for ErrorsJson<'_> {
         m.serialize_entry("base_url", &base_url)?;
         m.serialize_entry("statuses", &statuses(catalog))?;
         m.serialize_entry("fields", &declared_fields(catalog))?;
-        let codes = Codes { catalog, plan };
+        let codes = Codes {
+            catalog,
+            plan,
+            entries: self.entries,
+        };
         m.serialize_entry("codes", &codes)?;
         m.serialize_entry("by_code", &ByCode(codes))?;
         m.end()
     }
 }
 
-/// The `codes` array, each entry made when it is written.
+/// The `codes` array: the entries `watch` keeps, or each entry made when it is written.
 #[derive(Clone, Copy)]
 struct Codes<'a> {
     catalog: &'a Catalog,
     plan: &'a Plan,
+    entries: Option<&'a [Value]>,
 }
 
 impl serde::Serialize for Codes<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (catalog, plan) = (self.catalog, self.plan);
-        s.collect_seq((0..catalog.codes.len()).map(|i| code_entry(catalog, plan, i)))
+        match self.entries {
+            Some(entries) => s.collect_seq(entries),
+            None => s.collect_seq((0..catalog.codes.len()).map(|i| code_entry(catalog, plan, i))),
+        }
     }
 }
 
@@ -186,7 +223,7 @@ pub(crate) fn docs_urls(catalog: &Catalog, plan: &Plan) -> Vec<String> {
 }
 
 /// The entry of code `i` in `errors.json`.
-fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
+pub(crate) fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
     let c = &catalog.codes[i];
     let (page, reference, docs) = urls_of(catalog, plan, i);
     let category = &catalog.categories[c.category];

@@ -14,6 +14,7 @@
 
 mod build;
 mod catalog;
+mod catalog_edit;
 mod changelog;
 mod codegen;
 mod config;

@@ -42,6 +42,11 @@ pub(crate) struct SharedLinks {
 }
 
 impl SharedLinks {
+    /// Whether both hold links to the same hrefs (pages skip these when they check theirs).
+    pub(crate) fn same_hrefs(&self, other: &SharedLinks) -> bool {
+        self.hrefs == other.hrefs
+    }
+
     pub(crate) fn new(links: &[LinkRef], resolver: &Resolver) -> Self {
         let mut shared = SharedLinks::default();
         for link in links {

@@ -40,7 +40,7 @@ pub(crate) struct PlannedPage {
 }
 
 /// A link of the navigation.
-#[derive(Serialize, Clone, Debug)]
+#[derive(Serialize, Clone, Debug, PartialEq)]
 pub(crate) struct NavItem {
     pub(crate) title: String,
     pub(crate) href: String,
@@ -48,7 +48,7 @@ pub(crate) struct NavItem {
     pub(crate) sections: Vec<NavSection>,
 }
 
-#[derive(Serialize, Clone, Debug)]
+#[derive(Serialize, Clone, Debug, PartialEq)]
 pub(crate) struct NavSection {
     pub(crate) title: String,
     pub(crate) href: String,
@@ -124,6 +124,24 @@ impl Plan {
         let pages = plan.pages_of(sources)?;
         plan.pages = pages;
         Ok(plan)
+    }
+
+    /// Whether two plans put every page, category and code at the same URLs, with the same
+    /// navigation (where things come from, their locations, may differ).
+    pub(crate) fn same_layout(&self, other: &Plan) -> bool {
+        self.shown_on == other.shown_on
+            && self.category_home == other.category_home
+            && self.code_row == other.code_row
+            && self.code_pages == other.code_pages
+            && self.nav == other.nav
+            && self.home == other.home
+            && self.files == other.files
+            && self.pages.len() == other.pages.len()
+            && self
+                .pages
+                .iter()
+                .zip(&other.pages)
+                .all(|(a, b)| a.url == b.url && a.kind == b.kind)
     }
 
     /// The site path of a code's own page, when per-code pages are on: under its category's

@@ -127,7 +127,7 @@ impl Sources {
 }
 
 /// The catalog (`None` when it has errors) and its text (empty when it cannot be read).
-fn load_catalog(
+pub(crate) fn load_catalog(
     root: &Path,
     config: &Config,
     diags: &mut Diagnostics,

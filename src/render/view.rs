@@ -17,7 +17,7 @@ use crate::plan::Plan;
 use crate::sources::Sources;
 use crate::urls::Target;
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 pub(crate) struct CodeView {
     pub(crate) anchor: String,
     /// As shown: `PG-1003`, `429`, `-32000 to -32099` (or the name of an entry without code).
@@ -85,7 +85,7 @@ pub(crate) struct CodeView {
 }
 
 /// One HTTP status of a code.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 pub(crate) struct StatusView {
     pub(crate) status: u16,
     /// The API's name of it, else the standard reason phrase.
@@ -95,7 +95,7 @@ pub(crate) struct StatusView {
 }
 
 /// A declared field of a code, ready to show.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 pub(crate) struct FieldShown {
     pub(crate) name: String,
     pub(crate) title: String,
@@ -105,14 +105,14 @@ pub(crate) struct FieldShown {
     pub(crate) html: String,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 pub(crate) struct CategoryLink {
     pub(crate) id: String,
     pub(crate) title: String,
     pub(crate) href: Option<String>,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 pub(crate) struct CodeLink {
     pub(crate) code: String,
     pub(crate) href: Option<String>,

@@ -105,6 +105,8 @@ enum Change {
     Page(String),
     /// A file under `static/` (relative to it) that exists now.
     Static(String),
+    /// The catalog file (its path), which exists now.
+    Catalog(PathBuf),
     /// Anything else that matters: catalog, templates, config, deletions, renames.
     Other(PathBuf),
 }
@@ -187,6 +189,7 @@ impl Session {
         let incremental = changes.iter().all(|c| match c {
             Change::Page(rel) => site.sources.pages.iter().any(|p| p.rel == *rel),
             Change::Static(rel) => site.sources.has_static(rel),
+            Change::Catalog(_) => true,
             Change::Other(_) => false,
         });
         if !incremental {
@@ -203,7 +206,10 @@ impl Session {
                         .map(|()| Some(1))
                         .map_err(|e| io_error(&from, e))
                 }
-                Change::Page(rel) => match site.update_page(rel) {
+                Change::Page(_) | Change::Catalog(_) => match match change {
+                    Change::Page(rel) => site.update_page(rel),
+                    _ => site.update_catalog(),
+                } {
                     Ok(Some(files)) => files
                         .iter()
                         .try_for_each(|(file, text)| {
@@ -249,6 +255,9 @@ impl Session {
         }
         let rel = path.strip_prefix(&root).ok()?;
         // The config, the catalog, or a directory holding the catalog.
+        if rel == self.catalog && Kind::of(&path) == Kind::File {
+            return Some(Change::Catalog(path));
+        }
         if rel.as_os_str().is_empty()
             || rel == Path::new(crate::config::CONFIG_FILE)
             || self.catalog.starts_with(rel)
@@ -353,7 +362,7 @@ fn describe(changes: &BTreeSet<Change>, _root: &Path) -> String {
         .map(|c| match c {
             Change::Page(rel) => format!("content/{rel}"),
             Change::Static(rel) => format!("static/{rel}"),
-            Change::Other(p) => p.file_name().map_or_else(
+            Change::Catalog(p) | Change::Other(p) => p.file_name().map_or_else(
                 || p.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             ),
