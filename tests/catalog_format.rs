@@ -276,6 +276,13 @@ fn misuses_are_refused_at_their_place_with_a_hint() {
             "errors.toml:79:10",
             "write it as `causes = [\"...\", \"...\"]`",
         ),
+        (
+            "name = \"api_error\"",
+            "code = \"api_error\"\nname = \"api_error\"",
+            "invalid `name` value `api_error`: the table also sets `code`",
+            "errors.toml:122:8",
+            "keep one of the two",
+        ),
     ];
     for (from, to, message, at, hint) in cases {
         let dir = tempfile::tempdir().unwrap();
