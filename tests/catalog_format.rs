@@ -89,6 +89,9 @@ fn every_new_key_is_rendered_and_exported_and_errors_json_matches_its_schema() {
         .map(|c| c["id"].as_str().unwrap())
         .collect();
     assert_eq!(cats, ["card", "payments"]);
+    assert_eq!(parent["category_title"], "Card errors");
+    assert_eq!(parent["envelope"], "error");
+    assert_eq!(parent["namespace"], Value::Null);
     assert_eq!(
         index.matches(" id=\"card_declined\"").count(),
         1,
