@@ -1427,8 +1427,8 @@ impl Problem {
                 "its page is now `{now}`; keep the old URL working with `aliases = [\"{url}\"]` \
                  on the code"
             )),
+            Problem::WrongType { key, expected, .. } => wrong_type_hint(key, expected),
             Problem::Io { .. }
-            | Problem::WrongType { .. }
             | Problem::ListedTwice { .. }
             | Problem::InvalidBaseUrl { .. }
             | Problem::DirectiveUnclosedQuote { .. }
@@ -1719,6 +1719,23 @@ pub(crate) fn did_you_mean<'a>(
         })
         .min()
         .map(|(_, _, c)| c.to_string())
+}
+
+/// How to write a value of the type `key` expects, for the usual types.
+fn wrong_type_hint(key: &str, expected: &str) -> Option<String> {
+    let example = match expected {
+        "a string" => format!("`{key} = \"...\"` (in quotes)"),
+        "an integer" => format!("`{key} = 404` (a number, without quotes)"),
+        "a boolean" => format!("`{key} = true` or `{key} = false` (without quotes)"),
+        "an array of strings" => format!("`{key} = [\"...\", \"...\"]`"),
+        "a table" => format!("`{key} = {{ ... }}`"),
+        "an array of tables" => format!("`[[{key}]]` sections"),
+        e if e.starts_with("an HTTP status or an array") => {
+            format!("`{key} = 404` or `{key} = [404, 400]`")
+        }
+        _ => return None,
+    };
+    Some(format!("write it as {example}"))
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! End-to-end tests of the default theme in a real browser: builds both sample sites (and
+//! End-to-end tests of the default theme in a real browser: builds the four sample sites (and
 //! `tests/browser/fixture-site`, which uses every directive and column) with the real binary,
 //! then runs the Node tests of `tests/browser/` (playwright-core driving Debian's headless
 //! Chromium, axe-core, the Nu HTML Checker) against them, served on 127.0.0.1.
@@ -55,7 +55,7 @@ fn show(output: &Output) -> String {
     )
 }
 
-/// Builds the site at `root` into `out` with the real binary.
+/// Builds the site at `root` into `out` with the real binary: no error, no warning, no note.
 fn build(root: &Path, out: &Path) {
     let output = Command::new(env!("CARGO_BIN_EXE_errdocs"))
         .arg("build")
@@ -68,6 +68,12 @@ fn build(root: &Path, out: &Path) {
     assert!(
         output.status.success(),
         "errdocs build --root {} failed\n{}",
+        root.display(),
+        show(&output)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "errdocs build --root {} printed diagnostics\n{}",
         root.display(),
         show(&output)
     );
@@ -105,9 +111,13 @@ fn default_theme_in_headless_chromium_axe_and_nu_html_checker() {
     let dir = tempfile::tempdir().unwrap();
     let patchops = dir.path().join("patchops");
     let promptgate = dir.path().join("promptgate");
+    let grpc = dir.path().join("grpc");
+    let twilio = dir.path().join("twilio");
     let fixture = dir.path().join("fixture");
     build(&repo(), &patchops);
     build(&repo().join("examples").join("promptgate"), &promptgate);
+    build(&repo().join("examples").join("grpc"), &grpc);
+    build(&repo().join("examples").join("twilio"), &twilio);
     build(&browser_dir.join("fixture-site"), &fixture);
 
     // target/browser-screenshots (CARGO_TARGET_TMPDIR is target/tmp).
@@ -129,6 +139,8 @@ fn default_theme_in_headless_chromium_axe_and_nu_html_checker() {
         .current_dir(&browser_dir)
         .env("ERRDOCS_SITE_PATCHOPS", &patchops)
         .env("ERRDOCS_SITE_PROMPTGATE", &promptgate)
+        .env("ERRDOCS_SITE_GRPC", &grpc)
+        .env("ERRDOCS_SITE_TWILIO", &twilio)
         .env("ERRDOCS_SITE_FIXTURE", &fixture)
         .env("ERRDOCS_SCREENSHOTS", &screenshots)
         .env("CHROMIUM", chromium())

@@ -75,7 +75,13 @@ fn both_samples_have_a_page_per_code_and_every_docs_link_and_export_url_resolves
 
 #[test]
 fn errors_json_validates_against_its_schema_and_lists_every_code() {
-    for (site, count) in [(repo(), 47), (repo().join("examples/promptgate"), 48)] {
+    let sites = [
+        (repo(), 47),
+        (repo().join("examples/promptgate"), 48),
+        (repo().join("examples/grpc"), 17),
+        (repo().join("examples/twilio"), 73),
+    ];
+    for (site, count) in sites {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         build_ok(&site, &out);

@@ -1,5 +1,5 @@
 'use strict';
-// axe-core, run in Debian's headless Chromium on every page of both built sample sites, in the
+// axe-core, run in Debian's headless Chromium on every page of the four built sample sites (and the fixture site), in the
 // light and the dark colour scheme (and at phone width for the hand-written pages): no serious
 // or critical violation. Every page is also loaded without a console error, an uncaught
 // exception, a failed request or a request leaving 127.0.0.1.

@@ -13,6 +13,10 @@ const SITES = {
   promptgate: path.resolve(
     process.env.ERRDOCS_SITE_PROMPTGATE || path.join(REPO, 'examples/promptgate/public'),
   ),
+  grpc: path.resolve(process.env.ERRDOCS_SITE_GRPC || path.join(REPO, 'examples/grpc/public')),
+  twilio: path.resolve(
+    process.env.ERRDOCS_SITE_TWILIO || path.join(REPO, 'examples/twilio/public'),
+  ),
   // tests/browser/fixture-site: every directive, column and state the theme can render.
   fixture: path.resolve(
     process.env.ERRDOCS_SITE_FIXTURE || path.join(__dirname, 'fixture-site', 'public'),

@@ -32,6 +32,8 @@ before(async () => {
   servers = {
     patchops: await serve(SITES.patchops),
     promptgate: await serve(SITES.promptgate),
+    grpc: await serve(SITES.grpc),
+    twilio: await serve(SITES.twilio),
     fixture: await serve(SITES.fixture),
   };
   context = await launch({ viewport: DESKTOP });
@@ -407,6 +409,82 @@ describe('PromptGate sample site', () => {
     await withPage(url('/#gateway-messages'), { colorScheme: 'dark' }, async (page) => {
       await page.screenshot({ path: path.join(SCREENSHOTS, 'promptgate-index-dark.png') });
     });
+  });
+});
+
+/**
+ * A code page of the sites modelled on real references: its heading, its facts, and the way
+ * back to its row, which lands in view and highlighted.
+ */
+async function codePageLeadsToItsRow(url, path_, id, heading) {
+  await withPage(url(path_), {}, async (page) => {
+    assert.equal((await page.locator('h1').textContent()).trim(), heading);
+    assert.ok(await page.locator('dl.code-facts').isVisible(), 'the facts show');
+    await Promise.all([page.waitForURL(`**/#${id}`), page.locator('p.back a').click()]);
+    const where = await placement(page, id);
+    assertInView(assert, where, '#' + id);
+    assert.ok(where.target, `#${id} is the :target`);
+  });
+}
+
+describe('gRPC status codes sample site', () => {
+  const url = (p) => servers.grpc.url + p;
+
+  test('the filter finds codes by number, name and HTTP status; Esc restores all', async () => {
+    await withPage(url('/'), {}, async (page) => {
+      const total = (await filterState(page)).total;
+      assert.equal(total, 17);
+      // Descriptions name other codes (9 and 10 say when to use UNAVAILABLE instead).
+      let s = await typeQuery(page, 'UNAVAILABLE');
+      assert.ok(s.visible.some((r) => r.id === '14'), 'shows 14');
+      s = await typeQuery(page, 'FAILED_PRECONDITION');
+      assert.ok(s.visible.some((r) => r.id === '9'), 'shows 9');
+      assert.ok(!s.visible.some((r) => r.id === '0'), 'not OK');
+      // 412 is FAILED_PRECONDITION's second status.
+      s = await typeQuery(page, '412');
+      assert.ok(s.visible.some((r) => r.id === '9'), '412 shows 9');
+      await page.locator('form.search input').press('Escape');
+      await assertAllShown(page, total);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'grpc-index-desktop.png') });
+    });
+  });
+
+  test('a code page shows its facts and leads back to its row', async () => {
+    await codePageLeadsToItsRow(url, '/codes/9/', '9', '9 FAILED_PRECONDITION');
+    await codePageLeadsToItsRow(url, '/codes/0/', '0', '0 OK');
+  });
+});
+
+describe('Twilio error dictionary sample site', () => {
+  const url = (p) => servers.twilio.url + p;
+
+  test('the filter finds codes by number, title and log type across products', async () => {
+    await withPage(url('/'), {}, async (page) => {
+      const total = (await filterState(page)).total;
+      assert.equal(total, 73);
+      let s = await typeQuery(page, '21211');
+      assert.deepEqual(s.visible.map((r) => r.id), ['21211']);
+      s = await typeQuery(page, 'permission denied');
+      assert.ok(s.visible.some((r) => r.id === '20003'), 'shows 20003');
+      s = await typeQuery(page, 'carrier');
+      assert.ok(s.sections.filter((x) => x.shown).length >= 1);
+      await page.locator('form.search input').press('Escape');
+      await assertAllShown(page, total);
+    });
+  });
+
+  test('a code page shows its causes and solutions and leads back to its row', async () => {
+    await withPage(url('/errors/30007/'), { viewport: PHONE }, async (page) => {
+      for (const id of ['field-possible_causes', 'field-possible_solutions']) {
+        assert.ok(await page.locator('#' + id).isVisible(), `${id} shows`);
+      }
+      const wide = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      assert.ok(wide <= 0, `the page scrolls sideways by ${wide}px`);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'twilio-30007-phone.png'), fullPage: true });
+    });
+    await codePageLeadsToItsRow(url, '/errors/20003/', '20003', '20003: Permission Denied');
   });
 });
 
