@@ -794,6 +794,7 @@ pub(crate) enum Problem {
     TemplateTooDeep {
         template: String,
         depth: usize,
+        limit: usize,
     },
     /// The template engine failed inside (an arithmetic overflow in an expression).
     TemplatePanicked {
@@ -1148,9 +1149,12 @@ impl Problem {
             Problem::InvalidExportPath { key, value } => format!(
                 "invalid `{key}` value `{value}` in [exports]: an export is a file path inside the output"
             ),
-            Problem::TemplateTooDeep { template, depth } => format!(
-                "template `{template}` nests {depth} deep; errdocs renders at most {} levels",
-                crate::theme::MAX_NESTING
+            Problem::TemplateTooDeep {
+                template,
+                depth,
+                limit,
+            } => format!(
+                "template `{template}` nests {depth} deep; errdocs renders at most {limit} levels"
             ),
             Problem::TemplatePanicked { template } => {
                 format!("template `{template}` failed inside the template engine")

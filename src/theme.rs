@@ -12,7 +12,6 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use tera::{Context, Tera};
 
 mod limits;
-pub(crate) use limits::MAX_NESTING;
 mod recursion;
 
 pub(crate) const TEMPLATES_DIR: &str = "templates";
@@ -364,6 +363,7 @@ fn too_deep_error(
         Problem::TemplateTooDeep {
             template: name.to_string(),
             depth,
+            limit: limits::MAX_NESTING,
         },
         source.locate(at..at + 2),
     )

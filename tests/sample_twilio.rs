@@ -137,8 +137,10 @@ fn every_code_is_a_row_with_its_title_log_level_and_log_type() {
         ];
         assert_eq!(cells, &expected, "row {code}");
         assert!(
-            html.contains(&format!("<a class=\"code\" href=\"#{code}\">{code}</a>")),
-            "{code} links to its own anchor"
+            html.contains(&format!(
+                "<a class=\"code\" href=\"/errors/{code}/\">{code}</a><a class=\"self-link\" href=\"#{code}\" aria-label=\"Link to this row\">#</a>"
+            )),
+            "{code} links to its own page, and its row to its own anchor"
         );
     }
     let code_rows = rows.iter().filter(|(id, _)| {
