@@ -621,6 +621,7 @@ impl Site {
         let inputs = self.inputs();
         let rendered =
             render::render_content(inputs, page, blocks).map_err(Diagnostics::into_sorted)?;
+        let rendered = render::with_base_path(rendered, &self.plan.resolver);
         let html = rendered.html.clone();
         let mut diags = Diagnostics::default();
         let facts = facts_of(inputs, rendered, &mut diags);
@@ -674,6 +675,15 @@ fn facts_of(inputs: Inputs, rendered: Rendered, diags: &mut Diagnostics) -> Page
     );
     facts.redirect_to = rendered.redirect_to;
     facts.chrome = rendered.chrome;
+    let theme = &inputs.sources.theme;
+    let based = &rendered.based;
+    facts.locate_template_hrefs(|href| {
+        let written = based
+            .iter()
+            .find(|(now, _)| now == href)
+            .map_or(href, |(_, written)| written.as_str());
+        theme.literal_path(written)
+    });
     facts
 }
 

@@ -89,12 +89,22 @@ pub(crate) struct PageFacts {
     checks: Vec<LinkCheck>,
     /// Absolute hrefs written by templates (navigation, assets): the same on many pages, so
     /// they are resolved and checked once per build, not once per page.
-    template_hrefs: Vec<String>,
+    /// Each with where a template writes it (else the page's location).
+    template_hrefs: Vec<(String, Location)>,
     /// For a redirect page: the site path it sends readers to.
     pub(crate) redirect_to: Option<String>,
 }
 
 impl PageFacts {
+    /// Places each template href where `locate` finds it written (a template's line).
+    pub(crate) fn locate_template_hrefs(&mut self, locate: impl Fn(&str) -> Option<Location>) {
+        for (href, at) in &mut self.template_hrefs {
+            if let Some(found) = locate(href) {
+                *at = found;
+            }
+        }
+    }
+
     /// Reads a rendered page: its ids (an id defined twice is reported), the links recorded
     /// while rendering it (`links`), then every other href of the HTML.
     pub(crate) fn of(
@@ -142,7 +152,7 @@ impl PageFacts {
                 continue;
             }
             if href.starts_with('/') && !href.starts_with("//") {
-                template_hrefs.push(href);
+                template_hrefs.push((href, location.clone()));
             } else if let Some(target) = resolver.resolve_output(&href, url) {
                 checks.push(LinkCheck {
                     href,
@@ -336,8 +346,8 @@ impl Registry {
             for link in &page.checks {
                 self.check_one(link, &mut diags);
             }
-            for href in &page.template_hrefs {
-                first.entry(href.as_str()).or_insert(&page.location);
+            for (href, at) in &page.template_hrefs {
+                first.entry(href.as_str()).or_insert(at);
             }
         }
         let mut unique: Vec<(&str, &Location)> = first.into_iter().collect();
@@ -356,9 +366,9 @@ impl Registry {
         for link in &page.checks {
             self.check_one(link, &mut diags);
         }
-        for href in &page.template_hrefs {
+        for (href, at) in &page.template_hrefs {
             if let Some(target) = resolver.resolve_output(href, "/") {
-                self.check(href, &target, &page.location, &mut diags);
+                self.check(href, &target, at, &mut diags);
             }
         }
         diags

@@ -95,6 +95,9 @@ pub(crate) struct Theme {
     /// Each template's text and path as shown (`templates/page.html`, or under
     /// `(default theme)/`), to locate errors found while rendering.
     sources: BTreeMap<String, (String, PathBuf)>,
+    /// Site paths templates write literally in `href`/`src` (`/guide#api-keys`) and where
+    /// (first occurrence), so a broken one is reported at its template's line.
+    literal_paths: BTreeMap<String, Location>,
 }
 
 impl Theme {
@@ -172,11 +175,13 @@ impl Theme {
             diags.push(template_error("(inheritance)", None, None, &e));
             return None;
         }
+        let literal_paths = literal_paths(&sources);
         Some(Theme {
             tera,
             unreferenced,
             chrome,
             sources,
+            literal_paths,
         })
     }
 
@@ -197,6 +202,11 @@ impl Theme {
             self.unknown_variable(&e, context)
                 .unwrap_or_else(|| *template_error(name, None, None, &e).problem)
         })
+    }
+
+    /// Where a template writes the site path `href` literally, if one does.
+    pub(crate) fn literal_path(&self, href: &str) -> Option<Location> {
+        self.literal_paths.get(href).cloned()
     }
 
     /// Reports each site template that replaces no default template and that neither a
@@ -346,6 +356,35 @@ fn site_templates(root: &Path, diags: &mut Diagnostics) -> Vec<(String, String, 
 
 /// Turns a tera error into a diagnostic, with `line:col` when tera gives one (parse errors).
 /// `text` is the template's source, used to show the offending line.
+/// The site paths templates write literally in `href` and `src` attributes (no `{{` in the
+/// value), each with where it is first written; the site's templates before the default ones.
+fn literal_paths(sources: &BTreeMap<String, (String, PathBuf)>) -> BTreeMap<String, Location> {
+    let mut out = BTreeMap::new();
+    let mut ordered: Vec<&(String, PathBuf)> = sources.values().collect();
+    ordered.sort_by_key(|(_, shown)| shown.starts_with("(default theme)"));
+    for (text, shown) in ordered {
+        let mut found = Vec::new();
+        crate::html::Scanner::default().scan(text, &mut |a| {
+            let is_url = a.name.eq_ignore_ascii_case("href") || a.name.eq_ignore_ascii_case("src");
+            if is_url && a.raw.starts_with('/') && !a.raw.starts_with("//") && !a.raw.contains("{{")
+            {
+                found.push((crate::html::decode_attribute(a.raw), a.range.clone()));
+            }
+        });
+        if found.is_empty() {
+            continue;
+        }
+        let source = crate::diagnostics::Source::new(shown.clone(), text.clone());
+        for (href, range) in found {
+            for key in [crate::urls::percent_escape(&href), href] {
+                out.entry(key)
+                    .or_insert_with(|| source.locate(range.clone()));
+            }
+        }
+    }
+    out
+}
+
 /// A template that nests deeper than [`limits::MAX_NESTING`], located where it does.
 fn too_deep_error(
     name: &str,

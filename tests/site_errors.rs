@@ -809,3 +809,56 @@ message = "Slow down"
     let snippet = "  |                                   ^^^^^^^^^^^^^^^^^^^^^^\n";
     assert!(err.contains(snippet), "{snippet:?} missing in:\n{err}");
 }
+
+/// Site paths written literally in a template follow the rules of page links: under a base
+/// path they are written with it (so what passes the check works once published), fragments
+/// are checked, and a broken one is reported at the template's line, not at a content page.
+#[test]
+fn template_links_get_the_base_path_and_are_reported_at_the_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let template = "{% extends \"base.html\" %}\n{% block content %}<article>\n\
+                    <a href=\"/guide#api-keys\">keys</a> <a href=\"/guide/\">guide</a>\n\
+                    {{ page.content | safe }}</article>\n{% endblock content %}\n";
+    write_files(
+        &site,
+        &[
+            (
+                "errdocs.toml",
+                "title = \"T\"\nbase_url = \"https://example.com/docs/\"\n",
+            ),
+            ("catalog/errors.toml", GOOD_CATALOG),
+            ("content/errors.md", PAGES),
+            ("content/guide.md", GUIDE),
+            ("templates/page.html", template),
+        ],
+    );
+    let out = dir.path().join("out");
+    build_ok(&site, &out);
+    let html = read(&out.join("errors/index.html"));
+    assert!(
+        html.contains("<a href=\"/docs/guide/#api-keys\">keys</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"/docs/guide/\">guide</a>"),
+        "{html}"
+    );
+    // A broken fragment: one error, at the template's line and column.
+    write_files(
+        &site,
+        &[(
+            "templates/page.html",
+            &template.replace("/guide#api-keys", "/guide#api-kyes"),
+        )],
+    );
+    let result = errdocs(&["check", "--root", site.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(1));
+    let err = stderr(&result);
+    assert!(
+        err.contains("page `/guide/` has no anchor `#api-kyes`"),
+        "{err}"
+    );
+    assert!(err.contains("--> templates/page.html:3:10"), "{err}");
+    assert_eq!(err.matches("error: broken link").count(), 1, "{err}");
+}

@@ -33,10 +33,56 @@ pub(crate) struct Rendered {
     pub(crate) redirect_to: Option<String>,
     /// The ids its templates write literally (theme chrome: not published in `urls.txt`).
     pub(crate) chrome: std::sync::Arc<std::collections::BTreeSet<String>>,
+    /// Template site paths given the base path: (as written in the HTML now, as the template
+    /// wrote it), so a broken one is reported at the template's line.
+    pub(crate) based: Vec<(String, String)>,
 }
 
 /// Renders one planned page.
 pub(crate) fn render_page(inputs: Inputs, planned: &PlannedPage) -> Result<Rendered, Diagnostics> {
+    render_kind(inputs, planned).map(|r| with_base_path(r, &inputs.plan.resolver))
+}
+
+/// Site paths written literally in templates (`<a href="/guide#api-keys">`) follow the rule of
+/// page links: under a base path they get it (`/docs/guide/#api-keys`), so a link that passes
+/// the check also works once published. Links from Markdown already have it; so do the theme's
+/// own (`{{ site.base_path }}`).
+pub(crate) fn with_base_path(mut rendered: Rendered, resolver: &crate::urls::Resolver) -> Rendered {
+    let base = resolver.base_path();
+    if base == "/" {
+        return rendered;
+    }
+    let html = &rendered.html;
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut based = Vec::new();
+    crate::html::Scanner::default().scan(html, &mut |a| {
+        let is_url = a.name.eq_ignore_ascii_case("href") || a.name.eq_ignore_ascii_case("src");
+        let value = a.raw.trim();
+        if is_url && value.starts_with('/') && !value.starts_with("//") && !value.starts_with(base)
+        {
+            let decoded = crate::html::decode_attribute(value);
+            let out = resolver.rewrite(&decoded, &rendered.url, None);
+            edits.push((a.range.clone(), crate::html::escape(&out)));
+            based.push((crate::urls::percent_escape(&out), decoded));
+        }
+    });
+    if edits.is_empty() {
+        return rendered;
+    }
+    let mut out = String::with_capacity(html.len() + 16 * edits.len());
+    let mut at = 0;
+    for (range, text) in edits {
+        out.push_str(&html[at..range.start]);
+        out.push_str(&text);
+        at = range.end;
+    }
+    out.push_str(&html[at..]);
+    rendered.html = out;
+    rendered.based = based;
+    rendered
+}
+
+fn render_kind(inputs: Inputs, planned: &PlannedPage) -> Result<Rendered, Diagnostics> {
     let Inputs {
         sources,
         plan,
@@ -66,6 +112,7 @@ pub(crate) fn render_page(inputs: Inputs, planned: &PlannedPage) -> Result<Rende
                 links: Vec::new(),
                 redirect_to: None,
                 chrome: sources.theme.chrome_ids(&["404.html"]),
+                based: Vec::new(),
             })
         }
         PageKind::Code(code) => codepages::code_page(inputs, code, &planned.url)
@@ -76,6 +123,7 @@ pub(crate) fn render_page(inputs: Inputs, planned: &PlannedPage) -> Result<Rende
                 links: Vec::new(),
                 redirect_to: None,
                 chrome: sources.theme.chrome_ids(&["code_page.html"]),
+                based: Vec::new(),
             })
             .map_err(|p| Diagnostics::from(Diagnostic::at(p, planned.location.clone()))),
         PageKind::Redirect(code) => {
@@ -88,6 +136,7 @@ pub(crate) fn render_page(inputs: Inputs, planned: &PlannedPage) -> Result<Rende
                     links: Vec::new(),
                     redirect_to: target.map(|t| t.path),
                     chrome: sources.theme.chrome_ids(&["redirect.html"]),
+                    based: Vec::new(),
                 })
                 .map_err(|p| Diagnostics::from(Diagnostic::at(p, planned.location.clone())))
         }
@@ -155,6 +204,7 @@ pub(crate) fn render_content(
                 links,
                 redirect_to: None,
                 chrome: sources.theme.chrome_ids(&templates),
+                based: Vec::new(),
             })
         }
         Ok(_) => Err(diags),
