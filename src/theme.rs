@@ -110,24 +110,8 @@ impl Theme {
         for (name, text, shown) in site_templates(root, diags) {
             templates.insert(name, (text, Some(shown)));
         }
-        // Parse each template alone first, so every broken one is reported, not just the first.
         let before = diags.len();
-        let mut asts = BTreeMap::new();
-        for (name, (text, path)) in &templates {
-            if let Some((at, depth)) = limits::too_deep(text) {
-                diags.push(too_deep_error(name, path.as_deref(), text, at, depth));
-                continue;
-            }
-            match tera::Template::new(name, None, text) {
-                Ok(t) => {
-                    asts.insert(name.clone(), t.ast);
-                }
-                Err(e) => diags.push(template_error(name, path.as_deref(), Some(text), &e)),
-            }
-        }
-        if diags.len() > before {
-            return None;
-        }
+        let asts = parse_each(&templates, diags)?;
         let referenced = recursion::referenced(&asts);
         let chrome = recursion::uses(&asts)
             .into_iter()
@@ -356,6 +340,29 @@ fn site_templates(root: &Path, diags: &mut Diagnostics) -> Vec<(String, String, 
 
 /// Turns a tera error into a diagnostic, with `line:col` when tera gives one (parse errors).
 /// `text` is the template's source, used to show the offending line.
+/// Parses each template alone, so every broken one is reported, not just the first; `None`
+/// when one is. A template nesting too deep is refused before tera parses it.
+fn parse_each(
+    templates: &BTreeMap<String, (String, Option<PathBuf>)>,
+    diags: &mut Diagnostics,
+) -> Option<BTreeMap<String, Vec<tera::ast::Node>>> {
+    let before = diags.len();
+    let mut asts = BTreeMap::new();
+    for (name, (text, path)) in templates {
+        if let Some((at, depth)) = limits::too_deep(text) {
+            diags.push(too_deep_error(name, path.as_deref(), text, at, depth));
+            continue;
+        }
+        match tera::Template::new(name, None, text) {
+            Ok(t) => {
+                asts.insert(name.clone(), t.ast);
+            }
+            Err(e) => diags.push(template_error(name, path.as_deref(), Some(text), &e)),
+        }
+    }
+    (diags.len() == before).then_some(asts)
+}
+
 /// The site paths templates write literally in `href` and `src` attributes (no `{{` in the
 /// value), each with where it is first written; the site's templates before the default ones.
 fn literal_paths(sources: &BTreeMap<String, (String, PathBuf)>) -> BTreeMap<String, Location> {
