@@ -313,13 +313,14 @@ fn render_category(
     level: u8,
     view: &TableView,
 ) -> Result<String, Problem> {
-    let base = &inputs.prepared.views.categories[index];
+    let views = &inputs.prepared.views;
+    let base = &views.categories[index];
     let mut ctx = Context::new();
     if view.columns.is_some() {
         let shown = view::with_view(base, view, &inputs.sources.catalog.categories[index]);
-        ctx.insert("category", &shown);
+        ctx.insert("category", &shown.shown(&views.codes));
     } else {
-        ctx.insert("category", base);
+        ctx.insert("category", &base.shown(&views.codes));
     }
     ctx.insert("heading", &heading);
     ctx.insert("level", &level);

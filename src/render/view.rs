@@ -79,9 +79,6 @@ pub(crate) struct CodeView {
     pub(crate) custom: BTreeMap<String, String>,
     /// Declared fields shown on its page, in declaration order.
     pub(crate) fields: Vec<FieldShown>,
-    /// Set on the copy of a code shown in a category it is listed in by `also_in`: that row
-    /// links to the code's own row and has no id.
-    pub(crate) secondary: bool,
 }
 
 /// One HTTP status of a code.
@@ -131,14 +128,75 @@ pub(crate) struct ColumnView {
     pub(crate) with_label: bool,
 }
 
-#[derive(Serialize, Clone)]
+/// A category as templates see it. Its rows refer to the views in [`CatalogView::codes`]
+/// (each code's view is built once, however many categories list it); [`CategoryView::shown`]
+/// pairs the two for a template.
+#[derive(Clone)]
 pub(crate) struct CategoryView {
     pub(crate) id: String,
     pub(crate) title: String,
     pub(crate) range: Option<String>,
     pub(crate) description: Option<String>,
     pub(crate) columns: Vec<ColumnView>,
-    pub(crate) codes: Vec<CodeView>,
+    pub(crate) rows: Vec<CategoryRow>,
+}
+
+/// One row of a category's table: which code, and whether it is listed there by `also_in`.
+#[derive(Copy, Clone)]
+pub(crate) struct CategoryRow {
+    pub(crate) code: usize,
+    /// The row of a code shown in a category it is listed in by `also_in`: it links to the
+    /// code's own row and has no id.
+    pub(crate) secondary: bool,
+}
+
+impl CategoryView {
+    /// The category with its rows' code views, ready to serialize into a template's context
+    /// (`category.codes[i]` is the code's view plus `secondary`).
+    pub(crate) fn shown<'a>(&'a self, codes: &'a [CodeView]) -> CategoryShown<'a> {
+        CategoryShown {
+            id: &self.id,
+            title: &self.title,
+            range: &self.range,
+            description: &self.description,
+            columns: &self.columns,
+            codes: RowsShown {
+                rows: &self.rows,
+                codes,
+            },
+        }
+    }
+}
+
+/// [`CategoryView`] as templates see it (borrowed; serialized when put in a context).
+#[derive(Serialize)]
+pub(crate) struct CategoryShown<'a> {
+    id: &'a str,
+    title: &'a str,
+    range: &'a Option<String>,
+    description: &'a Option<String>,
+    columns: &'a [ColumnView],
+    codes: RowsShown<'a>,
+}
+
+struct RowsShown<'a> {
+    rows: &'a [CategoryRow],
+    codes: &'a [CodeView],
+}
+
+impl Serialize for RowsShown<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Row<'a> {
+            #[serde(flatten)]
+            view: &'a CodeView,
+            secondary: bool,
+        }
+        serializer.collect_seq(self.rows.iter().map(|r| Row {
+            view: &self.codes[r.code],
+            secondary: r.secondary,
+        }))
+    }
 }
 
 #[derive(Serialize)]
@@ -234,7 +292,7 @@ pub(crate) fn build(sources: &Sources, plan: &Plan, links: &mut Vec<LinkRef>) ->
         .map(|i| b.code(i, &retry))
         .collect();
     let categories = (0..catalog.categories.len())
-        .map(|ci| b.category(ci, &codes))
+        .map(|ci| b.category(ci))
         .collect();
     let envelopes = (0..catalog.envelopes.len())
         .map(|e| b.envelope(e))
@@ -438,7 +496,6 @@ impl Builder<'_> {
             own_retry_how,
             custom,
             fields,
-            secondary: false,
         }
     }
 
@@ -554,7 +611,7 @@ impl Builder<'_> {
     }
 
     /// The view of category `ci`: its own codes and those it lists by `also_in`.
-    fn category(&mut self, ci: usize, codes: &[CodeView]) -> CategoryView {
+    fn category(&mut self, ci: usize) -> CategoryView {
         let catalog = self.catalog;
         let cat = &catalog.categories[ci];
         CategoryView {
@@ -565,13 +622,12 @@ impl Builder<'_> {
             columns: columns(catalog, &cat.columns, |c| {
                 catalog.heading(ci, c).to_string()
             }),
-            codes: catalog
+            rows: catalog
                 .listed_in(ci)
                 .iter()
-                .map(|&i| {
-                    let mut view = codes[i].clone();
-                    view.secondary = catalog.codes[i].category != ci;
-                    view
+                .map(|&i| CategoryRow {
+                    code: i,
+                    secondary: catalog.codes[i].category != ci,
                 })
                 .collect(),
         }
