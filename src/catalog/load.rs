@@ -222,8 +222,8 @@ fn read(source: &Source, versioning: Versioning, diags: &mut Diagnostics) -> Opt
         declared: &declared,
         versioning,
     };
-    let mut codes = Vec::new();
-    let mut pending = Vec::new();
+    let mut codes = Vec::with_capacity(code_tables.len());
+    let mut pending = Vec::with_capacity(code_tables.len());
     let mut seen = Seen::default();
     for t in &code_tables {
         if let Some((code, p)) = read_code(t, &context, &mut seen, diags) {

@@ -712,12 +712,20 @@ impl Pool {
     /// confirmed in a fresh worker (an input that fails only once is [`Class::Flaky`]).
     pub fn check(&mut self, case: &Case) -> Outcome {
         let first = self.check_once(case, false);
-        // A panic is reported from inside the worker, and a hang is measured in CPU time (not
-        // disturbed by load): confirming them would only cost time.
-        if !first.class.is_failure() || matches!(first.class, Class::Panic | Class::Hang) {
+        // A panic is reported from inside the worker, and a hang over the CPU limit is measured
+        // in CPU time (not disturbed by load): confirming them would only cost time.
+        if !first.class.is_failure()
+            || first.class == Class::Panic
+            || (first.class == Class::Hang && first.cpu > self.config.timeout)
+        {
             return first;
         }
         let again = self.check_once(case, true);
+        // Stopped by the wall-clock backstop under its CPU limit: a worker starved of CPU by a
+        // loaded machine (the long run is niced), not a hang, when a fresh worker finishes it.
+        if first.class == Class::Hang && !again.class.is_failure() {
+            return again;
+        }
         if again.class == first.class {
             return first;
         }
@@ -890,6 +898,18 @@ pub fn run(mutator: &Mutator, config: &RunConfig) -> RunReport {
                             outcome.wall.as_secs_f64(),
                             case.size(),
                             outcome.summary.chars().take(100).collect::<String>(),
+                            case.log.join(" | ").chars().take(300).collect::<String>()
+                        );
+                    }
+                    if outcome.class.is_failure() && !config.verbose {
+                        // Failures are printed as they happen, so a long run that is stopped
+                        // early still says what it found (the summary comes at the end).
+                        eprintln!(
+                            "[fuzz] failure at iteration {i}: {} ({:.2}s cpu, {:.2}s wall): {} | {}",
+                            outcome.class.name(),
+                            outcome.cpu.as_secs_f64(),
+                            outcome.wall.as_secs_f64(),
+                            outcome.summary.chars().take(200).collect::<String>(),
                             case.log.join(" | ").chars().take(300).collect::<String>()
                         );
                     }
