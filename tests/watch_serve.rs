@@ -90,6 +90,21 @@ fn watch_follows_edits_survives_errors_debounces_and_follows_deletes_and_renames
     wait_for(&out.join("guide/index.html"), |t| {
         t.is_some_and(|t| t.contains("Renamed over."))
     });
+
+    // A release saved into releases/ (the changelog's history): the feed appears; removed, it
+    // goes. The result equals a full build.
+    std::fs::create_dir(site.join("releases")).unwrap();
+    std::fs::write(
+        site.join("releases/2026-01-15.json"),
+        read(&out.join("errors.json")),
+    )
+    .unwrap();
+    wait_for(&out.join("changelog.xml"), |t| t.is_some());
+    let full = dir.path().join("full-with-release");
+    build_ok(&site, &full);
+    assert_eq!(snapshot(&out), snapshot(&full), "incremental == full build");
+    std::fs::remove_file(site.join("releases/2026-01-15.json")).unwrap();
+    wait_for(&out.join("changelog.xml"), |t| t.is_none());
 }
 
 /// `GET target` with the given `Host`; returns (status line, headers, body).

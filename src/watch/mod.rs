@@ -107,7 +107,7 @@ enum Change {
     Static(String),
     /// The catalog file (its path), which exists now.
     Catalog(PathBuf),
-    /// Anything else that matters: catalog, templates, config, deletions, renames.
+    /// Anything else that matters: catalog, templates, config, releases, deletions, renames.
     Other(PathBuf),
 }
 
@@ -288,6 +288,12 @@ impl Session {
                 }
             },
             crate::theme::TEMPLATES_DIR => Some(Change::Other(path)),
+            // Past releases' exports: the changelog and its feed are made from them.
+            crate::releases::RELEASES_DIR
+                if name.is_empty() || name.ends_with(".json") || kind == Kind::Dir =>
+            {
+                Some(Change::Other(path))
+            }
             _ => None,
         }
     }
