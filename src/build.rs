@@ -211,36 +211,33 @@ impl Site {
             plan: &plan,
             prepared: &prepared,
         };
-        let results: Vec<Result<PageFacts, (Option<String>, Diagnostics)>> = plan
+        type PageResult = Result<(PageFacts, Diagnostics), (Option<String>, Diagnostics)>;
+        let results: Vec<PageResult> = plan
             .pages
             .par_iter()
-            .map(
-                |planned| -> Result<PageFacts, (Option<String>, Diagnostics)> {
-                    let rendered = render::render_page(inputs, planned)
-                        .map_err(|d| (Some(planned.url.clone()), d))?;
-                    let written = write(&urls::output_file(&rendered.url), &rendered.html);
-                    let mut diags = Diagnostics::default();
-                    if let Err(e) = written {
-                        for d in write_error(&options.output_dir(), &e) {
-                            diags.push(d);
-                        }
+            .map(|planned| -> PageResult {
+                let rendered = render::render_page(inputs, planned)
+                    .map_err(|d| (Some(planned.url.clone()), d))?;
+                let written = write(&urls::output_file(&rendered.url), &rendered.html);
+                let mut diags = Diagnostics::default();
+                if let Err(e) = written {
+                    for d in write_error(&options.output_dir(), &e) {
+                        diags.push(d);
                     }
-                    let facts = facts_of(inputs, rendered, &mut diags);
-                    if diags.is_empty() {
-                        Ok(facts)
-                    } else {
-                        Err((None, diags))
-                    }
-                },
-            )
+                }
+                // Kept with its problems (an id written twice): the links to the page
+                // still resolve, so they are not reported as broken as well.
+                Ok((facts_of(inputs, rendered, &mut diags), diags))
+            })
             .collect();
         timings.lap("render and write pages");
         let mut facts = BTreeMap::new();
         let mut failed = sources.failed.clone();
         for result in results {
             match result {
-                Ok(f) => {
+                Ok((f, d)) => {
                     facts.insert(f.url.clone(), f);
+                    diags.extend(d);
                 }
                 Err((url, d)) => {
                     failed.extend(url);

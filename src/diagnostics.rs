@@ -800,6 +800,12 @@ pub(crate) enum Problem {
     TemplatePanicked {
         template: String,
     },
+    /// A catalog id (a category's id, a code's anchor) that the theme already writes on every
+    /// page (`<main id="main">`): two elements would share it.
+    ThemeIdClash {
+        what: &'static str,
+        id: String,
+    },
 }
 
 /// What a broken link is missing.
@@ -1158,6 +1164,9 @@ impl Problem {
             ),
             Problem::TemplatePanicked { template } => {
                 format!("template `{template}` failed inside the template engine")
+            }
+            Problem::ThemeIdClash { what, id } => {
+                format!("{what} `{id}` is an id the theme already uses on every page")
             }
         }
     }
@@ -1520,6 +1529,15 @@ impl Problem {
             Problem::DirectiveOptionWritten { suggested, .. } => Some(format!(
                 "write `{suggested}`: an option is `key=value` with no spaces around `=`, and \
                  a list is one value with its items separated by commas"
+            )),
+            Problem::ThemeIdClash { what, id } => Some(format!(
+                "the page templates write `id=\"{id}\"` (e.g. `<main id=\"main\">`), so a link to \
+                 `#{id}` could not reach this {what}; {}",
+                if *what == "category id" {
+                    "choose another id"
+                } else {
+                    "set the code's `anchor`"
+                }
             )),
         }
     }

@@ -57,10 +57,16 @@ impl Sources {
         {
             diags.push(d);
         }
-        let (catalog, catalog_text) = load_catalog(root, &config, &mut diags);
+        let (mut catalog, catalog_text) = load_catalog(root, &config, &mut diags);
         let mut failed = BTreeSet::new();
         let pages = content::load_pages(root, &mut diags, &mut failed);
         let theme = Theme::load(root, &mut diags);
+        if let (Some(c), Some(theme)) = (&catalog, &theme)
+            && !check_theme_ids(c, theme, &mut diags)
+        {
+            // Reported at the catalog; rendering would only report the clash again per page.
+            catalog = None;
+        }
         let statics = static_files(root, &mut diags);
         let releases = crate::releases::load(root, &mut diags);
         if let Some(theme) = &theme {
@@ -127,6 +133,50 @@ impl Sources {
 }
 
 /// The catalog (`None` when it has errors) and its text (empty when it cannot be read).
+/// Reports catalog ids (category ids, code anchors and old anchors) that the theme's page
+/// template writes itself on every page; false when there is one.
+fn check_theme_ids(catalog: &Catalog, theme: &Theme, diags: &mut Diagnostics) -> bool {
+    let chrome = theme.chrome_ids(&["page.html"]);
+    if chrome.is_empty() {
+        return true;
+    }
+    let before = diags.len();
+    let source = &catalog.source;
+    for c in &catalog.categories {
+        if chrome.contains(&c.id) {
+            diags.at(
+                Problem::ThemeIdClash {
+                    what: "category id",
+                    id: c.id.clone(),
+                },
+                source,
+                c.id_span.clone(),
+            );
+        }
+    }
+    for code in &catalog.codes {
+        let old = code.aliases.iter().filter_map(|a| match a {
+            crate::catalog::Alias::Code { anchor, .. } => Some(anchor),
+            _ => None,
+        });
+        for (what, anchor) in std::iter::once(("code anchor", &code.anchor))
+            .chain(old.map(|a| ("old code anchor", a)))
+        {
+            if chrome.contains(anchor) {
+                diags.at(
+                    Problem::ThemeIdClash {
+                        what,
+                        id: anchor.clone(),
+                    },
+                    source,
+                    code.span.clone(),
+                );
+            }
+        }
+    }
+    diags.len() == before
+}
+
 pub(crate) fn load_catalog(
     root: &Path,
     config: &Config,

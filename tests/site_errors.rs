@@ -862,3 +862,61 @@ fn template_links_get_the_base_path_and_are_reported_at_the_template() {
     assert!(err.contains("--> templates/page.html:3:10"), "{err}");
     assert_eq!(err.matches("error: broken link").count(), 1, "{err}");
 }
+
+/// Regression: a category id the theme writes itself (`<main id="main">`) gave a duplicate
+/// anchor on the reference page, and the page was then dropped from the link check, so every
+/// link to it was reported broken too. Now: one error, at the category's id.
+#[test]
+fn a_catalog_id_the_theme_uses_is_one_error_at_the_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = GOOD_CATALOG
+        .replace("id = \"auth\"", "id = \"main\"")
+        .replace("category = \"auth\"", "category = \"main\"");
+    site(dir.path(), &catalog);
+    let errors = check(dir.path());
+    assert_eq!(
+        errors,
+        owned(vec![(
+            "category id `main` is an id the theme already uses on every page".into(),
+            &located("catalog/errors.toml", &catalog, "\"main\""),
+        )]),
+    );
+    let (ok, code, stderr) = build(dir.path());
+    assert!(!ok && code == Some(1), "{stderr}");
+    assert!(stderr.contains("choose another id"), "{stderr}");
+
+    // A code whose anchor is the theme's is reported at the code, with the way out.
+    let catalog = GOOD_CATALOG
+        .replace("code = \"PG-1001\"", "code = \"main\"")
+        .replace("range = \"PG-1xxx\"\n", "");
+    site(dir.path(), &catalog);
+    let errors = check(dir.path());
+    assert_eq!(
+        errors,
+        owned(vec![(
+            "code anchor `main` is an id the theme already uses on every page".into(),
+            &located("catalog/errors.toml", &catalog, "\"main\"\ncategory"),
+        )]),
+    );
+}
+
+/// Regression: a page with an id written twice was dropped from the link check, so the links
+/// to it were reported broken as well (a cascade). Now only the duplicate is reported.
+#[test]
+fn an_id_written_twice_on_a_page_breaks_no_link_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    site(dir.path(), GOOD_CATALOG);
+    std::fs::write(
+        dir.path().join("content/guide.md"),
+        format!("{GUIDE}\n<div id=\"twice\"></div>\n<div id=\"twice\"></div>\n"),
+    )
+    .unwrap();
+    let errors = check(dir.path());
+    assert_eq!(
+        errors,
+        owned(vec![(
+            "duplicate anchor on this page `twice`".into(),
+            "content/guide.md"
+        )]),
+    );
+}

@@ -541,6 +541,7 @@ fn read_category(
         );
     }
     Some(Category {
+        id_span: id.span,
         id: id.value,
         title: title?.value,
         range: range.map(|r| r.value),

@@ -122,6 +122,8 @@ impl FieldSource {
 
 pub(crate) struct Category {
     pub(crate) id: String,
+    /// Span of `id`'s value in the catalog.
+    pub(crate) id_span: Range<usize>,
     pub(crate) title: String,
     pub(crate) range: Option<String>,
     pub(crate) description: Option<Text>,
