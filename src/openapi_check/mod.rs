@@ -212,7 +212,17 @@ fn check_catalog(
             continue;
         };
         let offsets = Offsets::new(&source.text);
-        let doc = match yaml::parse(&source.text) {
+        let parsed = yaml::parse(&source.text);
+        let json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            || (parsed.is_err() && source.text.trim_start().starts_with(['{', '[']));
+        if let Some((problem, at)) = json.then(|| json_error(&source.text, &offsets)).flatten() {
+            diags.at(problem, &source, at..at + 1);
+            complete = false;
+            continue;
+        }
+        let doc = match parsed {
             Ok(Some(doc)) => doc,
             Ok(None) => {
                 diags.at(Problem::NotOpenapi { found: None }, &source, 0..0);
@@ -268,6 +278,25 @@ fn check_catalog(
         statuses: statuses.len(),
         elapsed: Duration::ZERO,
     }
+}
+
+/// For a JSON document (named `.json`, or one that starts with `{` or `[` and is no YAML
+/// either): its first error as a JSON parser sees it, and where. YAML reads more than JSON
+/// (`{"a": }` is a mapping with a null), so the YAML parser finds a mistake later, if at all.
+fn json_error(text: &str, offsets: &Offsets) -> Option<(Problem, usize)> {
+    let e = serde_json::from_str::<serde::de::IgnoredAny>(text).err()?;
+    let message = e.to_string();
+    let message = match message.rsplit_once(" at line ") {
+        Some((m, _)) => m.to_string(),
+        None => message,
+    };
+    let line_start = offsets
+        .line_starts
+        .get(e.line().saturating_sub(1))
+        .copied()
+        .unwrap_or(text.len());
+    let at = (line_start + e.column().saturating_sub(1)).min(text.len());
+    Some((Problem::OpenapiSyntax { message }, at))
 }
 
 /// Reads a document; a missing one is reported where the config names it, if it does.
