@@ -207,38 +207,11 @@ fn check_catalog(
         .flat_map(|c| c.statuses.iter().copied())
         .collect();
     for (path, from_config) in specs {
-        let Some(source) = read(path, from_config.as_ref(), &mut diags) else {
+        let Some((source, doc)) = load(path, from_config.as_ref(), &mut diags) else {
             complete = false;
             continue;
         };
         let offsets = Offsets::new(&source.text);
-        let parsed = yaml::parse(&source.text);
-        let json = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-            || (parsed.is_err() && source.text.trim_start().starts_with(['{', '[']));
-        if let Some((problem, at)) = json.then(|| json_error(&source.text, &offsets)).flatten() {
-            diags.at(problem, &source, at..at + 1);
-            complete = false;
-            continue;
-        }
-        let doc = match parsed {
-            Ok(Some(doc)) => doc,
-            Ok(None) => {
-                diags.at(Problem::NotOpenapi { found: None }, &source, 0..0);
-                complete = false;
-                continue;
-            }
-            Err(e) => {
-                let at = offsets.byte(e.marker());
-                let problem = Problem::OpenapiSyntax {
-                    message: e.info().to_string(),
-                };
-                diags.at(problem, &source, at..at + 1);
-                complete = false;
-                continue;
-            }
-        };
         let walk = walk(&doc, &source, &offsets, &mut diags);
         complete &= walk.read;
         operations += walk.operations;
@@ -278,6 +251,41 @@ fn check_catalog(
         statuses: statuses.len(),
         elapsed: Duration::ZERO,
     }
+}
+
+/// Reads and parses a document; `None` (and the error) when it cannot be read or parsed.
+fn load(
+    path: &Path,
+    from_config: Option<&Location>,
+    diags: &mut Diagnostics,
+) -> Option<(Source, Doc)> {
+    let source = read(path, from_config, diags)?;
+    let offsets = Offsets::new(&source.text);
+    let parsed = yaml::parse(&source.text);
+    let json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        || (parsed.is_err() && source.text.trim_start().starts_with(['{', '[']));
+    if let Some((problem, at)) = json.then(|| json_error(&source.text, &offsets)).flatten() {
+        diags.at(problem, &source, at..at + 1);
+        return None;
+    }
+    let doc = match parsed {
+        Ok(Some(doc)) => doc,
+        Ok(None) => {
+            diags.at(Problem::NotOpenapi { found: None }, &source, 0..0);
+            return None;
+        }
+        Err(e) => {
+            let at = offsets.byte(e.marker());
+            let problem = Problem::OpenapiSyntax {
+                message: e.info().to_string(),
+            };
+            diags.at(problem, &source, at..at + 1);
+            return None;
+        }
+    };
+    Some((source, doc))
 }
 
 /// For a JSON document (named `.json`, or one that starts with `{` or `[` and is no YAML
