@@ -23,6 +23,7 @@ const KEYS: &[&str] = &[
     "versioning",
     "source",
     "exports",
+    "check",
 ];
 /// `[exports]`: a file per generated language, and the Go package name.
 const EXPORTS_KEYS: &[&str] = &[
@@ -35,6 +36,8 @@ const EXPORTS_KEYS: &[&str] = &[
 ];
 /// Keys of `[source]`: the API's source tree that `check` scans for codes (see `drift`).
 const SOURCE_KEYS: &[&str] = &["dirs", "include", "exclude", "pattern"];
+/// Keys of `[check]`: what `errdocs check` compares with the catalog (see `openapi_check`).
+const CHECK_KEYS: &[&str] = &["openapi"];
 const FOOTER_KEYS: &[&str] = &["heading", "text"];
 const CODE_PAGES_KEYS: &[&str] = &["enabled", "path"];
 const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "default_code_language"];
@@ -59,6 +62,9 @@ pub(crate) struct Config {
     pub(crate) source_scan: Option<SourceScan>,
     /// `[exports]`: the generated modules a build writes into the output.
     pub(crate) exports: Exports,
+    /// `[check] openapi`: OpenAPI documents (relative to the site root) `check` compares with
+    /// the catalog, with where each is written in the config.
+    pub(crate) openapi: Vec<Located<String>>,
 }
 
 /// `[exports]`: (language, path inside the output) in file order, and the Go package name.
@@ -164,6 +170,7 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     let before = diags.len();
     let parsed = parse(&source, diags);
     let exports = exports(&source, diags);
+    let openapi = check_table(&source, diags);
     if diags.len() > before {
         return None;
     }
@@ -192,7 +199,27 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         versioning,
         source_scan,
         exports,
+        openapi,
     })
+}
+
+/// Reads `[check]`: `openapi`, a list of paths (read like `[exports]`, on its own).
+fn check_table(source: &Source, diags: &mut Diagnostics) -> Vec<Located<String>> {
+    let mut ignored = Diagnostics::default();
+    let Some(doc) = tomlread::parse(source, &mut ignored) else {
+        return Vec::new();
+    };
+    let t = Table::open(
+        doc.get_ref(),
+        doc.span(),
+        CONFIG_FILE,
+        KEYS,
+        source,
+        &mut ignored,
+    );
+    t.table("check", CHECK_KEYS, diags)
+        .and_then(|c| c.strings("openapi", diags))
+        .unwrap_or_default()
 }
 
 /// Reads `[exports]`: each path must be a plain relative path that no other output file has.

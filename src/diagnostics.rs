@@ -806,6 +806,45 @@ pub(crate) enum Problem {
         what: &'static str,
         id: String,
     },
+    /// `check --openapi`: a document that is neither YAML nor JSON.
+    OpenapiSyntax {
+        message: String,
+    },
+    /// `check --openapi`: a document without `openapi: 3.x` (or `swagger: "2.0"`); `found` is
+    /// the version it gives, if any.
+    NotOpenapi {
+        found: Option<String>,
+    },
+    /// `check --openapi`: a part of the document that is not the kind of value OpenAPI wants
+    /// there (`paths` not a mapping).
+    OpenapiWrongType {
+        path: String,
+        expected: &'static str,
+    },
+    /// `check --openapi`: a key of an operation's `responses` that is not a status, a range
+    /// (`4XX`), `default` or an extension.
+    InvalidResponseStatus {
+        operation: String,
+        key: String,
+    },
+    /// `check --openapi`: a `$ref` inside the document that points at nothing.
+    UnresolvedRef {
+        reference: String,
+    },
+    /// `check --openapi`: an operation declares an error status (or range) no catalog code has.
+    SpecStatusNotInCatalog {
+        operation: String,
+        status: String,
+        /// For a range (`4XX`): its first and last status.
+        range: Option<(u16, u16)>,
+    },
+    /// `check --openapi`: a status catalog codes have that no operation declares (a warning
+    /// unless `--strict`).
+    CatalogStatusNotInSpec {
+        status: u16,
+        codes: Vec<String>,
+        specs: Vec<String>,
+    },
 }
 
 /// What a broken link is missing.
@@ -1167,6 +1206,51 @@ impl Problem {
             }
             Problem::ThemeIdClash { what, id } => {
                 format!("{what} `{id}` is an id the theme already uses on every page")
+            }
+            Problem::OpenapiSyntax { message } => {
+                format!("the OpenAPI document is not valid YAML or JSON: {message}")
+            }
+            Problem::NotOpenapi { found } => match found {
+                Some(v) => format!("`{v}` is not an OpenAPI version errdocs reads"),
+                None => "not an OpenAPI document: it has no `openapi` version".into(),
+            },
+            Problem::OpenapiWrongType { path, expected } => {
+                format!("`{path}` must be {expected}")
+            }
+            Problem::InvalidResponseStatus { operation, key } => {
+                format!("`{key}` in the responses of `{operation}` is not an HTTP status")
+            }
+            Problem::UnresolvedRef { reference } => {
+                format!("`$ref: {reference}` points at nothing in the document")
+            }
+            Problem::SpecStatusNotInCatalog {
+                operation,
+                status,
+                range,
+            } => match range {
+                Some((a, b)) => format!(
+                    "`{operation}` declares `{status}` but no catalog code has a status from {a} to {b}"
+                ),
+                None => {
+                    format!("`{operation}` declares status {status} but no catalog code has it")
+                }
+            },
+            Problem::CatalogStatusNotInSpec {
+                status,
+                codes,
+                specs,
+            } => {
+                let mut shown: Vec<String> =
+                    codes.iter().take(8).map(|c| format!("`{c}`")).collect();
+                if codes.len() > 8 {
+                    shown.push(format!("and {} more", codes.len() - 8));
+                }
+                format!(
+                    "status {status} (code{} {}) is declared by no operation of {}",
+                    if codes.len() == 1 { "" } else { "s" },
+                    shown.join(", "),
+                    specs.join(", ")
+                )
             }
         }
     }
@@ -1539,6 +1623,43 @@ impl Problem {
                     "set the code's `anchor`"
                 }
             )),
+            Problem::OpenapiSyntax { .. } => Some(
+                "fix the document at this place (a YAML or JSON linter shows the same error)"
+                    .into(),
+            ),
+            Problem::NotOpenapi { .. } => Some(
+                "give an OpenAPI 3.0 or 3.1 document (`openapi: 3.1.0` at the top) or a \
+                 Swagger 2.0 one (`swagger: \"2.0\"`)"
+                    .into(),
+            ),
+            Problem::OpenapiWrongType { .. } => {
+                Some("see https://spec.openapis.org/oas/v3.1.0 for its shape".into())
+            }
+            Problem::InvalidResponseStatus { .. } => Some(
+                "a response key is a status (`'404'`), a range (`'4XX'`), `default` or an \
+                 extension (`x-...`)"
+                    .into(),
+            ),
+            Problem::UnresolvedRef { .. } => Some(
+                "a local reference is a JSON pointer into this document, such as \
+                 `'#/components/responses/NotFound'`"
+                    .into(),
+            ),
+            Problem::SpecStatusNotInCatalog { status, range, .. } => Some(match range {
+                Some((a, b)) => format!(
+                    "give the codes the API returns with {status} a status from {a} to {b} in the \
+                     catalog, or remove the response if the API never sends one"
+                ),
+                None => format!(
+                    "add the codes the API returns with {status} to the catalog (`status = \
+                     {status}`), or remove the response if the API never sends it"
+                ),
+            }),
+            Problem::CatalogStatusNotInSpec { status, .. } => Some(format!(
+                "declare a `'{status}'` response (or a range such as `'{}XX'`) on the operations \
+                 that can return it, or fix the codes' status; `--strict` makes this an error",
+                status / 100
+            )),
         }
     }
 
@@ -1558,6 +1679,7 @@ impl Problem {
         match self {
             Problem::Changed { .. } => Severity::Note,
             Problem::UnusedCode { .. } => Severity::Warning,
+            Problem::CatalogStatusNotInSpec { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }

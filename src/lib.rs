@@ -31,6 +31,7 @@ mod init;
 pub mod interrupt;
 mod json_highlight;
 mod links;
+pub mod openapi_check;
 mod output;
 mod plan;
 mod releases;

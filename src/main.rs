@@ -139,9 +139,15 @@ enum Command {
         /// `[source] dirs` of errdocs.toml)
         #[arg(long, value_name = "DIR", num_args = 1..)]
         source: Vec<PathBuf>,
-        /// With a source scan: catalog codes no source mentions are errors
+        /// With a source scan: catalog codes no source mentions are errors; with --openapi:
+        /// catalog statuses no operation declares are errors
         #[arg(long)]
         strict: bool,
+        /// Also compare an OpenAPI 3.0/3.1 document (YAML or JSON) with the catalog: error
+        /// statuses it declares that no code has are errors, statuses of codes no operation
+        /// declares are warnings (default: `[check] openapi` of errdocs.toml)
+        #[arg(long, value_name = "SPEC", num_args = 1..)]
+        openapi: Vec<PathBuf>,
     },
     /// Show the codes added, changed and removed between two exports (errors.json, or built
     /// sites' directories)
@@ -194,8 +200,12 @@ fn main() -> ExitCode {
             against,
             source,
             strict,
+            openapi,
         } => {
             let options = site.options(None);
+            if !openapi.is_empty() || errdocs::openapi_check::configured(&options) {
+                return check_openapi(&options, source, strict, against.as_deref(), openapi);
+            }
             if !source.is_empty() || errdocs::drift::configured(&options) {
                 return check_drift(&options, source, strict, against.as_deref());
             }
@@ -442,6 +452,57 @@ fn check_drift(
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },
         scan.elapsed.as_millis()
+    );
+    if errors > 0 {
+        eprintln!("error: check failed: {line}");
+        ExitCode::from(1)
+    } else {
+        println!("{line}");
+        ExitCode::SUCCESS
+    }
+}
+
+/// `check --openapi`: the drift check or `--against` first when asked for, then the documents.
+fn check_openapi(
+    options: &Options,
+    dirs: Vec<PathBuf>,
+    strict: bool,
+    against: Option<&std::path::Path>,
+    specs: Vec<PathBuf>,
+) -> ExitCode {
+    if !dirs.is_empty() || errdocs::drift::configured(options) {
+        let code = check_drift(options, dirs, strict, against);
+        if code != ExitCode::SUCCESS {
+            return code;
+        }
+    } else if let Some(old) = against {
+        let code = check_against(options, old);
+        if code != ExitCode::SUCCESS {
+            return code;
+        }
+    }
+    let spec = errdocs::openapi_check::SpecOptions { specs, strict };
+    let (summary, report) = match errdocs::openapi_check::check_specs(options, &spec) {
+        Ok(r) => r,
+        Err(diagnostics) => return report(Err(diagnostics), "Checked"),
+    };
+    eprint!("{}", errdocs::render_all(&report.diagnostics));
+    let errors = report.errors();
+    let warnings = report.diagnostics.len() - errors;
+    let specs: Vec<String> = report
+        .specs
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect();
+    let line = format!(
+        "Checked {} operations of {} against {} codes ({} statuses): {errors} error{}, {warnings} warning{} ({} ms)",
+        report.operations,
+        specs.join(", "),
+        summary.codes,
+        report.statuses,
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" },
+        report.elapsed.as_millis()
     );
     if errors > 0 {
         eprintln!("error: check failed: {line}");
