@@ -495,13 +495,12 @@ fn check_openapi(
         .map(|d| d.display().to_string())
         .collect();
     let line = format!(
-        "Checked {} operations of {} against {} codes ({} statuses): {errors} error{}, {warnings} warning{} ({} ms)",
-        report.operations,
+        "Checked {} of {} against {} ({}): {} ({} ms)",
+        counted(report.operations, "operation"),
         specs.join(", "),
-        summary.codes,
-        report.statuses,
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" },
+        counted(summary.codes, "code"),
+        counted(report.statuses, "status"),
+        [counted(errors, "error"), counted(warnings, "warning")].join(", "),
         report.elapsed.as_millis()
     );
     if errors > 0 {
@@ -529,4 +528,13 @@ fn diff(old: &std::path::Path, new: &std::path::Path, format: DiffFormat) -> Exi
         DiffFormat::Json => print!("{}", errdocs::diff::json(&d)),
     }
     ExitCode::SUCCESS
+}
+
+/// `1 code`, `2 codes`, `3 statuses`.
+fn counted(n: usize, noun: &str) -> String {
+    match (n, noun.ends_with('s')) {
+        (1, _) => format!("{n} {noun}"),
+        (_, true) => format!("{n} {noun}es"),
+        (_, false) => format!("{n} {noun}s"),
+    }
 }
