@@ -1851,13 +1851,19 @@ pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    let limit = (word.chars().count() / 3).max(1);
+    let length = word.chars().count();
+    let limit = (length / 3).max(1);
     let fold = |s: &str| s.to_lowercase().replace('_', "-");
     let lower = word.to_lowercase();
     let folded = fold(word);
     candidates
         .into_iter()
         .filter_map(|c| {
+            // The distance is at least the difference in length: most candidates are ruled
+            // out without computing it.
+            if c.chars().count().abs_diff(length) > limit {
+                return None;
+            }
             let d = strsim::osa_distance(&lower, &c.to_lowercase());
             (d <= limit).then(|| (strsim::osa_distance(&folded, &fold(c)), d, c))
         })

@@ -77,6 +77,9 @@ impl SharedLinks {
     }
 }
 
+/// The broken targets found so far in one check, with what each lacks.
+type Broken = HashMap<Target, MissingTarget>;
+
 /// What the link checker needs to know of one rendered page.
 #[derive(Clone, Debug)]
 pub(crate) struct PageFacts {
@@ -310,8 +313,23 @@ impl Registry {
         homes.get(id).map(String::as_str)
     }
 
-    fn check(&self, href: &str, target: &Target, location: &Location, diags: &mut Diagnostics) {
-        if let Some(missing) = self.missing(target) {
+    fn check(
+        &self,
+        href: &str,
+        target: &Target,
+        location: &Location,
+        diags: &mut Diagnostics,
+        broken: &mut Broken,
+    ) {
+        // The same broken target linked many times is looked up (and its suggestion searched
+        // for) once.
+        let missing = match broken.get(target) {
+            Some(missing) => Some(missing.clone()),
+            None => self.missing(target).inspect(|m| {
+                broken.insert(target.clone(), m.clone());
+            }),
+        };
+        if let Some(missing) = missing {
             diags.push(Diagnostic::at(
                 Problem::BrokenLink {
                     target: href.to_string(),
@@ -322,8 +340,8 @@ impl Registry {
         }
     }
 
-    fn check_one(&self, link: &LinkCheck, diags: &mut Diagnostics) {
-        self.check(&link.href, &link.target, &link.location, diags);
+    fn check_one(&self, link: &LinkCheck, diags: &mut Diagnostics, broken: &mut Broken) {
+        self.check(&link.href, &link.target, &link.location, diags, broken);
     }
 
     /// Checks every link of a build: the shared ones, each page's, and each distinct template
@@ -335,16 +353,17 @@ impl Registry {
         pages: impl IntoIterator<Item = &'a PageFacts>,
     ) -> Diagnostics {
         let mut diags = Diagnostics::default();
+        let mut broken = Broken::new();
         for d in &shared.refused {
             diags.push(d.clone());
         }
         for link in &shared.checks {
-            self.check_one(link, &mut diags);
+            self.check_one(link, &mut diags, &mut broken);
         }
         let mut first: HashMap<&str, &Location> = HashMap::new();
         for page in pages {
             for link in &page.checks {
-                self.check_one(link, &mut diags);
+                self.check_one(link, &mut diags, &mut broken);
             }
             for (href, at) in &page.template_hrefs {
                 first.entry(href.as_str()).or_insert(at);
@@ -354,7 +373,7 @@ impl Registry {
         unique.sort_by(|a, b| a.0.cmp(b.0));
         for (href, location) in unique {
             if let Some(target) = resolver.resolve_output(href, "/") {
-                self.check(href, &target, location, &mut diags);
+                self.check(href, &target, location, &mut diags, &mut broken);
             }
         }
         diags
@@ -363,12 +382,13 @@ impl Registry {
     /// Checks the links of one page only.
     pub(crate) fn check_page(&self, resolver: &Resolver, page: &PageFacts) -> Diagnostics {
         let mut diags = Diagnostics::default();
+        let mut broken = Broken::new();
         for link in &page.checks {
-            self.check_one(link, &mut diags);
+            self.check_one(link, &mut diags, &mut broken);
         }
         for (href, at) in &page.template_hrefs {
             if let Some(target) = resolver.resolve_output(href, "/") {
-                self.check(href, &target, at, &mut diags);
+                self.check(href, &target, at, &mut diags, &mut broken);
             }
         }
         diags

@@ -14,7 +14,8 @@
 //! - `fuzz_long` (ignored): the long run, driven by `scripts/fuzz.sh`.
 //!
 //! Settings (environment): `ERRDOCS_FUZZ_SEED`, `ERRDOCS_FUZZ_ITERATIONS`, `ERRDOCS_FUZZ_JOBS`,
-//! `ERRDOCS_FUZZ_TIMEOUT` (CPU seconds per input), `ERRDOCS_FUZZ_MEMORY_MB` (address-space cap
+//! `ERRDOCS_FUZZ_FIRST` (the long run's first iteration: `ERRDOCS_FUZZ_FIRST=990
+//! ERRDOCS_FUZZ_ITERATIONS=991` replays iteration 990), `ERRDOCS_FUZZ_TIMEOUT` (CPU seconds per input), `ERRDOCS_FUZZ_MEMORY_MB` (address-space cap
 //! of a worker), `ERRDOCS_FUZZ_THREADS` (threads per worker).
 
 mod support;
@@ -181,6 +182,7 @@ fn fuzz_seeded_run() {
     let config = RunConfig {
         seed: env_or("ERRDOCS_FUZZ_SEED", DEFAULT_SEED),
         iterations: env_or("ERRDOCS_FUZZ_ITERATIONS", 200),
+        first: 0,
         jobs: env_or("ERRDOCS_FUZZ_JOBS", 1),
         worker: worker_config(),
         scratch: scratch.0.clone(),
@@ -316,6 +318,7 @@ fn fuzz_long() {
     let config = RunConfig {
         seed: env_or("ERRDOCS_FUZZ_SEED", DEFAULT_SEED),
         iterations: env_or("ERRDOCS_FUZZ_ITERATIONS", 100_000),
+        first: env_or("ERRDOCS_FUZZ_FIRST", 0),
         jobs: env_or("ERRDOCS_FUZZ_JOBS", 2),
         worker: worker_config(),
         scratch: scratch.0.clone(),

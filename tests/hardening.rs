@@ -412,6 +412,38 @@ fn seventy_thousand_links_on_one_line_are_checked_in_linear_time() {
     assert!(out.status.success(), "{:?} {}", out.status, stderr(&out));
 }
 
+/// Found by the 100,000-input fuzz run: 300,000 copies of one broken link on a line took 15 s
+/// of CPU (a did-you-mean search over the site's pages for every copy). The same broken target
+/// is now looked up once, and candidates too different in length are skipped unmeasured.
+#[test]
+fn a_broken_link_repeated_a_hundred_thousand_times_is_looked_up_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    let links: String = (0..100_000).map(|_| "[x](/guidex#api-keys) ").collect();
+    std::fs::write(
+        site.join("content/links.md"),
+        format!("+++\ntitle = \"Links\"\n+++\n{links}\n"),
+    )
+    .unwrap();
+    // 60 s of CPU: over 10 times what it takes in a debug build here.
+    let out = Command::new("prlimit")
+        .args(["--cpu=60", "--"])
+        .arg(env!("CARGO_BIN_EXE_errdocs"))
+        .args(["check", "--root", site.to_str().unwrap()])
+        .output()
+        .expect("prlimit (util-linux) runs errdocs");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{:?} {err}", out.status);
+    assert!(
+        err.contains(
+            "error: broken link `/guidex#api-keys`: no page or file `/guidex` in this site"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("= hint: did you mean `/guide/`?"), "{err}");
+    assert!(err.contains("... and 99,950 more"), "{err}");
+}
+
 /// Found by the fuzzer: a template nesting 1,000 `{% if %}`s overflowed the stack (tera parses
 /// and renders by recursion), and `{{ -9223372036854775808 % -1 }}` panicked inside tera.
 #[test]

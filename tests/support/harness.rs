@@ -821,6 +821,8 @@ impl Pool {
 pub struct RunConfig {
     pub seed: u64,
     pub iterations: u64,
+    /// The first iteration to run (`first..iterations`): replays one input of a long run.
+    pub first: u64,
     pub jobs: usize,
     pub worker: WorkerConfig,
     /// Scratch space (a directory per job is made in it).
@@ -871,7 +873,7 @@ impl RunReport {
 
 /// Generates and checks `iterations` cases on `jobs` workers.
 pub fn run(mutator: &Mutator, config: &RunConfig) -> RunReport {
-    let next = AtomicU64::new(0);
+    let next = AtomicU64::new(config.first);
     let report = Mutex::new(RunReport::default());
     let started = Instant::now();
     let cpu_before = process_cpu();
