@@ -249,7 +249,8 @@ impl Site {
             }
         }
         let registry = Registry::new(plan.files.iter().cloned(), facts.values(), failed)
-            .with_unplanned(sources.unplanned.clone());
+            .with_unplanned(sources.unplanned.clone())
+            .with_moved(crate::split::moved_anchors(&plan.splits, &sources.catalog));
         // The shared navigation is a file, not a page, but its links are checked like a page's.
         let nav = PageFacts::of(
             &format!("/{}", render::NAV_PAGE),
@@ -326,6 +327,9 @@ impl Site {
         for (rel, text) in self.generated() {
             staging.write(&rel, text.as_bytes())?;
         }
+        for (rel, text) in self.split_indexes(&self.plan) {
+            staging.write(&rel, text.as_bytes())?;
+        }
         staging.write(render::NAV_SCRIPT, self.prepared.nav_script().as_bytes())?;
         staging.write(render::NAV_PAGE, self.prepared.nav_page.as_bytes())?;
         for (rel, text) in self.sitemap() {
@@ -359,8 +363,20 @@ impl Site {
         crate::changelog::feed(&config.title, config.base_url.as_deref(), &entries)
     }
 
+    /// The shared index of each split catalog: (path inside the output, content).
+    fn split_indexes(&self, plan: &Plan) -> Vec<(String, String)> {
+        plan.splits
+            .iter()
+            .map(|s| {
+                let json = crate::split::index_json(s, &self.sources.catalog, &plan.resolver);
+                (urls::output_file(&s.index), json)
+            })
+            .collect()
+    }
+
     fn rest_count(&self) -> usize {
-        usize::from(!self.sources.releases.is_empty())
+        self.plan.splits.len()
+            + usize::from(!self.sources.releases.is_empty())
             + exports::FILES.len()
             + self.sources.config.exports.files.len()
             + 2
@@ -412,6 +428,11 @@ impl Site {
             return Err(diags.into_sorted());
         }
         if plan::categories_shown(&blocks, &self.sources.catalog) != self.plan.shown_on[i] {
+            return Ok(None);
+        }
+        // A split catalog's options reach its category pages too: a full build renders them.
+        let splits = |b: &Directives| b.iter().flatten().any(|d| d.splits());
+        if splits(&blocks) || splits(&self.sources.directives[i]) {
             return Ok(None);
         }
         let (facts, html) = self.render_edited(&page, &blocks)?;
@@ -538,6 +559,10 @@ impl Site {
                 plan::PageKind::NotFound => false,
                 plan::PageKind::Code(i) => code_pages.contains(&i),
                 plan::PageKind::Redirect(i) => changed.contains(&i),
+                plan::PageKind::Category { category, .. } => {
+                    let listed = self.sources.catalog.listed_in(category);
+                    changed.iter().any(|c| listed.binary_search(c).is_ok())
+                }
             })
             .map(|planned| {
                 let rendered = render::render_page(inputs, planned)?;
@@ -596,6 +621,7 @@ impl Site {
             exports::errors_json_with(&self.sources.config.title, catalog, &plan, entries.clone());
         self.code_entries = std::sync::OnceLock::from(entries);
         let mut files = vec![(exports::ERRORS_JSON.to_string(), json)];
+        files.extend(self.split_indexes(&plan));
         for (facts, html) in pages {
             files.push((urls::output_file(&facts.url), html));
             self.facts.insert(facts.url.clone(), facts);

@@ -800,6 +800,11 @@ pub(crate) enum Problem {
     TemplatePanicked {
         template: String,
     },
+    /// A `split` option of the `catalog` directive other than `category`.
+    DirectiveBadSplit {
+        directive: String,
+        value: String,
+    },
 }
 
 /// What a broken link is missing.
@@ -1158,6 +1163,9 @@ impl Problem {
             ),
             Problem::TemplatePanicked { template } => {
                 format!("template `{template}` failed inside the template engine")
+            }
+            Problem::DirectiveBadSplit { directive, value } => {
+                format!("directive `{directive}`: `split` must be `category`, not `{value}`")
             }
         }
     }
@@ -1521,6 +1529,11 @@ impl Problem {
                 "write `{suggested}`: an option is `key=value` with no spaces around `=`, and \
                  a list is one value with its items separated by commas"
             )),
+            Problem::DirectiveBadSplit { .. } => Some(
+                "`split=category` gives each category a page of its own under this page; \
+                 leave it out to show every category here"
+                    .into(),
+            ),
         }
     }
 

@@ -39,6 +39,7 @@ pub mod serve;
 mod sitemap;
 mod slug;
 mod sources;
+mod split;
 mod stability;
 mod theme;
 mod tomlread;
