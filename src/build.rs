@@ -248,9 +248,7 @@ impl Site {
                 }
             }
         }
-        let registry = Registry::new(plan.files.iter().cloned(), facts.values(), failed)
-            .with_unplanned(sources.unplanned.clone())
-            .with_moved(crate::split::moved_anchors(&plan.splits, &sources.catalog));
+        let registry = registry_of(&sources, &plan, &facts, failed);
         // The shared navigation is a file, not a page, but its links are checked like a page's.
         let nav = PageFacts::of(
             &format!("/{}", render::NAV_PAGE),
@@ -686,6 +684,19 @@ fn other_files(sources: &Sources) -> std::collections::BTreeSet<String> {
         .chain((!sources.releases.is_empty()).then_some(crate::changelog::FEED))
         .map(|rel| format!("/{rel}"))
         .collect()
+}
+
+/// The registry of a build: its files and pages, the pages that failed, where a broken source
+/// would have made pages, the anchors that moved (split catalogs).
+fn registry_of(
+    sources: &Sources,
+    plan: &Plan,
+    facts: &BTreeMap<String, PageFacts>,
+    failed: std::collections::BTreeSet<String>,
+) -> Registry {
+    Registry::new(plan.files.iter().cloned(), facts.values(), failed)
+        .with_unplanned(sources.unplanned.clone())
+        .with_moved(crate::split::moved_anchors(&plan.splits, &sources.catalog))
 }
 
 /// Reduces a rendered page to what the link checker needs.

@@ -227,18 +227,7 @@ impl Plan {
                 });
             }
         }
-        for (s, split) in self.splits.iter().enumerate() {
-            let location = Location::file(&sources.pages[split.page].source.path);
-            for (category, url) in split.pages.iter().enumerate() {
-                if claims.claim(url, location.clone()) {
-                    pages.push(PlannedPage {
-                        url: url.clone(),
-                        kind: PageKind::Category { split: s, category },
-                        location: location.clone(),
-                    });
-                }
-            }
-        }
+        self.category_pages(sources, &mut claims, &mut pages);
         if !claims.taken("/404.html") {
             let location = Location::file(Path::new("templates/404.html"));
             claims.claim("/404.html", location.clone());
@@ -286,6 +275,24 @@ impl Plan {
             Ok(pages)
         } else {
             Err(claims.diags)
+        }
+    }
+}
+
+impl Plan {
+    /// Claims the page of each category of each split catalog.
+    fn category_pages(&self, sources: &Sources, claims: &mut Claims, pages: &mut Vec<PlannedPage>) {
+        for (s, split) in self.splits.iter().enumerate() {
+            let location = Location::file(&sources.pages[split.page].source.path);
+            for (category, url) in split.pages.iter().enumerate() {
+                if claims.claim(url, location.clone()) {
+                    pages.push(PlannedPage {
+                        url: url.clone(),
+                        kind: PageKind::Category { split: s, category },
+                        location: location.clone(),
+                    });
+                }
+            }
         }
     }
 }

@@ -131,7 +131,9 @@ fn render_kind(inputs: Inputs, planned: &PlannedPage) -> Result<Rendered, Diagno
             let home = &sources.pages[plan.splits[split].page].template;
             let mut templates: Vec<&str> = split::CATEGORY_TEMPLATES.to_vec();
             templates.push(home);
-            split::category_page(inputs, &plan.splits[split], category)
+            let s = &plan.splits[split];
+            render_category(inputs, category, false, 2, &s.view)
+                .and_then(|table| split::category_page(inputs, s, category, table))
                 .map(|html| Rendered {
                     url: planned.url.clone(),
                     html,
@@ -254,13 +256,7 @@ fn render_directive(inputs: Inputs, directive: &Directive, url: &str) -> Result<
     let theme = &inputs.sources.theme;
     let mut ctx = Context::new();
     match directive {
-        Directive::Catalog { split: true, .. } => {
-            match inputs.plan.splits.iter().find(|s| s.url == url) {
-                Some(s) => split::index(inputs, s),
-                // Not this page's first split directive: its index is shown once.
-                None => Ok(String::new()),
-            }
-        }
+        Directive::Catalog { split: true, .. } => split_index(inputs, url),
         Directive::Catalog { level, view, .. } => {
             use rayon::prelude::*;
             let parts: Result<Vec<String>, Problem> = (0..catalog.categories.len())
@@ -328,6 +324,14 @@ fn render_directive(inputs: Inputs, directive: &Directive, url: &str) -> Result<
             ctx.insert("script", &href("/errdocs-lookup.js"));
             theme.render("directives/lookup.html", &ctx)
         }
+    }
+}
+
+/// The index of the split catalog of the page at `url` (nothing when none was planned there).
+fn split_index(inputs: Inputs, url: &str) -> Result<String, Problem> {
+    match inputs.plan.splits.iter().find(|s| s.url == url) {
+        Some(s) => split::index(inputs, s),
+        None => Ok(String::new()),
     }
 }
 

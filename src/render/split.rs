@@ -54,11 +54,13 @@ pub(crate) fn index(inputs: Inputs, split: &Split) -> Result<String, Problem> {
 }
 
 /// The page of category `category` of a split catalog, rendered with the index page's
-/// template: a way back to the index, the filter (searching every category), the table.
+/// template: a way back to the index, the filter (searching every category), the category's
+/// `table` (rendered by `directives/category.html`).
 pub(crate) fn category_page(
     inputs: Inputs,
     split: &Split,
     category: usize,
+    table: String,
 ) -> Result<String, Problem> {
     let Inputs {
         sources,
@@ -86,13 +88,7 @@ pub(crate) fn category_page(
     let theme = &sources.theme;
     let mut content = theme.render("directives/split_category.html", &ctx)?;
     content.push_str(&theme.render("directives/search.html", &Context::new())?);
-    content.push_str(&super::render_category(
-        inputs,
-        category,
-        false,
-        2,
-        &split.view,
-    )?);
+    content.push_str(&table);
     let context = PageContext {
         site: &prepared.site,
         page: PageView {
