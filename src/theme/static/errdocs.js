@@ -163,6 +163,9 @@
           return r.json();
         })
         .then(function (data) {
+          var here = data.pages.map(function (page) {
+            return new URL(page.href, location.href).pathname === location.pathname;
+          });
           return data.codes.map(function (c) {
             var page = data.pages[c[2]];
             return {
@@ -170,9 +173,10 @@
               code: c[1],
               message: c[3],
               page: page,
-              here: new URL(page.href, location.href).pathname === location.pathname,
+              here: here[c[2]],
               aliases: c[5] ? c[5].split(' ') : [],
-              text: squash([c[1], c[0], c[3], c[4], c[5], page.title].join(' ').toLowerCase()),
+              text: (c[1] + ' ' + c[0] + ' ' + c[3] + ' ' + c[4] + ' ' + c[5] + ' ' + page.title)
+                .toLowerCase(),
             };
           });
         });
@@ -426,6 +430,8 @@
     }
 
     input.addEventListener('input', update);
+    // The shared index of a split catalog is fetched once, as soon as the filter is focused.
+    if (split) input.addEventListener('focus', loadSplitIndex);
     input.addEventListener('search', update);
     input.addEventListener('keydown', function (event) {
       if (event.key === 'Escape') {
