@@ -5,7 +5,8 @@
 //   the category page at that code's row, and so does an old code's anchor (`#SP-0102`);
 // - with JavaScript off, the index says where the codes went and links the category page;
 // - the filter on one category page finds a code of another category, and its link opens the
-//   code's row on that page.
+//   code's row on that page;
+// - axe-core finds no violation on the index and on a category page showing those results.
 
 const { test, before, after, describe } = require('node:test');
 const assert = require('node:assert/strict');
@@ -15,6 +16,19 @@ const path = require('node:path');
 const { launch } = require('./chromium');
 const { serve } = require('./server');
 const { DESKTOP, open, placement, assertInView } = require('./helpers');
+
+const AXE = require.resolve('axe-core/axe.min.js');
+
+/** The axe-core violations of the page as it is, formatted. */
+async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  const results = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ['violations'] }),
+  );
+  return results.violations.map(
+    (v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
+}
 
 const SITE = path.resolve(
   process.env.ERRDOCS_SITE_SPLIT ||
@@ -157,6 +171,24 @@ describe('split reference', () => {
       await result.first().waitFor();
       assert.deepEqual(await result.allTextContents(), ['SP-5001']);
       assert.equal(await result.getAttribute('href'), '/reference/server/#SP-5001');
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('axe-core: the index and a category page with results from other categories', async () => {
+    const index = await open(context, `${server.url}/reference/`);
+    try {
+      assert.deepEqual(await axe(index.page), [], 'index');
+    } finally {
+      await index.page.close();
+    }
+    const { page, problems } = await open(context, `${server.url}/reference/billing/`);
+    try {
+      await page.locator('#code-filter').fill('401');
+      await page.locator('.search-elsewhere a.code').first().waitFor();
+      assert.deepEqual(await axe(page), [], 'category page with results');
       assert.deepEqual(problems, []);
     } finally {
       await page.close();
