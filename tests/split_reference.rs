@@ -1,11 +1,12 @@
 //! A catalog split into a page per category (`catalog split=category`), with the real binary
 //! on `tests/fixtures/split-site` copied to temp dirs: the index and category pages, each code
 //! once, the shared index covering every code, `urls.txt`, old `#CODE` anchors still passing
-//! the link check and `check --against` a build from before the split, deterministic output;
-//! and, in headless Chromium, `tests/browser/split.test.js` (old anchors, no-JS fallback, the
+//! the link check and `check --against` a build from before the split, deterministic output,
+//! `watch` after a catalog edit; and, in headless Chromium, `tests/browser/split.test.js` (old anchors, no-JS fallback, the
 //! filter across pages).
 
 mod common;
+mod live;
 use common::*;
 
 use std::collections::BTreeMap;
@@ -243,6 +244,60 @@ fn split_output_is_deterministic() {
     build_ok(&fixture(), &a);
     build_ok(&fixture(), &b);
     assert!(snapshot(&a) == snapshot(&b), "two builds differ");
+}
+
+/// Every file under `dir`, or `None` if it changed while being read (a rebuild swapping the
+/// output in).
+fn try_snapshot(dir: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.ok()?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).ok()?;
+            out.insert(
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(entry.path()).ok()?,
+            );
+        }
+    }
+    Some(out)
+}
+
+#[test]
+fn watch_rerenders_the_category_page_and_the_shared_index_after_a_catalog_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_site(dir.path());
+    let out = root.join("public");
+    let mut watch = live::Running::start(&[
+        "watch",
+        "--root",
+        root.to_str().unwrap(),
+        "--debounce-ms",
+        "20",
+    ]);
+    watch.expect("rebuilt: initial build");
+    // An edit inside one [[code]] table: the incremental path.
+    let catalog = root.join("catalog/errors.toml");
+    live::write_atomic(
+        &catalog,
+        &read(&catalog).replace("Card declined", "Card refused"),
+    );
+    let fresh = dir.path().join("fresh");
+    build_ok(&root, &fresh);
+    let expected = snapshot(&fresh);
+    let page = String::from_utf8_lossy(&expected["reference/billing/index.html"]).into_owned();
+    assert!(page.contains("Card refused"));
+    let deadline = std::time::Instant::now() + live::HANG;
+    // Waits for the result, not for a time: the watched output equals a fresh build.
+    while try_snapshot(&out).as_ref() != Some(&expected) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the watched output never matched a fresh build; watch said:\n{}",
+            watch.seen.join("\n")
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(read(&out.join("reference/errdocs-split.json")).contains("Card refused"));
 }
 
 /// Whether `program args` runs and exits successfully.
