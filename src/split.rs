@@ -44,7 +44,7 @@ pub(crate) struct Split {
 
 /// The directory under which the pages of a split page go: `/reference/` for `/reference/`,
 /// `/reference/` for `/reference.html` or `/reference`.
-fn directory(url: &str) -> String {
+pub(crate) fn directory(url: &str) -> String {
     if url.ends_with('/') {
         url.to_string()
     } else {

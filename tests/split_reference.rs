@@ -217,6 +217,29 @@ fn markdown_links_to_old_anchors_pass_the_check_and_broken_ones_do_not() {
 }
 
 #[test]
+fn a_broken_catalog_is_one_error_not_one_per_link_to_a_category_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_site(dir.path());
+    let index = root.join("content/index.md");
+    std::fs::write(
+        &index,
+        read(&index) + "\nThe [billing page](/reference/billing/).\n",
+    )
+    .unwrap();
+    let catalog = root.join("catalog/errors.toml");
+    std::fs::write(
+        &catalog,
+        read(&catalog).replace("status = 402", "status = \"x\""),
+    )
+    .unwrap();
+    let out = errdocs(&["check", "--root", root.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("catalog/errors.toml:"), "{err}");
+    assert!(!err.contains("/reference/billing/"), "{err}");
+}
+
+#[test]
 fn a_split_value_other_than_category_is_an_error_at_its_line() {
     let dir = tempfile::tempdir().unwrap();
     let root = copy_site(dir.path());
