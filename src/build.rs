@@ -245,8 +245,7 @@ impl Site {
                 }
             }
         }
-        let registry = Registry::new(plan.files.iter().cloned(), facts.values(), failed)
-            .with_unplanned(sources.unplanned.clone());
+        let registry = registry_of(&sources, &plan, &facts, failed);
         // The shared navigation is a file, not a page, but its links are checked like a page's.
         let nav = PageFacts::of(
             &format!("/{}", render::NAV_PAGE),
@@ -323,6 +322,9 @@ impl Site {
         for (rel, text) in self.generated() {
             staging.write(&rel, text.as_bytes())?;
         }
+        for (rel, text) in self.split_indexes(&self.plan) {
+            staging.write(&rel, text.as_bytes())?;
+        }
         staging.write(render::NAV_SCRIPT, self.prepared.nav_script().as_bytes())?;
         staging.write(render::NAV_PAGE, self.prepared.nav_page.as_bytes())?;
         for (rel, text) in self.sitemap() {
@@ -356,8 +358,20 @@ impl Site {
         crate::changelog::feed(&config.title, config.base_url.as_deref(), &entries)
     }
 
+    /// The shared index of each split catalog: (path inside the output, content).
+    fn split_indexes(&self, plan: &Plan) -> Vec<(String, String)> {
+        plan.splits
+            .iter()
+            .map(|s| {
+                let json = crate::split::index_json(s, &self.sources.catalog, &plan.resolver);
+                (urls::output_file(&s.index), json)
+            })
+            .collect()
+    }
+
     fn rest_count(&self) -> usize {
-        usize::from(!self.sources.releases.is_empty())
+        self.plan.splits.len()
+            + usize::from(!self.sources.releases.is_empty())
             + exports::FILES.len()
             + self.sources.config.exports.files.len()
             + 2
@@ -409,6 +423,11 @@ impl Site {
             return Err(diags.into_sorted());
         }
         if plan::categories_shown(&blocks, &self.sources.catalog) != self.plan.shown_on[i] {
+            return Ok(None);
+        }
+        // A split catalog's options reach its category pages too: a full build renders them.
+        let splits = |b: &Directives| b.iter().flatten().any(|d| d.splits());
+        if splits(&blocks) || splits(&self.sources.directives[i]) {
             return Ok(None);
         }
         let (facts, html) = self.render_edited(&page, &blocks)?;
@@ -535,6 +554,10 @@ impl Site {
                 plan::PageKind::NotFound => false,
                 plan::PageKind::Code(i) => code_pages.contains(&i),
                 plan::PageKind::Redirect(i) => changed.contains(&i),
+                plan::PageKind::Category { category, .. } => {
+                    let listed = self.sources.catalog.listed_in(category);
+                    changed.iter().any(|c| listed.binary_search(c).is_ok())
+                }
             })
             .map(|planned| {
                 let rendered = render::render_page(inputs, planned)?;
@@ -593,6 +616,7 @@ impl Site {
             exports::errors_json_with(&self.sources.config.title, catalog, &plan, entries.clone());
         self.code_entries = std::sync::OnceLock::from(entries);
         let mut files = vec![(exports::ERRORS_JSON.to_string(), json)];
+        files.extend(self.split_indexes(&plan));
         for (facts, html) in pages {
             files.push((urls::output_file(&facts.url), html));
             self.facts.insert(facts.url.clone(), facts);
@@ -657,6 +681,19 @@ fn other_files(sources: &Sources) -> std::collections::BTreeSet<String> {
         .chain((!sources.releases.is_empty()).then_some(crate::changelog::FEED))
         .map(|rel| format!("/{rel}"))
         .collect()
+}
+
+/// The registry of a build: its files and pages, the pages that failed, where a broken source
+/// would have made pages, the anchors that moved (split catalogs).
+fn registry_of(
+    sources: &Sources,
+    plan: &Plan,
+    facts: &BTreeMap<String, PageFacts>,
+    failed: std::collections::BTreeSet<String>,
+) -> Registry {
+    Registry::new(plan.files.iter().cloned(), facts.values(), failed)
+        .with_unplanned(sources.unplanned.clone())
+        .with_moved(crate::split::moved_anchors(&plan.splits, &sources.catalog))
 }
 
 /// Reduces a rendered page to what the link checker needs.

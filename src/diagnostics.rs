@@ -845,6 +845,11 @@ pub(crate) enum Problem {
         codes: Vec<String>,
         specs: Vec<String>,
     },
+    /// A `split` option of the `catalog` directive other than `category`.
+    DirectiveBadSplit {
+        directive: String,
+        value: String,
+    },
 }
 
 /// What a broken link is missing.
@@ -1251,6 +1256,9 @@ impl Problem {
                     shown.join(", "),
                     specs.join(", ")
                 )
+            }
+            Problem::DirectiveBadSplit { directive, value } => {
+                format!("directive `{directive}`: `split` must be `category`, not `{value}`")
             }
         }
     }
@@ -1660,6 +1668,11 @@ impl Problem {
                  that can return it, or fix the codes' status; `--strict` makes this an error",
                 status / 100
             )),
+            Problem::DirectiveBadSplit { .. } => Some(
+                "`split=category` gives each category a page of its own under this page; \
+                 leave it out to show every category here"
+                    .into(),
+            ),
         }
     }
 

@@ -40,6 +40,7 @@ pub mod serve;
 mod sitemap;
 mod slug;
 mod sources;
+mod split;
 mod stability;
 mod theme;
 mod tomlread;

@@ -193,6 +193,9 @@ pub(crate) struct Registry {
     /// Path prefixes where a broken source (the catalog) would have made pages: links there
     /// are not reported while it is broken.
     unplanned: Vec<String>,
+    /// Anchors that moved off a page (a split catalog's index) to another page: page ->
+    /// anchor -> the page that has it now. Followed like redirects, and still published.
+    moved: BTreeMap<String, Arc<HashMap<String, String>>>,
 }
 
 impl Registry {
@@ -217,6 +220,15 @@ impl Registry {
     /// The same registry, not reporting links under `prefixes` (see `unplanned`).
     pub(crate) fn with_unplanned(mut self, prefixes: Vec<String>) -> Self {
         self.unplanned = prefixes;
+        self
+    }
+
+    /// The same registry, following the anchors that moved off pages (see `moved`).
+    pub(crate) fn with_moved(
+        mut self,
+        moved: BTreeMap<String, Arc<HashMap<String, String>>>,
+    ) -> Self {
+        self.moved = moved;
         self
     }
 
@@ -249,16 +261,26 @@ impl Registry {
     }
 
     /// Every page and every `page#id` that authors and the catalog create (not the theme's
-    /// chrome, such as `#main`), sorted.
+    /// chrome, such as `#main`), sorted. Anchors that moved off a page are still listed there:
+    /// they still resolve.
     pub(crate) fn published(&self) -> impl Iterator<Item = String> + '_ {
         self.pages.iter().flat_map(|(url, ids)| {
             let chrome = self.chrome.get(url).cloned().unwrap_or_default();
-            std::iter::once(url.clone()).chain(
-                ids.iter()
-                    .filter(move |id| !chrome.contains(*id))
-                    .map(move |id| format!("{url}#{id}")),
-            )
+            let own = ids.iter().filter(move |id| !chrome.contains(*id));
+            let mut all: Vec<&String> = match self.moved.get(url) {
+                Some(moved) => own
+                    .chain(moved.keys().filter(|id| !ids.contains(*id)))
+                    .collect(),
+                None => own.collect(),
+            };
+            all.sort_unstable();
+            std::iter::once(url.clone()).chain(all.into_iter().map(move |id| format!("{url}#{id}")))
         })
+    }
+
+    /// Where an anchor that moved off `page` is now, if it did.
+    fn moved_to(&self, page: &str, anchor: &str) -> Option<&str> {
+        self.moved.get(page)?.get(anchor).map(String::as_str)
     }
 
     /// Whether a target resolves in this build (a page or file, and the anchor if any).
@@ -280,6 +302,14 @@ impl Registry {
         }
         match self.pages.get(&target.path) {
             Some(ids) => match &target.fragment {
+                Some(f)
+                    if !ids.contains(f)
+                        && self.moved_to(&target.path, f).is_some_and(|now| {
+                            self.pages.get(now).is_some_and(|n| n.contains(f))
+                        }) =>
+                {
+                    None
+                }
                 Some(f) if !ids.contains(f) => Some(MissingTarget::Anchor {
                     page: target.path.clone(),
                     anchor: f.clone(),

@@ -14,6 +14,7 @@ use crate::catalog::{Alias, Catalog};
 use crate::content::{Directives, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::sources::Sources;
+use crate::split::{self, Split};
 use crate::urls::{Resolver, Target};
 
 /// What a page of the output is made from.
@@ -27,6 +28,9 @@ pub(crate) enum PageKind {
     Code(usize),
     /// A redirect to the page (or row) of a code, for one of its aliases.
     Redirect(usize),
+    /// The page of one category of a split catalog (indexes into [`Plan::splits`] and the
+    /// catalog's categories).
+    Category { split: usize, category: usize },
 }
 
 /// One page the build renders.
@@ -72,11 +76,13 @@ pub(crate) struct Plan {
     pub(crate) pages: Vec<PlannedPage>,
     /// Every other file of the output, as site paths (`/errdocs.css`, `/errors.json`).
     pub(crate) files: BTreeSet<String>,
+    /// The catalogs split into a page per category (`catalog split=category`).
+    pub(crate) splits: Vec<Split>,
 }
 
 impl Plan {
     /// Plans the site; reports URLs claimed twice.
-    pub(crate) fn new(sources: &Sources, files: BTreeSet<String>) -> Result<Plan, Diagnostics> {
+    pub(crate) fn new(sources: &Sources, mut files: BTreeSet<String>) -> Result<Plan, Diagnostics> {
         let catalog = &sources.catalog;
         let config = &sources.config;
         // Pages left out of this run still exist for links (`/guide` is `/guide/`).
@@ -92,10 +98,16 @@ impl Plan {
             .iter()
             .map(|d| categories_shown(d, catalog))
             .collect();
+        let splits = split::of(&sources.pages, &sources.directives, catalog);
+        files.extend(splits.iter().map(|s| s.index.clone()));
         let mut category_home = vec![None; catalog.categories.len()];
-        for (page, shown) in sources.pages.iter().zip(&shown_on) {
+        for (i, (page, shown)) in sources.pages.iter().zip(&shown_on).enumerate() {
+            let split = splits.iter().find(|s| s.page == i);
             for &c in shown {
-                category_home[c].get_or_insert_with(|| page.url.clone());
+                category_home[c].get_or_insert_with(|| match split {
+                    Some(s) => s.pages[c].clone(),
+                    None => page.url.clone(),
+                });
             }
         }
         let code_row = catalog
@@ -103,7 +115,7 @@ impl Plan {
             .iter()
             .map(|c| category_home[c.category].clone())
             .collect();
-        let nav = navigation(&sources.pages, &shown_on, catalog, &resolver);
+        let nav = navigation(&sources.pages, &shown_on, catalog, &resolver, &splits);
         let home = if sources.pages.iter().any(|p| p.url == "/") {
             resolver.base_path().to_string()
         } else {
@@ -120,6 +132,7 @@ impl Plan {
             home,
             pages: Vec::new(),
             files,
+            splits,
         };
         let pages = plan.pages_of(sources)?;
         plan.pages = pages;
@@ -136,6 +149,7 @@ impl Plan {
             && self.nav == other.nav
             && self.home == other.home
             && self.files == other.files
+            && self.splits == other.splits
             && self.pages.len() == other.pages.len()
             && self
                 .pages
@@ -213,6 +227,7 @@ impl Plan {
                 });
             }
         }
+        self.category_pages(sources, &mut claims, &mut pages);
         if !claims.taken("/404.html") {
             let location = Location::file(Path::new("templates/404.html"));
             claims.claim("/404.html", location.clone());
@@ -260,6 +275,24 @@ impl Plan {
             Ok(pages)
         } else {
             Err(claims.diags)
+        }
+    }
+}
+
+impl Plan {
+    /// Claims the page of each category of each split catalog.
+    fn category_pages(&self, sources: &Sources, claims: &mut Claims, pages: &mut Vec<PlannedPage>) {
+        for (s, split) in self.splits.iter().enumerate() {
+            let location = Location::file(&sources.pages[split.page].source.path);
+            for (category, url) in split.pages.iter().enumerate() {
+                if claims.claim(url, location.clone()) {
+                    pages.push(PlannedPage {
+                        url: url.clone(),
+                        kind: PageKind::Category { split: s, category },
+                        location: location.clone(),
+                    });
+                }
+            }
         }
     }
 }
@@ -320,12 +353,14 @@ pub(crate) fn categories_shown(directives: &Directives, catalog: &Catalog) -> Ve
     shown
 }
 
-/// Pages by weight then URL (the 404 page is not listed); each lists the categories it shows.
+/// Pages by weight then URL (the 404 page is not listed); each lists the categories it shows
+/// (the category pages of a split catalog).
 fn navigation(
     pages: &[Page],
     shown_on: &[Vec<usize>],
     catalog: &Catalog,
     resolver: &Resolver,
+    splits: &[Split],
 ) -> Vec<NavItem> {
     let mut order: Vec<usize> = (0..pages.len())
         .filter(|&i| pages[i].url != "/404.html")
@@ -335,6 +370,7 @@ fn navigation(
         .into_iter()
         .map(|i| {
             let page = &pages[i];
+            let split = splits.iter().find(|s| s.page == i);
             NavItem {
                 title: page.title.clone(),
                 href: resolver.href(&Target::page(page.url.clone())),
@@ -343,10 +379,13 @@ fn navigation(
                     .iter()
                     .map(|&c| NavSection {
                         title: catalog.categories[c].title.clone(),
-                        href: resolver.href(&Target::anchor(
-                            page.url.clone(),
-                            catalog.categories[c].id.clone(),
-                        )),
+                        href: match split {
+                            Some(s) => resolver.href(&Target::page(s.pages[c].clone())),
+                            None => resolver.href(&Target::anchor(
+                                page.url.clone(),
+                                catalog.categories[c].id.clone(),
+                            )),
+                        },
                     })
                     .collect(),
             }

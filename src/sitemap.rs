@@ -20,7 +20,12 @@ pub(crate) fn files(plan: &Plan) -> Vec<(String, String)> {
     let mut urls: Vec<&str> = plan
         .pages
         .iter()
-        .filter(|p| matches!(p.kind, PageKind::Content(_) | PageKind::Code(_)))
+        .filter(|p| {
+            matches!(
+                p.kind,
+                PageKind::Content(_) | PageKind::Code(_) | PageKind::Category { .. }
+            )
+        })
         .filter(|p| p.url != "/404.html")
         .map(|p| p.url.as_str())
         .collect();

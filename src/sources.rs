@@ -34,7 +34,8 @@ pub(crate) struct Sources {
     /// them are not reported (one mistake, one error).
     pub(crate) failed: BTreeSet<String>,
     /// While the catalog is broken: path prefixes under which it would make pages (code pages,
-    /// categories' `page_path`, aliases). Links there are not reported either.
+    /// categories' `page_path`, aliases, the category pages of a split catalog left out). Links
+    /// there are not reported either.
     pub(crate) unplanned: Vec<String>,
 }
 
@@ -73,7 +74,7 @@ impl Sources {
             let used = pages.iter().map(|p| p.template.clone()).collect();
             theme.check_unused(&used, &mut diags);
         }
-        let unplanned = match &catalog {
+        let mut unplanned = match &catalog {
             Some(_) => Vec::new(),
             None => unplanned_prefixes(&config, &catalog_text),
         };
@@ -95,6 +96,10 @@ impl Sources {
                 diags.extend(own);
             }
             if skip {
+                // A split catalog left out would have made its category pages under it.
+                if blocks.iter().flatten().any(|d| d.splits()) {
+                    unplanned.push(crate::split::directory(&page.url));
+                }
                 failed.insert(page.url.clone());
             } else {
                 kept.push(page);

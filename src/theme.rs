@@ -63,6 +63,14 @@ pub(crate) const THEME_TEMPLATES: &[(&str, &str)] = &[
         include_str!("theme/templates/directives/lookup.html"),
     ),
     (
+        "directives/split_index.html",
+        include_str!("theme/templates/directives/split_index.html"),
+    ),
+    (
+        "directives/split_category.html",
+        include_str!("theme/templates/directives/split_category.html"),
+    ),
+    (
         "code_page.html",
         include_str!("theme/templates/code_page.html"),
     ),

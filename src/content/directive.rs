@@ -36,8 +36,13 @@ pub(crate) type Directives = Vec<Vec<Directive>>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Directive {
-    /// Every category, in order.
-    Catalog { level: u8, view: TableView },
+    /// Every category, in order; with `split=category`, an index of the categories, each
+    /// shown on a page of its own under this page (`split`).
+    Catalog {
+        level: u8,
+        view: TableView,
+        split: bool,
+    },
     /// One category (index into `Catalog::categories`).
     Category {
         category: usize,
@@ -242,6 +247,19 @@ impl Args<'_> {
         Some(columns)
     }
 
+    /// `split=category`: whether the catalog is split into a page per category.
+    fn split(&mut self) -> bool {
+        match self.option("split") {
+            None => false,
+            Some((v, _)) if v == "category" => true,
+            Some((value, span)) => {
+                let directive = self.name();
+                self.problem(Problem::DirectiveBadSplit { directive, value }, span);
+                false
+            }
+        }
+    }
+
     fn view(&mut self) -> TableView {
         let columns = self.columns();
         let headings = self.option("headings").map(|(v, span)| {
@@ -385,10 +403,11 @@ fn misspelled_option(
 fn parse_args(args: &mut Args, catalog: &Catalog) -> Option<Directive> {
     match args.directive {
         "catalog" => {
-            args.expect(0, &["level", "columns", "headings", "layout"]);
+            args.expect(0, &["level", "columns", "headings", "layout", "split"]);
             Some(Directive::Catalog {
                 level: args.level(),
                 view: args.view(),
+                split: args.split(),
             })
         }
         "category" => parse_category(args, catalog),
@@ -523,6 +542,11 @@ fn parse_code(args: &mut Args, catalog: &Catalog) -> Option<Directive> {
 }
 
 impl Directive {
+    /// Whether this directive splits the catalog into a page per category.
+    pub(crate) fn splits(&self) -> bool {
+        matches!(self, Directive::Catalog { split: true, .. })
+    }
+
     /// The category indexes whose tables this directive shows.
     pub(crate) fn categories(&self, catalog: &Catalog) -> Vec<usize> {
         match self {

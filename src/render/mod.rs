@@ -10,6 +10,7 @@ pub(crate) mod codepages;
 mod context;
 pub(crate) mod example;
 mod markup;
+mod split;
 pub(crate) mod view;
 
 pub(crate) use context::{Inputs, NAV_PAGE, NAV_SCRIPT, Prepared};
@@ -126,6 +127,24 @@ fn render_kind(inputs: Inputs, planned: &PlannedPage) -> Result<Rendered, Diagno
                 based: Vec::new(),
             })
             .map_err(|p| Diagnostics::from(Diagnostic::at(p, planned.location.clone()))),
+        PageKind::Category { split, category } => {
+            let home = &sources.pages[plan.splits[split].page].template;
+            let mut templates: Vec<&str> = split::CATEGORY_TEMPLATES.to_vec();
+            templates.push(home);
+            let s = &plan.splits[split];
+            render_category(inputs, category, false, 2, &s.view)
+                .and_then(|table| split::category_page(inputs, s, category, table))
+                .map(|html| Rendered {
+                    url: planned.url.clone(),
+                    html,
+                    location: planned.location.clone(),
+                    links: Vec::new(),
+                    redirect_to: None,
+                    chrome: sources.theme.chrome_ids(&templates),
+                    based: Vec::new(),
+                })
+                .map_err(|p| Diagnostics::from(Diagnostic::at(p, planned.location.clone())))
+        }
         PageKind::Redirect(code) => {
             let target = plan.redirect_target(&sources.catalog, code);
             codepages::redirect(inputs, code)
@@ -161,7 +180,7 @@ pub(crate) fn render_content(
         directives,
         &plan.resolver,
         &sources.config.markdown,
-        &mut |d| render_directive(inputs, d),
+        &mut |d| render_directive(inputs, d, &page.url),
         &mut diags,
     );
     let source_dir = page.rel.rfind('/').map_or("", |j| &page.rel[..j]);
@@ -218,6 +237,7 @@ pub(crate) fn render_content(
 /// The template that renders a directive.
 fn directive_template(directive: &Directive) -> &'static str {
     match directive {
+        Directive::Catalog { split: true, .. } => "directives/split_index.html",
         Directive::Catalog { .. } | Directive::Category { .. } => "directives/category.html",
         Directive::Envelope { .. } => "directives/envelope.html",
         Directive::Retry => "directives/retry.html",
@@ -229,14 +249,15 @@ fn directive_template(directive: &Directive) -> &'static str {
     }
 }
 
-/// Renders one directive to HTML (the theme's `directives/*.html`).
-fn render_directive(inputs: Inputs, directive: &Directive) -> Result<String, Problem> {
+/// Renders one directive of the page at `url` to HTML (the theme's `directives/*.html`).
+fn render_directive(inputs: Inputs, directive: &Directive, url: &str) -> Result<String, Problem> {
     let catalog = &inputs.sources.catalog;
     let views = &inputs.prepared.views;
     let theme = &inputs.sources.theme;
     let mut ctx = Context::new();
     match directive {
-        Directive::Catalog { level, view } => {
+        Directive::Catalog { split: true, .. } => split_index(inputs, url),
+        Directive::Catalog { level, view, .. } => {
             use rayon::prelude::*;
             let parts: Result<Vec<String>, Problem> = (0..catalog.categories.len())
                 .into_par_iter()
@@ -303,6 +324,14 @@ fn render_directive(inputs: Inputs, directive: &Directive) -> Result<String, Pro
             ctx.insert("script", &href("/errdocs-lookup.js"));
             theme.render("directives/lookup.html", &ctx)
         }
+    }
+}
+
+/// The index of the split catalog of the page at `url` (nothing when none was planned there).
+fn split_index(inputs: Inputs, url: &str) -> Result<String, Problem> {
+    match inputs.plan.splits.iter().find(|s| s.url == url) {
+        Some(s) => split::index(inputs, s),
+        None => Ok(String::new()),
     }
 }
 

@@ -4,7 +4,11 @@
 //   list of the page as you type, says how many codes match, hides empty categories; `/`
 //   focuses it, Esc clears it, `?q=...` in the URL pre-fills it;
 // - a copy-link button beside every heading's `#` link and every code's link, announced
-//   ("Link copied") through a polite live region.
+//   ("Link copied") through a polite live region;
+// - on the pages of a split catalog (`catalog split=category`): the filter also searches the
+//   codes of every other category (one shared index, `errdocs-split.json`, fetched on first
+//   use) and links them; a link to a code that is not on the page (`/reference/#PG-1003`, from
+//   before the split) goes to the category page that has it.
 (function () {
   'use strict';
 
@@ -144,6 +148,64 @@
     for (var i = 0; i < links.length; i++) addCopyButton(links[i]);
   }
 
+  // ---- Split catalogs: one shared index of every code and the page it is on.
+
+  var splitIndex = null;
+
+  /** The shared index of the split catalog this page belongs to (a promise), or null. */
+  function loadSplitIndex() {
+    var el = doc.querySelector('[data-split-index]');
+    if (!el) return null;
+    if (!splitIndex) {
+      splitIndex = fetch(el.getAttribute('data-split-index'))
+        .then(function (r) {
+          if (!r.ok) throw new Error('HTTP ' + r.status);
+          return r.json();
+        })
+        .then(function (data) {
+          var here = data.pages.map(function (page) {
+            return new URL(page.href, location.href).pathname === location.pathname;
+          });
+          return data.codes.map(function (c) {
+            var page = data.pages[c[2]];
+            return {
+              anchor: c[0],
+              code: c[1],
+              message: c[3],
+              page: page,
+              here: here[c[2]],
+              aliases: c[5] ? c[5].split(' ') : [],
+              text: (c[1] + ' ' + c[0] + ' ' + c[3] + ' ' + c[4] + ' ' + c[5] + ' ' + page.title)
+                .toLowerCase(),
+            };
+          });
+        });
+    }
+    return splitIndex;
+  }
+
+  /** A link to a code that is not on this page: go to the page of the split catalog that
+   *  has it (replacing this history entry, as a redirect would). */
+  function followMovedAnchor(id) {
+    var index = loadSplitIndex();
+    if (!index) return;
+    index.then(
+      function (codes) {
+        for (var i = 0; i < codes.length; i++) {
+          var c = codes[i];
+          if (c.anchor === id || c.aliases.indexOf(id) !== -1) {
+            if (c.here) return;
+            location.replace(new URL(c.page.href, location.href).href + '#' + encodeURIComponent(id));
+            return;
+          }
+        }
+      },
+      function () {
+        /* no index: the page still lists every category */
+      },
+    );
+  }
+
   // ---- The code filter.
 
   var WORD = /[\p{L}\p{N}]/u;
@@ -200,6 +262,22 @@
       items.push({ el: otherRows[j], text: haystack(otherRows[j]), code: false });
     }
     var sections = main.querySelectorAll('.category');
+    // On a split catalog's pages, the codes of the other categories, found in the shared index.
+    var split = doc.querySelector('[data-split-index]') !== null;
+    var elsewhere = null;
+    var ELSEWHERE_SHOWN = 20;
+    if (split) {
+      elsewhere = doc.createElement('div');
+      elsewhere.className = 'search-elsewhere';
+      elsewhere.hidden = true;
+      form.appendChild(elsewhere);
+      var hint = form.querySelector('.search-hint');
+      if (hint) {
+        hint.innerHTML =
+          'Narrows this page and searches every category as you type. Press <kbd>/</kbd> to ' +
+          'focus, <kbd>Esc</kbd> to clear.';
+      }
+    }
     var loose = main.querySelectorAll('table.retry, table.statuses');
     var total = codeRows.length;
 
@@ -208,6 +286,65 @@
       var shown = 0;
       for (var k = 0; k < rows.length; k++) if (!rows[k].hidden) shown++;
       container.hidden = on && rows.length > 0 && shown === 0;
+    }
+
+    /** Lists the codes of other categories matching `want`, then says how many matched. */
+    function searchElsewhere(query, want, matchedHere, localStatus) {
+      var index = loadSplitIndex();
+      if (!index) return;
+      index.then(
+        function (codes) {
+          if (input.value !== query) return;
+          var found = codes.filter(function (c) {
+            return (
+              !c.here &&
+              want.every(function (t) {
+                return hasTerm(c.text, t);
+              })
+            );
+          });
+          elsewhere.textContent = '';
+          elsewhere.hidden = found.length === 0;
+          if (found.length === 0) return;
+          var title = doc.createElement('p');
+          title.className = 'search-elsewhere-title';
+          title.textContent =
+            found.length + (found.length === 1 ? ' code' : ' codes') + ' in other categories:';
+          var list = doc.createElement('ul');
+          found.slice(0, ELSEWHERE_SHOWN).forEach(function (c) {
+            var li = doc.createElement('li');
+            var a = doc.createElement('a');
+            a.className = 'code';
+            a.href = new URL(c.page.href, location.href).pathname + '#' + encodeURIComponent(c.anchor);
+            a.textContent = c.code;
+            li.appendChild(a);
+            if (c.message) li.appendChild(doc.createTextNode(' ' + c.message));
+            var where = doc.createElement('span');
+            where.className = 'search-elsewhere-category';
+            where.textContent = ' (' + c.page.title + ')';
+            li.appendChild(where);
+            list.appendChild(li);
+          });
+          elsewhere.appendChild(title);
+          elsewhere.appendChild(list);
+          if (found.length > ELSEWHERE_SHOWN) {
+            var more = doc.createElement('p');
+            more.textContent =
+              'And ' + (found.length - ELSEWHERE_SHOWN) + ' more: type more of the code to narrow.';
+            elsewhere.appendChild(more);
+          }
+          var shown = squash(query);
+          status.textContent =
+            (matchedHere === 0 ? 'No code on this page matches “' + shown + '”.' : localStatus) +
+            ' ' +
+            found.length +
+            ' in other categories, listed below.';
+          status.classList.remove('search-empty');
+        },
+        function () {
+          /* no index: the filter narrows this page only */
+        },
+      );
     }
 
     function apply(query) {
@@ -262,6 +399,13 @@
           '”.';
       }
       status.classList.toggle('search-empty', on && matched === 0);
+      if (elsewhere) {
+        if (on) searchElsewhere(query, want, matched, status.textContent);
+        else {
+          elsewhere.textContent = '';
+          elsewhere.hidden = true;
+        }
+      }
       changed();
     }
 
@@ -286,6 +430,8 @@
     }
 
     input.addEventListener('input', update);
+    // The shared index of a split catalog is fetched once, as soon as the filter is focused.
+    if (split) input.addEventListener('focus', loadSplitIndex);
     input.addEventListener('search', update);
     input.addEventListener('keydown', function (event) {
       if (event.key === 'Escape') {
@@ -387,6 +533,17 @@
       target = null;
     }
     var before = target ? target.getBoundingClientRect().top : 0;
+    function followHash() {
+      var id = location.hash.slice(1);
+      try {
+        id = decodeURIComponent(id);
+      } catch (e) {
+        /* keep it as written */
+      }
+      if (id && !doc.getElementById(id)) followMovedAnchor(id);
+    }
+    if (hash && !target) followHash();
+    if (doc.querySelector('[data-split-index]')) window.addEventListener('hashchange', followHash);
 
     var main = doc.querySelector('main');
     var filter = setupFilter(function () {
