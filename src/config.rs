@@ -23,6 +23,7 @@ const KEYS: &[&str] = &[
     "versioning",
     "source",
     "exports",
+    "trailing_slash",
 ];
 /// `[exports]`: a file per generated language, and the Go package name.
 const EXPORTS_KEYS: &[&str] = &[
@@ -59,6 +60,9 @@ pub(crate) struct Config {
     pub(crate) source_scan: Option<SourceScan>,
     /// `[exports]`: the generated modules a build writes into the output.
     pub(crate) exports: Exports,
+    /// `trailing_slash`: pages at `/guide/` from `guide/index.html` (true, the default) or at
+    /// `/guide` from `guide.html` (false).
+    pub(crate) trailing_slash: bool,
 }
 
 /// `[exports]`: (language, path inside the output) in file order, and the Go package name.
@@ -178,6 +182,7 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         markdown,
         versioning,
         source_scan,
+        trailing_slash,
     ) = parsed?;
     Some(Config {
         source,
@@ -192,6 +197,7 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         versioning,
         source_scan,
         exports,
+        trailing_slash,
     })
 }
 
@@ -277,6 +283,7 @@ type Parsed = (
     MarkdownConfig,
     Versioning,
     Option<SourceScan>,
+    bool,
 );
 
 fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
@@ -355,6 +362,7 @@ fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
         markdown,
         versioning(&t, diags),
         source_scan(&t, diags),
+        t.bool("trailing_slash", diags).is_none_or(|b| b.value),
     ))
 }
 

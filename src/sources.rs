@@ -59,7 +59,7 @@ impl Sources {
         }
         let (catalog, catalog_text) = load_catalog(root, &config, &mut diags);
         let mut failed = BTreeSet::new();
-        let pages = content::load_pages(root, &mut diags, &mut failed);
+        let pages = content::load_pages(root, config.trailing_slash, &mut diags, &mut failed);
         let theme = Theme::load(root, &mut diags);
         let statics = static_files(root, &mut diags);
         let releases = crate::releases::load(root, &mut diags);
