@@ -465,3 +465,42 @@ fn the_dev_server_serves_each_shape_under_the_base_path() {
         assert_eq!(page("/docs/no/such/page"), "HTTP/1.1 404 Not Found");
     }
 }
+
+#[test]
+fn flipping_the_setting_while_serving_rewrites_the_output_in_the_new_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = site(dir.path(), Some(true));
+    let (mut serve, port) = start_serve(&site, &[]);
+    let host = format!("localhost:{port}");
+    let fetch = |target: &str| get(port, target, Some(&host));
+    assert_eq!(fetch("/docs/guide/").status, "HTTP/1.1 200 OK");
+    let b = read(&site.join("content/a/b.md")).replace("../../", "../");
+    live::write_atomic(&site.join("content/a/b.md"), &b);
+    let config = read(&site.join("errdocs.toml")).replacen(
+        "trailing_slash = true",
+        "trailing_slash = false",
+        1,
+    );
+    live::write_atomic(&site.join("errdocs.toml"), &config);
+    let deadline = std::time::Instant::now() + live::HANG;
+    while fetch("/docs/guide/").status != "HTTP/1.1 302 Found" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never switched: {:?}",
+            serve.take_available()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = site.join("public");
+    assert!(out.join("guide.html").is_file() && !out.join("guide").exists());
+    assert!(out.join("errors/EX-1001.html").is_file());
+    assert!(!out.join("errors/EX-1001").exists());
+    assert_eq!(fetch("/docs/errors/EX-1001").status, "HTTP/1.1 200 OK");
+    // What the server wrote is what a build writes.
+    let fresh = dir.path().join("fresh");
+    build_ok(&site, &fresh);
+    assert!(
+        snapshot(&out) == snapshot(&fresh),
+        "served output differs from a build"
+    );
+}
