@@ -218,7 +218,7 @@ impl Site {
             .map(|planned| -> PageResult {
                 let rendered = render::render_page(inputs, planned)
                     .map_err(|d| (Some(planned.url.clone()), d))?;
-                let written = write(&urls::output_file(&rendered.url), &rendered.html);
+                let written = write(&plan.output_file(&rendered.url), &rendered.html);
                 let mut diags = Diagnostics::default();
                 if let Err(e) = written {
                     for d in write_error(&options.output_dir(), &e) {
@@ -364,7 +364,7 @@ impl Site {
             .iter()
             .map(|s| {
                 let json = crate::split::index_json(s, &self.sources.catalog, &plan.resolver);
-                (urls::output_file(&s.index), json)
+                (plan.output_file(&s.index), json)
             })
             .collect()
     }
@@ -409,7 +409,12 @@ impl Site {
         };
         let mut diags = Diagnostics::default();
         let path = self.options.root.join(content::CONTENT_DIR).join(rel);
-        let Some(page) = content::load_page(&self.options.root, &path, &mut diags) else {
+        let Some(page) = content::load_page(
+            &self.options.root,
+            self.sources.config.trailing_slash,
+            &path,
+            &mut diags,
+        ) else {
             return Err(diags.into_sorted());
         };
         let old = &self.sources.pages[i];
@@ -454,7 +459,7 @@ impl Site {
         self.facts.insert(url.clone(), facts);
         self.registry = registry;
         Ok(Some(vec![
-            (urls::output_file(&url), html),
+            (self.plan.output_file(&url), html),
             (
                 exports::URLS_TXT.to_string(),
                 exports::urls_txt(&self.registry),
@@ -618,7 +623,7 @@ impl Site {
         let mut files = vec![(exports::ERRORS_JSON.to_string(), json)];
         files.extend(self.split_indexes(&plan));
         for (facts, html) in pages {
-            files.push((urls::output_file(&facts.url), html));
+            files.push((plan.output_file(&facts.url), html));
             self.facts.insert(facts.url.clone(), facts);
         }
         // Code pages not re-rendered keep their facts; where they come from may have moved.

@@ -24,6 +24,7 @@ const KEYS: &[&str] = &[
     "source",
     "exports",
     "check",
+    "trailing_slash",
 ];
 /// `[exports]`: a file per generated language, and the Go package name.
 const EXPORTS_KEYS: &[&str] = &[
@@ -65,6 +66,9 @@ pub(crate) struct Config {
     /// `[check] openapi`: OpenAPI documents (relative to the site root) `check` compares with
     /// the catalog, with where each is written in the config.
     pub(crate) openapi: Vec<Located<String>>,
+    /// `trailing_slash`: pages at `/guide/` from `guide/index.html` (true, the default) or at
+    /// `/guide` from `guide.html` (false).
+    pub(crate) trailing_slash: bool,
 }
 
 /// `[exports]`: (language, path inside the output) in file order, and the Go package name.
@@ -168,74 +172,23 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         return None;
     }
     let before = diags.len();
-    let parsed = parse(&source, diags);
-    let exports = exports(&source, diags);
-    let openapi = check_table(&source, diags);
+    let config = parse(source, diags);
     if diags.len() > before {
         return None;
     }
-    let (
-        title,
-        description,
-        base_url,
-        catalog,
-        language,
-        footer,
-        code_pages,
-        markdown,
-        versioning,
-        source_scan,
-    ) = parsed?;
-    Some(Config {
-        source,
-        title,
-        description,
-        base_url,
-        catalog,
-        language,
-        footer,
-        code_pages,
-        markdown,
-        versioning,
-        source_scan,
-        exports,
-        openapi,
-    })
+    config
 }
 
-/// Reads `[check]`: `openapi`, a list of paths (read like `[exports]`, on its own).
-fn check_table(source: &Source, diags: &mut Diagnostics) -> Vec<Located<String>> {
-    let mut ignored = Diagnostics::default();
-    let Some(doc) = tomlread::parse(source, &mut ignored) else {
-        return Vec::new();
-    };
-    let t = Table::open(
-        doc.get_ref(),
-        doc.span(),
-        CONFIG_FILE,
-        KEYS,
-        source,
-        &mut ignored,
-    );
+/// Reads `[check]`: `openapi`, a list of paths.
+fn check_table(t: &Table, diags: &mut Diagnostics) -> Vec<Located<String>> {
     t.table("check", CHECK_KEYS, diags)
         .and_then(|c| c.strings("openapi", diags))
         .unwrap_or_default()
 }
 
 /// Reads `[exports]`: each path must be a plain relative path that no other output file has.
-fn exports(source: &Source, diags: &mut Diagnostics) -> Exports {
-    let mut ignored = Diagnostics::default();
-    let Some(doc) = tomlread::parse(source, &mut ignored) else {
-        return Exports::default();
-    };
-    let t = Table::open(
-        doc.get_ref(),
-        doc.span(),
-        CONFIG_FILE,
-        KEYS,
-        source,
-        &mut ignored,
-    );
+fn exports(t: &Table, diags: &mut Diagnostics) -> Exports {
+    let source = t.source();
     let Some(e) = t.table("exports", EXPORTS_KEYS, diags) else {
         return Exports::default();
     };
@@ -293,25 +246,54 @@ fn exports(source: &Source, diags: &mut Diagnostics) -> Exports {
     out
 }
 
-type Parsed = (
-    String,
-    Option<String>,
-    Option<String>,
-    PathBuf,
-    String,
-    Option<Footer>,
-    Option<String>,
-    MarkdownConfig,
-    Versioning,
-    Option<SourceScan>,
-);
-
-fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
-    let doc = tomlread::parse(source, diags)?;
-    let t = Table::open(doc.get_ref(), doc.span(), CONFIG_FILE, KEYS, source, diags);
+/// The config in `source`; `None` when it cannot be read (its problems are in `diags`).
+fn parse(source: Source, diags: &mut Diagnostics) -> Option<Config> {
+    let doc = tomlread::parse(&source, diags)?;
+    let t = Table::open(doc.get_ref(), doc.span(), CONFIG_FILE, KEYS, &source, diags);
     let title = t.required_string("title", diags);
-    let base_url = t
-        .string("base_url", diags)
+    let base_url = base_url(&t, diags);
+    let code_pages = code_pages(&t, diags);
+    let footer = t.table("footer", FOOTER_KEYS, diags).map(|f| Footer {
+        heading: f.string("heading", diags).map(|h| h.value),
+        text: f.string("text", diags),
+    });
+    let markdown = markdown(&t, diags);
+    let description = t.string("description", diags).map(|d| d.value);
+    let catalog = t.string("catalog", diags).map_or_else(
+        || PathBuf::from(DEFAULT_CATALOG),
+        |c| PathBuf::from(c.value),
+    );
+    let language = t
+        .string("language", diags)
+        .map_or_else(|| "en".to_string(), |l| l.value);
+    let versioning = versioning(&t, diags);
+    let source_scan = source_scan(&t, diags);
+    let trailing_slash = t.bool("trailing_slash", diags).is_none_or(|b| b.value);
+    let exports = exports(&t, diags);
+    let openapi = check_table(&t, diags);
+    let title = title?.value;
+    drop(doc);
+    Some(Config {
+        source,
+        title,
+        description,
+        base_url,
+        catalog,
+        language,
+        footer,
+        code_pages,
+        markdown,
+        versioning,
+        source_scan,
+        exports,
+        openapi,
+        trailing_slash,
+    })
+}
+
+/// `base_url`, normalized (no trailing slash); `None` when unset or invalid (reported).
+fn base_url(t: &Table, diags: &mut Diagnostics) -> Option<String> {
+    t.string("base_url", diags)
         .and_then(|u| match normalize_base_url(&u.value) {
             Ok(url) => Some(url),
             Err(error) => {
@@ -321,13 +303,17 @@ fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
                         value: u.value.clone(),
                         error,
                     },
-                    source,
+                    t.source(),
                     u.span.clone(),
                 );
                 None
             }
-        });
-    let code_pages = match t.table("code_pages", CODE_PAGES_KEYS, diags) {
+        })
+}
+
+/// `[code_pages]`: the path prefix of code pages (default `errors`), `None` when off.
+fn code_pages(t: &Table, diags: &mut Diagnostics) -> Option<String> {
+    match t.table("code_pages", CODE_PAGES_KEYS, diags) {
         None => Some("errors".to_string()),
         Some(c) => {
             let enabled = c.bool("enabled", diags).is_none_or(|e| e.value);
@@ -347,42 +333,25 @@ fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Parsed> {
                     Problem::InvalidPathPrefix {
                         value: p.value.clone(),
                     },
-                    source,
+                    t.source(),
                     p.span.clone(),
                 );
             }
             enabled.then(|| prefix.to_string())
         }
-    };
-    let footer = t.table("footer", FOOTER_KEYS, diags).map(|f| Footer {
-        heading: f.string("heading", diags).map(|h| h.value),
-        text: f.string("text", diags),
-    });
-    let markdown =
-        t.table("markdown", MARKDOWN_KEYS, diags)
-            .map_or_else(MarkdownConfig::default, |m| MarkdownConfig {
-                smart_punctuation: m.bool("smart_punctuation", diags).is_some_and(|b| b.value),
-                default_code_language: m
-                    .string("default_code_language", diags)
-                    .map(|l| l.value.trim().to_string())
-                    .filter(|l| !l.is_empty()),
-            });
-    Some((
-        title?.value,
-        t.string("description", diags).map(|d| d.value),
-        base_url,
-        t.string("catalog", diags).map_or_else(
-            || PathBuf::from(DEFAULT_CATALOG),
-            |c| PathBuf::from(c.value),
-        ),
-        t.string("language", diags)
-            .map_or_else(|| "en".to_string(), |l| l.value),
-        footer,
-        code_pages,
-        markdown,
-        versioning(&t, diags),
-        source_scan(&t, diags),
-    ))
+    }
+}
+
+/// `[markdown]`: the options of pages' Markdown.
+fn markdown(t: &Table, diags: &mut Diagnostics) -> MarkdownConfig {
+    t.table("markdown", MARKDOWN_KEYS, diags)
+        .map_or_else(MarkdownConfig::default, |m| MarkdownConfig {
+            smart_punctuation: m.bool("smart_punctuation", diags).is_some_and(|b| b.value),
+            default_code_language: m
+                .string("default_code_language", diags)
+                .map(|l| l.value.trim().to_string())
+                .filter(|l| !l.is_empty()),
+        })
 }
 
 /// `[source]`: `dirs`, `include`, `exclude`, `pattern` (checked when the scan is built).

@@ -738,8 +738,8 @@ pub(crate) enum Problem {
     InvalidPagePath {
         value: String,
     },
-    /// A code page published before is now elsewhere (its category's `page_path` or the
-    /// trailing slash of code pages changed).
+    /// A code page published before is now elsewhere (its category's `page_path` changed;
+    /// a flipped `trailing_slash` is [`Problem::UrlShapeChanged`]).
     CodePageMoved {
         url: String,
         code: String,
@@ -849,6 +849,16 @@ pub(crate) enum Problem {
     DirectiveBadSplit {
         directive: String,
         value: String,
+    },
+    /// `check --against`: a URL published before is now at its other shape (`/guide/` and
+    /// `/guide`) because `trailing_slash` changed.
+    UrlShapeChanged {
+        url: String,
+        now: String,
+        /// The `trailing_slash` of this build.
+        trailing_slash: bool,
+        /// The code whose page it is, if it is a code page.
+        code: Option<String>,
     },
 }
 
@@ -1260,6 +1270,15 @@ impl Problem {
             Problem::DirectiveBadSplit { directive, value } => {
                 format!("directive `{directive}`: `split` must be `category`, not `{value}`")
             }
+            Problem::UrlShapeChanged {
+                url,
+                now,
+                trailing_slash,
+                ..
+            } => format!(
+                "`{url}` was published before and no longer resolves: it is now `{now}` \
+                 (`trailing_slash = {trailing_slash}` changed the shape of page URLs)"
+            ),
         }
     }
 
@@ -1673,6 +1692,31 @@ impl Problem {
                  leave it out to show every category here"
                     .into(),
             ),
+            Problem::UrlShapeChanged {
+                url,
+                trailing_slash,
+                code,
+                ..
+            } => Some(if *trailing_slash {
+                format!(
+                    "links published without the slash now depend on the host redirecting them \
+                     (GitHub Pages, Netlify and S3 do; not every CDN or proxy does); keep \
+                     `trailing_slash = false` in errdocs.toml to keep `{url}` as it was"
+                )
+            } else {
+                let path = url.split('#').next().unwrap_or(url);
+                format!(
+                    "old published links break: GitHub Pages and S3 answer `{path}` with a 404 \
+                     (Netlify and Cloudflare Pages redirect it); keep `trailing_slash = true` \
+                     in errdocs.toml{}",
+                    code.as_ref()
+                        .map(|c| format!(
+                            ", or keep the old URL working with `aliases = [\"{url}\"]` on \
+                             code `{c}`"
+                        ))
+                        .unwrap_or_default()
+                )
+            }),
         }
     }
 

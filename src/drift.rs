@@ -534,12 +534,11 @@ fn diagnose(site: &Site, hit: Hit) -> Diagnostic {
         HitKind::Unknown(code) => {
             let names: Vec<String> = catalog.codes.iter().map(|c| c.key.raw()).collect();
             let suggestion = did_you_mean(&code, names.iter().map(String::as_str));
-            let page = site
-                .sources
-                .config
-                .code_pages
-                .as_ref()
-                .map(|p| format!("{}{p}/{code}/", site.sources.config.base_path()));
+            let page = site.sources.config.code_pages.as_ref().map(|p| {
+                let config = &site.sources.config;
+                let page = crate::urls::pretty(&format!("{p}/{code}"), config.trailing_slash);
+                format!("{}{}", config.base_path(), page.trim_start_matches('/'))
+            });
             Problem::UnknownCodeInSource {
                 code,
                 page,

@@ -92,13 +92,23 @@ impl Plan {
             .map(|p| p.url.clone())
             .chain(sources.failed.iter().cloned())
             .collect();
-        let resolver = Resolver::new(config.base_url.as_deref(), &config.base_path(), page_urls);
+        let resolver = Resolver::new(
+            config.base_url.as_deref(),
+            &config.base_path(),
+            page_urls,
+            config.trailing_slash,
+        );
         let shown_on: Vec<Vec<usize>> = sources
             .directives
             .iter()
             .map(|d| categories_shown(d, catalog))
             .collect();
-        let splits = split::of(&sources.pages, &sources.directives, catalog);
+        let splits = split::of(
+            &sources.pages,
+            &sources.directives,
+            catalog,
+            config.trailing_slash,
+        );
         files.extend(splits.iter().map(|s| s.index.clone()));
         let mut category_home = vec![None; catalog.categories.len()];
         for (i, (page, shown)) in sources.pages.iter().zip(&shown_on).enumerate() {
@@ -135,6 +145,12 @@ impl Plan {
             splits,
         };
         let pages = plan.pages_of(sources)?;
+        plan.resolver.add_planned(
+            pages
+                .iter()
+                .filter(|p| matches!(p.kind, PageKind::Code(_) | PageKind::Redirect(_)))
+                .map(|p| p.url.clone()),
+        );
         plan.pages = pages;
         Ok(plan)
     }
@@ -158,11 +174,18 @@ impl Plan {
                 .all(|(a, b)| a.url == b.url && a.kind == b.kind)
     }
 
+    /// The output file of a page at site path `url`, in the shape of `trailing_slash`.
+    pub(crate) fn output_file(&self, url: &str) -> String {
+        crate::urls::output_file(url, self.resolver.trailing_slash())
+    }
+
     /// The site path of a code's own page, when per-code pages are on: under its category's
     /// `page_path`, else under `[code_pages] path`.
     pub(crate) fn code_page(&self, catalog: &Catalog, code: usize) -> Option<String> {
-        self.code_page_prefix(catalog, code)
-            .map(|prefix| format!("/{prefix}/{}/", catalog.codes[code].anchor))
+        self.code_page_prefix(catalog, code).map(|prefix| {
+            let path = format!("{prefix}/{}", catalog.codes[code].anchor);
+            crate::urls::pretty(&path, self.resolver.trailing_slash())
+        })
     }
 
     /// The path prefix of a code's page (`errors`, or its category's `page_path`).
@@ -206,7 +229,10 @@ impl Plan {
     /// at the second claim.
     fn pages_of(&self, sources: &Sources) -> Result<Vec<PlannedPage>, Diagnostics> {
         let catalog = &sources.catalog;
-        let mut claims = Claims::default();
+        let mut claims = Claims {
+            slash: self.resolver.trailing_slash(),
+            ..Claims::default()
+        };
         for file in &self.files {
             let rel = file.trim_start_matches('/');
             let origin = if sources.has_static(rel) {
@@ -214,7 +240,7 @@ impl Plan {
             } else {
                 Path::new("(built in)").join(rel)
             };
-            claims.claim(file, Location::file(&origin));
+            claims.claim_file(file, Location::file(&origin));
         }
         let mut pages = Vec::new();
         for (i, p) in sources.pages.iter().enumerate() {
@@ -256,7 +282,10 @@ impl Plan {
             for alias in &code.aliases {
                 let url = match alias {
                     Alias::Code { anchor, .. } => match self.code_page_prefix(catalog, i) {
-                        Some(prefix) => format!("/{prefix}/{anchor}/"),
+                        Some(prefix) => crate::urls::pretty(
+                            &format!("{prefix}/{anchor}"),
+                            self.resolver.trailing_slash(),
+                        ),
                         None => continue,
                     },
                     Alias::Url { url, .. } => url.clone(),
@@ -302,21 +331,36 @@ impl Plan {
 struct Claims {
     taken: HashMap<String, (String, Location)>,
     diags: Diagnostics,
+    /// `trailing_slash` (`/guide` is `guide/index.html` or `guide.html`).
+    slash: bool,
 }
 
 impl Claims {
-    fn key(url: &str) -> String {
-        crate::urls::output_file(url).to_lowercase()
+    fn key(&self, url: &str) -> String {
+        crate::urls::output_file(url, self.slash).to_lowercase()
     }
 
     fn taken(&self, url: &str) -> bool {
-        self.taken.contains_key(&Self::key(url))
+        self.taken.contains_key(&self.key(url))
+    }
+
+    /// Claims a file the build writes besides pages (its site path is its file).
+    fn claim_file(&mut self, file: &str, location: Location) -> bool {
+        let key = if self.slash {
+            self.key(file)
+        } else {
+            file.trim_start_matches('/').to_lowercase()
+        };
+        self.claim_key(key, file, location)
     }
 
     /// Claims the output file of `url` for `location`; reports and returns false when it is
     /// taken.
     fn claim(&mut self, url: &str, location: Location) -> bool {
-        let key = Self::key(url);
+        self.claim_key(self.key(url), url, location)
+    }
+
+    fn claim_key(&mut self, key: String, url: &str, location: Location) -> bool {
         if let Some((first_url, first)) = self.taken.get(&key) {
             let problem = if first_url == url {
                 Problem::Duplicate {
@@ -328,7 +372,7 @@ impl Claims {
                 Problem::SameOutputFile {
                     url: url.to_string(),
                     other: first_url.clone(),
-                    file: crate::urls::output_file(url),
+                    file: crate::urls::output_file(url, self.slash),
                     first: Box::new(first.clone()),
                 }
             };

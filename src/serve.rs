@@ -393,6 +393,13 @@ impl Server {
                     Reply::text("400 Bad Request", "errdocs serve: malformed path\n")
                 }
                 Resolved::NotFound => self.not_found(generation),
+                Resolved::Unslashed => {
+                    let page = path.trim_end_matches('/');
+                    Reply::redirect(match query {
+                        Some(q) => format!("{page}?{q}"),
+                        None => page.to_string(),
+                    })
+                }
             },
             _ if !path.starts_with('/') => {
                 Reply::text("400 Bad Request", "errdocs serve: malformed path\n")
@@ -496,23 +503,51 @@ impl Server {
             return Resolved::NotFound;
         };
         let candidate = root.join(&rel);
-        let candidates = if decoded.ends_with('/') || rel.as_os_str().is_empty() {
+        // `/guide` is `guide.html` with `trailing_slash = false` (as on GitHub Pages, Netlify,
+        // Cloudflare Pages).
+        let mut dot_html = candidate.clone().into_os_string();
+        dot_html.push(".html");
+        let dot_html = PathBuf::from(dot_html);
+        let dir = decoded.ends_with('/') || rel.as_os_str().is_empty();
+        let candidates = if dir {
             vec![candidate.join("index.html")]
         } else {
-            vec![candidate.clone(), candidate.join("index.html")]
+            vec![
+                candidate.clone(),
+                candidate.join("index.html"),
+                dot_html.clone(),
+            ]
         };
         for c in candidates {
-            let Ok(real) = c.canonicalize() else {
-                continue;
-            };
-            if !real.starts_with(&root) {
-                return Resolved::Forbidden;
-            }
-            if real.is_file() {
-                return Resolved::File(real);
+            match Self::inside(&root, &c) {
+                Resolved::NotFound => {}
+                found => return found,
             }
         }
+        // `/guide/` of a page at `/guide` (`guide.html`): redirected there, as Netlify and
+        // Cloudflare Pages do, so relative links on it resolve as they will once published.
+        if dir
+            && !rel.as_os_str().is_empty()
+            && matches!(Self::inside(&root, &dot_html), Resolved::File(_))
+        {
+            return Resolved::Unslashed;
+        }
         Resolved::NotFound
+    }
+
+    /// `path` if it is a file inside `root` (`Forbidden` if it leads outside).
+    fn inside(root: &Path, path: &Path) -> Resolved {
+        let Ok(real) = path.canonicalize() else {
+            return Resolved::NotFound;
+        };
+        if !real.starts_with(root) {
+            return Resolved::Forbidden;
+        }
+        if real.is_file() {
+            Resolved::File(real)
+        } else {
+            Resolved::NotFound
+        }
     }
 
     /// A file of the output as it is, pages with the live-reload script added.
@@ -537,6 +572,8 @@ enum Route {
 
 enum Resolved {
     File(PathBuf),
+    /// `/guide/` where the page is `/guide` (`guide.html`, `trailing_slash = false`).
+    Unslashed,
     NotFound,
     Forbidden,
     BadRequest,

@@ -60,7 +60,7 @@ impl Sources {
         }
         let (mut catalog, catalog_text) = load_catalog(root, &config, &mut diags);
         let mut failed = BTreeSet::new();
-        let pages = content::load_pages(root, &mut diags, &mut failed);
+        let pages = content::load_pages(root, config.trailing_slash, &mut diags, &mut failed);
         let theme = Theme::load(root, &mut diags);
         if let (Some(c), Some(theme)) = (&catalog, &theme)
             && !check_theme_ids(c, theme, &mut diags)

@@ -53,8 +53,13 @@ pub(crate) fn directory(url: &str) -> String {
 }
 
 /// The split catalogs of the site: each page with a `catalog split=category` directive (the
-/// first such directive of a page counts).
-pub(crate) fn of(pages: &[Page], directives: &[Directives], catalog: &Catalog) -> Vec<Split> {
+/// first such directive of a page counts). Category pages follow `trailing_slash` (`slash`).
+pub(crate) fn of(
+    pages: &[Page],
+    directives: &[Directives],
+    catalog: &Catalog,
+    slash: bool,
+) -> Vec<Split> {
     pages
         .iter()
         .zip(directives)
@@ -73,7 +78,7 @@ pub(crate) fn of(pages: &[Page], directives: &[Directives], catalog: &Catalog) -
                 pages: catalog
                     .categories
                     .iter()
-                    .map(|c| format!("{dir}{}/", c.id))
+                    .map(|c| format!("{dir}{}{}", c.id, if slash { "/" } else { "" }))
                     .collect(),
                 index: format!("{dir}{INDEX_FILE}"),
                 view,

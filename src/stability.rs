@@ -78,8 +78,52 @@ fn moved_page(site: &Site, path: &str) -> Option<(String, String)> {
     (now != path).then(|| (catalog.codes[code].key.raw(), now))
 }
 
+/// When `url` (not published any more) resolves in its other shape (`/guide/` and `/guide`,
+/// `trailing_slash` flipped): the error naming its URL now.
+fn shape_changed(site: &Site, url: &str, location: &Location) -> Option<Diagnostic> {
+    let target = target_of(url);
+    let path = target.path.as_str();
+    let other = if path == "/" || path.ends_with(".html") {
+        return None;
+    } else if let Some(unslashed) = path.strip_suffix('/') {
+        unslashed.to_string()
+    } else {
+        format!("{path}/")
+    };
+    let now = Target {
+        path: other.clone(),
+        fragment: target.fragment.clone(),
+    };
+    if !site.registry.resolves(&now) {
+        return None;
+    }
+    let catalog = &site.sources.catalog;
+    let anchor = other.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let code = catalog
+        .find_code(&format!("#{anchor}"))
+        .ok()
+        .filter(|&i| site.plan.code_page(catalog, i).as_deref() == Some(other.as_str()))
+        .map(|i| catalog.codes[i].key.raw());
+    let now = match &now.fragment {
+        Some(f) => format!("{other}#{f}"),
+        None => other,
+    };
+    Some(Diagnostic::at(
+        Problem::UrlShapeChanged {
+            url: url.to_string(),
+            now,
+            trailing_slash: site.sources.config.trailing_slash,
+            code: code.filter(|_| target.fragment.is_none()),
+        },
+        location.clone(),
+    ))
+}
+
 /// The error for a published URL that no longer resolves.
 fn broken(site: &Site, url: &str, code: Option<String>, location: Location) -> Diagnostic {
+    if let Some(d) = shape_changed(site, url, &location) {
+        return d;
+    }
     match moved_page(site, url) {
         Some((moved, now)) => Diagnostic::at(
             Problem::CodePageMoved {
@@ -225,7 +269,8 @@ fn against_errors_json(source: &Source, built: &Site) -> Result<Report, Vec<Diag
                 let d = if key == "url" {
                     broken(built, &path, Some(raw.clone()), location.clone())
                 } else {
-                    unpublished(&path, Some(raw.clone()), location.clone())
+                    shape_changed(built, &path, &location)
+                        .unwrap_or_else(|| unpublished(&path, Some(raw.clone()), location.clone()))
                 };
                 report.errors.push(d);
             }

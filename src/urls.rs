@@ -9,8 +9,9 @@
 use std::collections::BTreeSet;
 
 /// The site path of a page whose source is `rel` (relative to `content/`): pretty URLs,
-/// `index.md` is its directory, `404.md` is `/404.html`.
-pub(crate) fn page_url(rel: &str) -> String {
+/// `index.md` is its directory, `404.md` is `/404.html`. With `slash` (`trailing_slash`, the
+/// default) `/guide/`, else `/guide`.
+pub(crate) fn page_url(rel: &str, slash: bool) -> String {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
     if stem == "404" {
         return NOT_FOUND_URL.into();
@@ -19,18 +20,35 @@ pub(crate) fn page_url(rel: &str) -> String {
         .strip_suffix("/index")
         .or_else(|| (stem == "index").then_some(""))
         .unwrap_or(stem);
-    if stem.is_empty() {
+    pretty(stem, slash)
+}
+
+/// The site path of the page at `path` (`errors/PG-1003`, no slashes around it):
+/// `/errors/PG-1003/` with `slash`, else `/errors/PG-1003`; `/` when `path` is empty.
+pub(crate) fn pretty(path: &str, slash: bool) -> String {
+    if path.is_empty() {
         "/".into()
+    } else if slash {
+        format!("/{path}/")
     } else {
-        format!("/{stem}/")
+        format!("/{path}")
     }
 }
 
 /// The output file of a site path: `/guide/` -> `guide/index.html`, `/404.html` -> itself.
-pub(crate) fn output_file(url: &str) -> String {
+/// A path without a trailing slash is a file when its last segment has a dot, else
+/// `guide/index.html` with `slash` (`trailing_slash = true`, the default) and `guide.html`
+/// without: what static hosts serve at `/guide` (see the README's `trailing_slash`).
+pub(crate) fn output_file(url: &str, slash: bool) -> String {
     let rel = url.trim_start_matches('/');
     if rel.is_empty() || rel.ends_with('/') {
         format!("{rel}index.html")
+    } else if !slash {
+        if rel.ends_with(".html") {
+            rel.to_string()
+        } else {
+            format!("{rel}.html")
+        }
     } else if rel
         .rsplit('/')
         .next()
@@ -124,6 +142,11 @@ pub(crate) struct Resolver {
     base_url: Option<String>,
     base_path: String,
     page_urls: BTreeSet<String>,
+    /// `trailing_slash`: pages are at `/guide/` (true) or `/guide` (false).
+    slash: bool,
+    /// The other pages of the plan (code pages, redirects): links may name them in either
+    /// shape too (see [`Resolver::canonical`]).
+    planned: BTreeSet<String>,
 }
 
 impl Resolver {
@@ -131,12 +154,29 @@ impl Resolver {
         base_url: Option<&str>,
         base_path: &str,
         page_urls: BTreeSet<String>,
+        slash: bool,
     ) -> Self {
         Resolver {
             base_url: base_url.map(str::to_string),
             base_path: base_path.to_string(),
             page_urls,
+            slash,
+            planned: BTreeSet::new(),
         }
+    }
+
+    /// Adds the pages the plan made besides Markdown pages (code pages, redirects).
+    pub(crate) fn add_planned(&mut self, urls: impl IntoIterator<Item = String>) {
+        self.planned.extend(urls);
+    }
+
+    fn is_page(&self, path: &str) -> bool {
+        self.page_urls.contains(path) || self.planned.contains(path)
+    }
+
+    /// Whether pages are at `/guide/` (`trailing_slash = true`) or `/guide`.
+    pub(crate) fn trailing_slash(&self) -> bool {
+        self.slash
     }
 
     /// The internal target of `href` written on page `page`, or `None` for an external link.
@@ -147,7 +187,8 @@ impl Resolver {
         page: &str,
         source_dir: Option<&str>,
     ) -> Option<Target> {
-        self.resolve_parts(href, page, source_dir).map(|r| r.target)
+        self.resolve_parts(href, page, source_dir, false)
+            .map(|r| r.target)
     }
 
     /// The path part of an href that points into this site (`/guide#k` for
@@ -169,7 +210,16 @@ impl Resolver {
         }
     }
 
-    fn resolve_parts(&self, href: &str, page: &str, source_dir: Option<&str>) -> Option<Resolved> {
+    /// `as_served`: the href is written in the output as it is (templates), so with
+    /// `trailing_slash = false` a page is not found at `/guide/` or `/guide/index.html`,
+    /// which static hosts do not serve (see [`Resolver::canonical`]).
+    fn resolve_parts(
+        &self,
+        href: &str,
+        page: &str,
+        source_dir: Option<&str>,
+        as_served: bool,
+    ) -> Option<Resolved> {
         let href = href.trim();
         let (local, full_url) = self.local_part(href)?;
         let (path, _, fragment) = split_href(local);
@@ -198,7 +248,7 @@ impl Resolver {
         };
         Some(Resolved {
             target: Target {
-                path: self.canonical(named.clone()),
+                path: self.canonical(named.clone(), as_served),
                 fragment,
             },
             named,
@@ -217,35 +267,60 @@ impl Resolver {
                 .trim_start_matches('/')
                 .to_string(),
         };
-        let url = page_url(&format!("{rel}.md"));
+        let url = page_url(&format!("{rel}.md"), self.slash);
         self.page_urls.contains(&url).then_some(url)
     }
 
     /// The target of an href as written in the output (base path included), for links that
     /// templates write. `None` for external links.
     pub(crate) fn resolve_output(&self, href: &str, page: &str) -> Option<Target> {
+        let resolve = |h: &str| self.resolve_parts(h, page, None, true).map(|r| r.target);
         if href.starts_with('#') || has_scheme(href) || href.starts_with("//") {
-            return self.resolve(href, page, None);
+            return resolve(href);
         }
         match href.strip_prefix(self.base_path.as_str()) {
-            Some(rest) => self.resolve(&format!("/{rest}"), page, None),
+            Some(rest) => resolve(&format!("/{rest}")),
             None if href.starts_with('/') => Some(Target::page(href)),
-            None => self.resolve(href, page, None),
+            None => resolve(href),
         }
     }
 
-    /// `/guide` and `/guide/index.html` are the page `/guide/`.
-    fn canonical(&self, path: String) -> String {
-        if self.page_urls.contains(&path) {
+    /// The page a path names in either shape: with `trailing_slash = true`, `/guide` and
+    /// `/guide/index.html` are the page `/guide/`; with `false`, `/guide/`,
+    /// `/guide/index.html` and `/guide.html` are the page `/guide`. Links written in pages
+    /// and the catalog are rewritten to the page's own shape; an href written in the output
+    /// as it is (`as_served`, templates) keeps its shape, so with `false` a `/guide/` that
+    /// static hosts answer with a 404 is a broken link, not the page.
+    fn canonical(&self, path: String, as_served: bool) -> String {
+        if self.is_page(&path) {
+            return path;
+        }
+        if !self.slash {
+            if let Some(page) = path.strip_suffix(".html")
+                && self.is_page(page)
+            {
+                return page.to_string();
+            }
+            if as_served {
+                return path;
+            }
+            let page = path
+                .strip_suffix("index.html")
+                .unwrap_or(&path)
+                .trim_end_matches('/');
+            let page = if page.is_empty() { "/" } else { page };
+            if self.is_page(page) {
+                return page.to_string();
+            }
             return path;
         }
         if let Some(dir) = path.strip_suffix("index.html")
-            && self.page_urls.contains(dir)
+            && self.is_page(dir)
         {
             return dir.to_string();
         }
         let with_slash = format!("{path}/");
-        if self.page_urls.contains(&with_slash) {
+        if self.is_page(&with_slash) {
             return with_slash;
         }
         path
@@ -266,7 +341,7 @@ impl Resolver {
         if written.starts_with('#') {
             return percent_escape(written);
         }
-        let Some(r) = self.resolve_parts(written, page, source_dir) else {
+        let Some(r) = self.resolve_parts(written, page, source_dir, false) else {
             return percent_escape(written);
         };
         let (path, query, fragment) = split_href(written);
@@ -284,10 +359,32 @@ impl Resolver {
             && r.target.path == format!("{}/", r.named)
         {
             format!("{path}/{query}{fragment}")
+        } else if let Some(unslashed) = self.unslashed(path, page, &r) {
+            format!("{unslashed}{query}{fragment}")
         } else {
             written.to_string()
         };
         percent_escape(&out)
+    }
+
+    /// With `trailing_slash = false`, the relative path `path` that names a page as `x/` or
+    /// `x/index.html` (which static hosts do not serve), written as the page's URL: `x`, or
+    /// the relative URL of the page when nothing would be left of the path (`./` -> `../a`).
+    fn unslashed(&self, path: &str, page: &str, r: &Resolved) -> Option<String> {
+        if self.slash || path.is_empty() {
+            return None;
+        }
+        let suffix = r.named.strip_prefix(r.target.path.as_str())?;
+        if !matches!(suffix, "/" | "/index.html") || !path.ends_with(suffix) {
+            return None;
+        }
+        let kept = &path[..path.len() - suffix.len()];
+        let last = kept.rsplit('/').next().unwrap_or("");
+        Some(if matches!(last, "" | "." | "..") {
+            relative_url(page, &r.target.path)
+        } else {
+            kept.to_string()
+        })
     }
 
     /// The absolute URL of a target (`base_url` + path), or its href when no base URL is set.
@@ -423,7 +520,7 @@ mod tests {
             .into_iter()
             .map(String::from)
             .collect();
-        Resolver::new(base, path, pages)
+        Resolver::new(base, path, pages, true)
     }
 
     #[test]
@@ -533,8 +630,64 @@ mod tests {
             ("a/b.md", "/a/b/", "a/b/index.html"),
             ("404.md", "/404.html", "404.html"),
         ] {
-            assert_eq!(page_url(rel), url);
-            assert_eq!(output_file(url), file);
+            assert_eq!(page_url(rel, true), url);
+            assert_eq!(output_file(url, true), file);
         }
+        for (rel, url, file) in [
+            ("index.md", "/", "index.html"),
+            ("guide.md", "/guide", "guide.html"),
+            ("a/index.md", "/a", "a.html"),
+            ("a/b.md", "/a/b", "a/b.html"),
+            ("404.md", "/404.html", "404.html"),
+        ] {
+            assert_eq!(page_url(rel, false), url);
+            assert_eq!(output_file(url, false), file);
+        }
+        // An alias written with its slash stays a directory index in both shapes.
+        assert_eq!(output_file("/old/", false), "old/index.html");
+    }
+
+    #[test]
+    fn without_trailing_slash_links_name_pages_without_it() {
+        let pages = ["/", "/guide", "/errors", "/a", "/a/b"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let r = Resolver::new(Some("https://x.com/docs"), "/docs/", pages, false);
+        let t = |h: &str| r.resolve(h, "/a/b", Some("a")).map(|t| t.path);
+        for href in [
+            "/guide",
+            "/guide/",
+            "/guide/index.html",
+            "/guide.html",
+            "../guide/",
+        ] {
+            assert_eq!(t(href).as_deref(), Some("/guide"), "{href}");
+        }
+        assert_eq!(t("b.md").as_deref(), Some("/a/b"));
+        assert_eq!(t("./").as_deref(), Some("/a"));
+        let w = |h: &str| r.rewrite(h, "/a/b", Some("a"));
+        assert_eq!(w("../guide/#k"), "../guide#k");
+        assert_eq!(w("../guide/index.html?q"), "../guide?q");
+        assert_eq!(w("../guide"), "../guide");
+        assert_eq!(w("./"), "../a");
+        assert_eq!(w("../"), "../");
+        assert_eq!(w("../guide.md#k"), "../guide#k");
+        assert_eq!(w("b.md"), "b");
+        assert_eq!(w("/errors/#E1"), "/docs/errors#E1");
+        // Written in the output as it is (templates): the shape must be the served one.
+        assert_eq!(
+            r.resolve_output("/docs/guide/", "/")
+                .map(|t| t.path)
+                .as_deref(),
+            Some("/guide/")
+        );
+        assert_eq!(
+            r.resolve_output("/docs/guide", "/")
+                .map(|t| t.path)
+                .as_deref(),
+            Some("/guide")
+        );
+        assert_eq!(relative_url("/a/b", "/guide"), "../guide");
     }
 }

@@ -39,6 +39,7 @@ impl Page {
 /// The site paths of the pages that could not be read are added to `failed`.
 pub(crate) fn load_pages(
     root: &Path,
+    slash: bool,
     diags: &mut Diagnostics,
     failed: &mut std::collections::BTreeSet<String>,
 ) -> Vec<Page> {
@@ -46,23 +47,28 @@ pub(crate) fn load_pages(
     let files = crate::files::walk(root, CONTENT_DIR, is_page, diags);
     let mut pages = Vec::new();
     for path in files {
-        match load_page(root, &path, diags) {
+        match load_page(root, slash, &path, diags) {
             Some(page) => pages.push(page),
             None => {
                 let rel = crate::files::relative(&path, &root.join(CONTENT_DIR));
-                failed.insert(urls::page_url(&rel));
+                failed.insert(urls::page_url(&rel, slash));
             }
         }
     }
     pages
 }
 
-/// Reads one page file (`path` is under `root/content`).
-pub(crate) fn load_page(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Page> {
+/// Reads one page file (`path` is under `root/content`); `slash` is `trailing_slash`.
+pub(crate) fn load_page(
+    root: &Path,
+    slash: bool,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Page> {
     let rel_to_root = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let rel = crate::files::relative(path, &root.join(CONTENT_DIR));
     match Source::read(path, rel_to_root) {
-        Ok(source) => read_page(source, rel, diags),
+        Ok(source) => read_page(source, rel, slash, diags),
         Err(d) => {
             diags.push(d);
             None
@@ -70,7 +76,7 @@ pub(crate) fn load_page(root: &Path, path: &Path, diags: &mut Diagnostics) -> Op
     }
 }
 
-fn read_page(source: Source, rel: String, diags: &mut Diagnostics) -> Option<Page> {
+fn read_page(source: Source, rel: String, slash: bool, diags: &mut Diagnostics) -> Option<Page> {
     let text = &source.text;
     let Some(after_open) = text
         .strip_prefix("+++\n")
@@ -119,7 +125,7 @@ fn read_page(source: Source, rel: String, diags: &mut Diagnostics) -> Option<Pag
     if diags.len() > before {
         return None;
     }
-    let url = urls::page_url(&rel);
+    let url = urls::page_url(&rel, slash);
     Some(Page {
         source,
         rel,
