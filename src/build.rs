@@ -132,7 +132,17 @@ fn codegen_input(
     let catalog = &sources.catalog;
     let docs = exports::docs_urls(catalog, plan);
     let examples = (0..catalog.codes.len())
-        .map(|i| render::example::example_value(catalog, i, Some(&docs[i])).map(|(v, _)| v))
+        .map(|i| {
+            let problem_type = catalog
+                .envelope_for(i)
+                .filter(|e| e.is_problem())
+                .and_then(|_| exports::problem_type(catalog, plan, i));
+            let urls = render::example::ExampleUrls {
+                docs: Some(&docs[i]),
+                problem_type: problem_type.as_deref(),
+            };
+            render::example::example_value(catalog, i, urls).map(|(v, _)| v)
+        })
         .collect();
     let mut input = codegen::Input::new(
         config.catalog.display().to_string(),
@@ -248,8 +258,7 @@ impl Site {
                 }
             }
         }
-        let registry = Registry::new(plan.files.iter().cloned(), facts.values(), failed)
-            .with_unplanned(sources.unplanned.clone());
+        let registry = registry_of(&sources, &plan, &facts, failed);
         // The shared navigation is a file, not a page, but its links are checked like a page's.
         let nav = PageFacts::of(
             &format!("/{}", render::NAV_PAGE),
@@ -323,6 +332,7 @@ impl Site {
         for (rel, text) in self.exports() {
             staging.write(rel, text.as_bytes())?;
         }
+        self.write_code_json(staging)?;
         for (rel, text) in self.generated() {
             staging.write(&rel, text.as_bytes())?;
         }
@@ -341,6 +351,22 @@ impl Site {
             staging.copy(rel, path)?;
         }
         Ok(self.plan.pages.len() + self.rest_count())
+    }
+
+    /// Each code's JSON file beside its page: its `errors.json` entry (none without code
+    /// pages). Made and written in parallel, one code at a time.
+    fn write_code_json(&self, staging: &Staging) -> std::io::Result<()> {
+        let catalog = &self.sources.catalog;
+        exports::code_json_paths(catalog, &self.plan)
+            .par_iter()
+            .try_for_each(|(i, path)| {
+                let entry = match self.code_entries.get() {
+                    Some(entries) => entries[*i].clone(),
+                    None => exports::code_entry(catalog, &self.plan, *i),
+                };
+                let text = exports::code_json(&entry);
+                staging.write(path.trim_start_matches('/'), text.as_bytes())
+            })
     }
 
     /// `sitemap.xml` and `robots.txt`, unless the site has its own in `static/`.
@@ -362,6 +388,7 @@ impl Site {
     fn rest_count(&self) -> usize {
         usize::from(!self.sources.releases.is_empty())
             + exports::FILES.len()
+            + exports::code_json_paths(&self.sources.catalog, &self.plan).len()
             + self.sources.config.exports.files.len()
             + 2
             + self.sitemap().len()
@@ -596,6 +623,17 @@ impl Site {
             exports::errors_json_with(&self.sources.config.title, catalog, &plan, entries.clone());
         self.code_entries = std::sync::OnceLock::from(entries);
         let mut files = vec![(exports::ERRORS_JSON.to_string(), json)];
+        for &i in &code_pages {
+            if let (Some(path), Some(entries)) = (
+                exports::code_json_path(catalog, &plan, i),
+                self.code_entries.get(),
+            ) {
+                files.push((
+                    path.trim_start_matches('/').to_string(),
+                    exports::code_json(&entries[i]),
+                ));
+            }
+        }
         for (facts, html) in pages {
             files.push((urls::output_file(&facts.url), html));
             self.facts.insert(facts.url.clone(), facts);
@@ -660,6 +698,23 @@ fn other_files(sources: &Sources) -> std::collections::BTreeSet<String> {
         .chain((!sources.releases.is_empty()).then_some(crate::changelog::FEED))
         .map(|rel| format!("/{rel}"))
         .collect()
+}
+
+/// The registry of a build: its files and pages, the pages that failed, where a broken
+/// catalog would have made pages, and each code's JSON file (published like a page).
+fn registry_of(
+    sources: &Sources,
+    plan: &Plan,
+    facts: &BTreeMap<String, PageFacts>,
+    failed: std::collections::BTreeSet<String>,
+) -> Registry {
+    Registry::new(plan.files.iter().cloned(), facts.values(), failed)
+        .with_unplanned(sources.unplanned.clone())
+        .with_published_files(
+            exports::code_json_paths(&sources.catalog, plan)
+                .into_iter()
+                .map(|(_, path)| path),
+        )
 }
 
 /// Reduces a rendered page to what the link checker needs.

@@ -189,7 +189,7 @@ fn declared_fields(catalog: &Catalog) -> Vec<Value> {
 }
 
 /// The URL to print in error responses for code `i`: its `docs`, else its page, else its row.
-fn docs_of(catalog: &Catalog, plan: &Plan, i: usize) -> String {
+pub(crate) fn docs_of(catalog: &Catalog, plan: &Plan, i: usize) -> String {
     urls_of(catalog, plan, i).2
 }
 
@@ -273,6 +273,35 @@ pub(crate) fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
         })),
         "fields": fields(catalog, plan, i),
     })
+}
+
+/// The site path of code `i`'s JSON file, beside its page (`/errors/PG-1003/index.json`):
+/// its `errors.json` entry. `None` without code pages.
+pub(crate) fn code_json_path(catalog: &Catalog, plan: &Plan, i: usize) -> Option<String> {
+    plan.code_page(catalog, i)
+        .map(|page| crate::urls::json_beside(&page))
+}
+
+/// Every code's JSON file: (code index, site path), in catalog order.
+pub(crate) fn code_json_paths(catalog: &Catalog, plan: &Plan) -> Vec<(usize, String)> {
+    (0..catalog.codes.len())
+        .filter_map(|i| code_json_path(catalog, plan, i).map(|p| (i, p)))
+        .collect()
+}
+
+/// The content of a code's JSON file: its `errors.json` entry, pretty-printed like
+/// `errors.json`, with a final newline.
+pub(crate) fn code_json(entry: &Value) -> String {
+    let mut out = serde_json::to_string_pretty(entry).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// The `type` of code `i`'s problem details (RFC 9457): the absolute URL of its page, else of
+/// its row.
+pub(crate) fn problem_type(catalog: &Catalog, plan: &Plan, i: usize) -> Option<String> {
+    let (page, reference, _) = urls_of(catalog, plan, i);
+    page.or(reference)
 }
 
 /// The retry guidance of code `i`: policy, wording, advice, headers, and the reason it

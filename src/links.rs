@@ -190,6 +190,9 @@ pub(crate) struct Registry {
     /// Path prefixes where a broken source (the catalog) would have made pages: links there
     /// are not reported while it is broken.
     unplanned: Vec<String>,
+    /// Files that are part of the published manifest (`urls.txt`) like pages: the JSON file
+    /// of each code.
+    published_files: BTreeSet<String>,
 }
 
 impl Registry {
@@ -214,6 +217,15 @@ impl Registry {
     /// The same registry, not reporting links under `prefixes` (see `unplanned`).
     pub(crate) fn with_unplanned(mut self, prefixes: Vec<String>) -> Self {
         self.unplanned = prefixes;
+        self
+    }
+
+    /// The same registry with files that are published like pages (listed in `urls.txt`).
+    pub(crate) fn with_published_files(mut self, files: impl IntoIterator<Item = String>) -> Self {
+        for f in files {
+            self.files.insert(f.clone());
+            self.published_files.insert(f);
+        }
         self
     }
 
@@ -248,13 +260,28 @@ impl Registry {
     /// Every page and every `page#id` that authors and the catalog create (not the theme's
     /// chrome, such as `#main`), sorted.
     pub(crate) fn published(&self) -> impl Iterator<Item = String> + '_ {
-        self.pages.iter().flat_map(|(url, ids)| {
+        let pages = self.pages.iter().flat_map(|(url, ids)| {
             let chrome = self.chrome.get(url).cloned().unwrap_or_default();
             std::iter::once(url.clone()).chain(
                 ids.iter()
                     .filter(move |id| !chrome.contains(*id))
                     .map(move |id| format!("{url}#{id}")),
             )
+        });
+        // Merged in order: a code's JSON file comes after its page and the page's anchors.
+        let mut pages = pages.peekable();
+        let mut files = self.published_files.iter().peekable();
+        std::iter::from_fn(move || {
+            let file_first = match (pages.peek(), files.peek()) {
+                (Some(p), Some(f)) => f.as_str() < p.as_str(),
+                (None, f) => f.is_some(),
+                (Some(_), None) => false,
+            };
+            if file_first {
+                files.next().cloned()
+            } else {
+                pages.next()
+            }
         })
     }
 

@@ -58,6 +58,11 @@ impl Sources {
             diags.push(d);
         }
         let (catalog, catalog_text) = load_catalog(root, &config, &mut diags);
+        if let Some(catalog) = &catalog
+            && config.base_url.is_none()
+        {
+            problems_need_base_url(catalog, &mut diags);
+        }
         let mut failed = BTreeSet::new();
         let pages = content::load_pages(root, &mut diags, &mut failed);
         let theme = Theme::load(root, &mut diags);
@@ -123,6 +128,22 @@ impl Sources {
             .iter()
             .copied()
             .filter(|(rel, _)| !self.has_static(rel))
+    }
+}
+
+/// A problem details envelope's `type` URIs are the absolute URLs of its codes' pages: without
+/// a `base_url` there are none, which is an error at its `kind`.
+fn problems_need_base_url(catalog: &Catalog, diags: &mut Diagnostics) {
+    for e in &catalog.envelopes {
+        if let Some(span) = &e.problem {
+            diags.at(
+                crate::diagnostics::Problem::Rfc9457NeedsBaseUrl {
+                    envelope: e.id.clone(),
+                },
+                &catalog.source,
+                span.clone(),
+            );
+        }
     }
 }
 

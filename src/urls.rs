@@ -42,6 +42,14 @@ pub(crate) fn output_file(url: &str) -> String {
     }
 }
 
+/// The site path of the JSON file beside the page at site path `url`: its output file with
+/// `.json` for `.html` (`/errors/PG-1003/` -> `/errors/PG-1003/index.json`).
+pub(crate) fn json_beside(url: &str) -> String {
+    let file = output_file(url);
+    let stem = file.strip_suffix(".html").unwrap_or(&file);
+    format!("/{stem}.json")
+}
+
 /// Where an internal link points: a site path (`/guide/`, `/favicon.svg`) and a fragment.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Target {

@@ -409,7 +409,10 @@ func main() {
 
 #[test]
 fn go_packages_pass_go_vet_and_look_codes_up() {
-    if !have(&[("go", &["version"]), ("sh", &["-c", "echo 'package p' | gofmt -l"])]) {
+    if !have(&[
+        ("go", &["version"]),
+        ("sh", &["-c", "echo 'package p' | gofmt -l"]),
+    ]) {
         return;
     }
     let (_dir, sites) = sites();
