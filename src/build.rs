@@ -623,15 +623,12 @@ impl Site {
             exports::errors_json_with(&self.sources.config.title, catalog, &plan, entries.clone());
         self.code_entries = std::sync::OnceLock::from(entries);
         let mut files = vec![(exports::ERRORS_JSON.to_string(), json)];
-        for &i in &code_pages {
-            if let (Some(path), Some(entries)) = (
-                exports::code_json_path(catalog, &plan, i),
-                self.code_entries.get(),
-            ) {
-                files.push((
-                    path.trim_start_matches('/').to_string(),
-                    exports::code_json(&entries[i]),
-                ));
+        if let Some(entries) = self.code_entries.get() {
+            for (i, path) in exports::code_json_paths(catalog, &plan) {
+                if code_pages.contains(&i) {
+                    let rel = path.trim_start_matches('/').to_string();
+                    files.push((rel, exports::code_json(&entries[i])));
+                }
             }
         }
         for (facts, html) in pages {

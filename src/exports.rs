@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::catalog::{Alias, Catalog, CodeKey, FieldValue, plain_text};
 use crate::links::Registry;
-use crate::plan::Plan;
+use crate::plan::{PageKind, Plan};
 use crate::urls::Target;
 
 pub(crate) const ERRORS_JSON: &str = "errors.json";
@@ -282,10 +282,19 @@ pub(crate) fn code_json_path(catalog: &Catalog, plan: &Plan, i: usize) -> Option
         .map(|page| crate::urls::json_beside(&page))
 }
 
-/// Every code's JSON file: (code index, site path), in catalog order.
+/// Every code's JSON file, in the order of the plan: (code index, site path). Beside its page
+/// and beside each redirect to it (an old code or URL in `aliases`), so that a published JSON
+/// URL keeps working when its code is renamed. None without code pages.
 pub(crate) fn code_json_paths(catalog: &Catalog, plan: &Plan) -> Vec<(usize, String)> {
-    (0..catalog.codes.len())
-        .filter_map(|i| code_json_path(catalog, plan, i).map(|p| (i, p)))
+    plan.pages
+        .iter()
+        .filter_map(|page| match page.kind {
+            PageKind::Code(i) => Some((i, crate::urls::json_beside(&page.url))),
+            PageKind::Redirect(i) if plan.code_page(catalog, i).is_some() => {
+                Some((i, crate::urls::json_beside(&page.url)))
+            }
+            _ => None,
+        })
         .collect()
 }
 

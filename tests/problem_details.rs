@@ -378,6 +378,22 @@ fn every_code_has_its_errors_json_entry_beside_its_page_listed_in_urls_txt() {
         + 1;
     assert!(err.contains("/errors/4711/index.json"), "{err}");
     assert!(err.contains(&format!("urls.txt:{line}:1")), "{err}");
+    // Renamed with an alias, the old code's JSON URL keeps working: the new code's entry.
+    let aliased = site(
+        &dir.path().join("aliased"),
+        &CATALOG.replace("code = 4711", "code = 4712\naliases = [\"4711\"]"),
+        CONFIG,
+    );
+    let result = check(&aliased);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let moved = dir.path().join("moved");
+    build_ok(&aliased, &moved);
+    let old_json: Value =
+        serde_json::from_str(&read(&moved.join("errors/4711/index.json"))).unwrap();
+    let new_json: Value =
+        serde_json::from_str(&read(&moved.join("errors/4712/index.json"))).unwrap();
+    assert_eq!(old_json, new_json);
+    assert_eq!(new_json["aliases"], json!(["4711"]));
     // Deterministic: a second build is byte-identical.
     let again = dir.path().join("again");
     build_ok(&root, &again);
