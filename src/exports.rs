@@ -275,13 +275,6 @@ pub(crate) fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
     })
 }
 
-/// The site path of code `i`'s JSON file, beside its page (`/errors/PG-1003/index.json`):
-/// its `errors.json` entry. `None` without code pages.
-pub(crate) fn code_json_path(catalog: &Catalog, plan: &Plan, i: usize) -> Option<String> {
-    plan.code_page(catalog, i)
-        .map(|page| crate::urls::json_beside(&page))
-}
-
 /// Every code's JSON file, in the order of the plan: (code index, site path). Beside its page
 /// and beside each redirect to it (an old code or URL in `aliases`), so that a published JSON
 /// URL keeps working when its code is renamed. None without code pages.
