@@ -354,11 +354,13 @@ impl Site {
     }
 
     /// Each code's JSON file beside its page: its `errors.json` entry (none without code
-    /// pages). Made and written in parallel, one code at a time.
+    /// pages; a site's own static file at that path replaces it, like `robots.txt`). Made and
+    /// written in parallel, one code at a time.
     fn write_code_json(&self, staging: &Staging) -> std::io::Result<()> {
         let catalog = &self.sources.catalog;
         exports::code_json_paths(catalog, &self.plan)
             .par_iter()
+            .filter(|(_, path)| !self.sources.has_static(path.trim_start_matches('/')))
             .try_for_each(|(i, path)| {
                 let entry = match self.code_entries.get() {
                     Some(entries) => entries[*i].clone(),
@@ -388,7 +390,10 @@ impl Site {
     fn rest_count(&self) -> usize {
         usize::from(!self.sources.releases.is_empty())
             + exports::FILES.len()
-            + exports::code_json_paths(&self.sources.catalog, &self.plan).len()
+            + exports::code_json_paths(&self.sources.catalog, &self.plan)
+                .iter()
+                .filter(|(_, p)| !self.sources.has_static(p.trim_start_matches('/')))
+                .count()
             + self.sources.config.exports.files.len()
             + 2
             + self.sitemap().len()
