@@ -132,7 +132,17 @@ fn codegen_input(
     let catalog = &sources.catalog;
     let docs = exports::docs_urls(catalog, plan);
     let examples = (0..catalog.codes.len())
-        .map(|i| render::example::example_value(catalog, i, Some(&docs[i])).map(|(v, _)| v))
+        .map(|i| {
+            let problem_type = catalog
+                .envelope_for(i)
+                .filter(|e| e.is_problem())
+                .and_then(|_| exports::problem_type(catalog, plan, i));
+            let urls = render::example::ExampleUrls {
+                docs: Some(&docs[i]),
+                problem_type: problem_type.as_deref(),
+            };
+            render::example::example_value(catalog, i, urls).map(|(v, _)| v)
+        })
         .collect();
     let mut input = codegen::Input::new(
         config.catalog.display().to_string(),
@@ -319,6 +329,7 @@ impl Site {
         for (rel, text) in self.exports() {
             staging.write(rel, text.as_bytes())?;
         }
+        self.write_code_json(staging)?;
         for (rel, text) in self.generated() {
             staging.write(&rel, text.as_bytes())?;
         }
@@ -340,6 +351,24 @@ impl Site {
             staging.copy(rel, path)?;
         }
         Ok(self.plan.pages.len() + self.rest_count())
+    }
+
+    /// Each code's JSON file beside its page: its `errors.json` entry (none without code
+    /// pages; a site's own static file at that path replaces it, like `robots.txt`). Made and
+    /// written in parallel, one code at a time.
+    fn write_code_json(&self, staging: &Staging) -> std::io::Result<()> {
+        let catalog = &self.sources.catalog;
+        exports::code_json_paths(catalog, &self.plan)
+            .par_iter()
+            .filter(|(_, path)| !self.sources.has_static(path.trim_start_matches('/')))
+            .try_for_each(|(i, path)| {
+                let entry = match self.code_entries.get() {
+                    Some(entries) => entries[*i].clone(),
+                    None => exports::code_entry(catalog, &self.plan, *i),
+                };
+                let text = exports::code_json(&entry);
+                staging.write(path.trim_start_matches('/'), text.as_bytes())
+            })
     }
 
     /// `sitemap.xml` and `robots.txt`, unless the site has its own in `static/`.
@@ -373,6 +402,10 @@ impl Site {
         self.plan.splits.len()
             + usize::from(!self.sources.releases.is_empty())
             + exports::FILES.len()
+            + exports::code_json_paths(&self.sources.catalog, &self.plan)
+                .iter()
+                .filter(|(_, p)| !self.sources.has_static(p.trim_start_matches('/')))
+                .count()
             + self.sources.config.exports.files.len()
             + 2
             + self.sitemap().len()
@@ -622,6 +655,14 @@ impl Site {
         self.code_entries = std::sync::OnceLock::from(entries);
         let mut files = vec![(exports::ERRORS_JSON.to_string(), json)];
         files.extend(self.split_indexes(&plan));
+        if let Some(entries) = self.code_entries.get() {
+            for (i, path) in exports::code_json_paths(catalog, &plan) {
+                if code_pages.contains(&i) {
+                    let rel = path.trim_start_matches('/').to_string();
+                    files.push((rel, exports::code_json(&entries[i])));
+                }
+            }
+        }
         for (facts, html) in pages {
             files.push((plan.output_file(&facts.url), html));
             self.facts.insert(facts.url.clone(), facts);
@@ -689,7 +730,8 @@ fn other_files(sources: &Sources) -> std::collections::BTreeSet<String> {
 }
 
 /// The registry of a build: its files and pages, the pages that failed, where a broken source
-/// would have made pages, the anchors that moved (split catalogs).
+/// would have made pages, the anchors that moved (split catalogs), and each code's JSON file
+/// (published like a page).
 fn registry_of(
     sources: &Sources,
     plan: &Plan,
@@ -699,6 +741,11 @@ fn registry_of(
     Registry::new(plan.files.iter().cloned(), facts.values(), failed)
         .with_unplanned(sources.unplanned.clone())
         .with_moved(crate::split::moved_anchors(&plan.splits, &sources.catalog))
+        .with_published_files(
+            exports::code_json_paths(&sources.catalog, plan)
+                .into_iter()
+                .map(|(_, path)| path),
+        )
 }
 
 /// Reduces a rendered page to what the link checker needs.

@@ -376,6 +376,7 @@ pub(crate) enum Choice {
     Column,
     FieldType,
     Versioning,
+    EnvelopeKind,
 }
 
 /// Why a required field is required.
@@ -860,6 +861,27 @@ pub(crate) enum Problem {
         /// The code whose page it is, if it is a code page.
         code: Option<String>,
     },
+    /// A field of a problem details envelope (`kind = "problem"`) named like an RFC 9457
+    /// member (`type`, `title`, `status`, `detail`, `instance`) but given another meaning.
+    Rfc9457MemberConflict {
+        envelope: String,
+        member: String,
+        /// The key that gives it another meaning (`from`, `type`) and its value.
+        key: &'static str,
+        value: String,
+        /// What RFC 9457 (and errdocs) makes of the member.
+        expected: &'static str,
+    },
+    /// A problem details envelope in a site without `base_url`: its `type` URIs could not be
+    /// absolute.
+    Rfc9457NeedsBaseUrl {
+        envelope: String,
+    },
+    /// A problem details envelope whose example is not a JSON object (or not JSON at all).
+    Rfc9457NotJsonObject {
+        envelope: String,
+        found: String,
+    },
 }
 
 /// What a broken link is missing.
@@ -886,6 +908,7 @@ impl Choice {
             Choice::Column => "a column",
             Choice::FieldType => "a field type",
             Choice::Versioning => "a versioning scheme",
+            Choice::EnvelopeKind => "an envelope kind",
         }
     }
 
@@ -896,6 +919,7 @@ impl Choice {
             Choice::Column => "columns",
             Choice::FieldType => "field types",
             Choice::Versioning => "schemes",
+            Choice::EnvelopeKind => "kinds",
         }
     }
 }
@@ -1278,6 +1302,21 @@ impl Problem {
             } => format!(
                 "`{url}` was published before and no longer resolves: it is now `{now}` \
                  (`trailing_slash = {trailing_slash}` changed the shape of page URLs)"
+            ),
+            Problem::Rfc9457MemberConflict {
+                envelope,
+                member,
+                key,
+                value,
+                ..
+            } => format!(
+                "invalid `{key}` value `{value}` for field `{member}`: envelope `{envelope}` is a problem details envelope, where `{member}` is an RFC 9457 member"
+            ),
+            Problem::Rfc9457NeedsBaseUrl { envelope } => format!(
+                "envelope `{envelope}` is a problem details envelope, but the site has no `base_url` for the absolute `type` URIs of its codes"
+            ),
+            Problem::Rfc9457NotJsonObject { envelope, found } => format!(
+                "envelope `{envelope}` is a problem details envelope, but its example is {found}, not a JSON object"
             ),
         }
     }
@@ -1717,6 +1756,22 @@ impl Problem {
                         .unwrap_or_default()
                 )
             }),
+            Problem::Rfc9457MemberConflict {
+                member, expected, ..
+            } => Some(format!(
+                "in problem details (RFC 9457, section 3.1) `{member}` is {expected}; remove the key, or rename the field if the API sends something else"
+            )),
+            Problem::Rfc9457NeedsBaseUrl { .. } => Some(
+                "set `base_url = \"https://docs.example.com/\"` in errdocs.toml (or pass \
+                 `--base-url`): RFC 9457 resolves a relative `type` against the API's request \
+                 URL, not the documentation site, so errdocs writes absolute ones"
+                    .into(),
+            ),
+            Problem::Rfc9457NotJsonObject { .. } => Some(
+                "a problem details object is a JSON object (RFC 9457, section 3): write the \
+                 example as `{ ... }` with `language = \"json\"` (the default)"
+                    .into(),
+            ),
         }
     }
 

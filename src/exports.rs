@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::catalog::{Alias, Catalog, CodeKey, FieldValue, plain_text};
 use crate::links::Registry;
-use crate::plan::Plan;
+use crate::plan::{PageKind, Plan};
 use crate::urls::Target;
 
 pub(crate) const ERRORS_JSON: &str = "errors.json";
@@ -189,7 +189,7 @@ fn declared_fields(catalog: &Catalog) -> Vec<Value> {
 }
 
 /// The URL to print in error responses for code `i`: its `docs`, else its page, else its row.
-fn docs_of(catalog: &Catalog, plan: &Plan, i: usize) -> String {
+pub(crate) fn docs_of(catalog: &Catalog, plan: &Plan, i: usize) -> String {
     urls_of(catalog, plan, i).2
 }
 
@@ -273,6 +273,37 @@ pub(crate) fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
         })),
         "fields": fields(catalog, plan, i),
     })
+}
+
+/// Every code's JSON file, in the order of the plan: (code index, site path). Beside its page
+/// and beside each redirect to it (an old code or URL in `aliases`), so that a published JSON
+/// URL keeps working when its code is renamed. None without code pages.
+pub(crate) fn code_json_paths(catalog: &Catalog, plan: &Plan) -> Vec<(usize, String)> {
+    plan.pages
+        .iter()
+        .filter_map(|page| match page.kind {
+            PageKind::Code(i) => Some((i, plan.json_beside(&page.url))),
+            PageKind::Redirect(i) if plan.code_page(catalog, i).is_some() => {
+                Some((i, plan.json_beside(&page.url)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The content of a code's JSON file: its `errors.json` entry, pretty-printed like
+/// `errors.json`, with a final newline.
+pub(crate) fn code_json(entry: &Value) -> String {
+    let mut out = serde_json::to_string_pretty(entry).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// The `type` of code `i`'s problem details (RFC 9457): the absolute URL of its page, else of
+/// its row.
+pub(crate) fn problem_type(catalog: &Catalog, plan: &Plan, i: usize) -> Option<String> {
+    let (page, reference, _) = urls_of(catalog, plan, i);
+    page.or(reference)
 }
 
 /// The retry guidance of code `i`: policy, wording, advice, headers, and the reason it

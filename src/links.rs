@@ -196,6 +196,9 @@ pub(crate) struct Registry {
     /// Anchors that moved off a page (a split catalog's index) to another page: page ->
     /// anchor -> the page that has it now. Followed like redirects, and still published.
     moved: BTreeMap<String, Arc<HashMap<String, String>>>,
+    /// Files that are part of the published manifest (`urls.txt`) like pages: the JSON file
+    /// of each code.
+    published_files: BTreeSet<String>,
 }
 
 impl Registry {
@@ -232,6 +235,15 @@ impl Registry {
         self
     }
 
+    /// The same registry with files that are published like pages (listed in `urls.txt`).
+    pub(crate) fn with_published_files(mut self, files: impl IntoIterator<Item = String>) -> Self {
+        for f in files {
+            self.files.insert(f.clone());
+            self.published_files.insert(f);
+        }
+        self
+    }
+
     /// Records (or replaces) a page.
     pub(crate) fn add_page(&mut self, page: &PageFacts) {
         self.homes_of_ids = std::sync::OnceLock::new();
@@ -264,7 +276,7 @@ impl Registry {
     /// chrome, such as `#main`), sorted. Anchors that moved off a page are still listed there:
     /// they still resolve.
     pub(crate) fn published(&self) -> impl Iterator<Item = String> + '_ {
-        self.pages.iter().flat_map(|(url, ids)| {
+        let pages = self.pages.iter().flat_map(|(url, ids)| {
             let chrome = self.chrome.get(url).cloned().unwrap_or_default();
             let own = ids.iter().filter(move |id| !chrome.contains(*id));
             let mut all: Vec<&String> = match self.moved.get(url) {
@@ -275,6 +287,21 @@ impl Registry {
             };
             all.sort_unstable();
             std::iter::once(url.clone()).chain(all.into_iter().map(move |id| format!("{url}#{id}")))
+        });
+        // Merged in order: a code's JSON file comes after its page and the page's anchors.
+        let mut pages = pages.peekable();
+        let mut files = self.published_files.iter().peekable();
+        std::iter::from_fn(move || {
+            let file_first = match (pages.peek(), files.peek()) {
+                (Some(p), Some(f)) => f.as_str() < p.as_str(),
+                (None, f) => f.is_some(),
+                (Some(_), None) => false,
+            };
+            if file_first {
+                files.next().cloned()
+            } else {
+                pages.next()
+            }
         })
     }
 

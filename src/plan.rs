@@ -174,6 +174,11 @@ impl Plan {
                 .all(|(a, b)| a.url == b.url && a.kind == b.kind)
     }
 
+    /// The site path of the JSON file beside the page at `url` (a code's `errors.json` entry).
+    pub(crate) fn json_beside(&self, url: &str) -> String {
+        crate::urls::json_beside(url, self.resolver.trailing_slash())
+    }
+
     /// The output file of a page at site path `url`, in the shape of `trailing_slash`.
     pub(crate) fn output_file(&self, url: &str) -> String {
         crate::urls::output_file(url, self.resolver.trailing_slash())

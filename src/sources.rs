@@ -58,16 +58,11 @@ impl Sources {
         {
             diags.push(d);
         }
-        let (mut catalog, catalog_text) = load_catalog(root, &config, &mut diags);
+        let (catalog, catalog_text) = load_catalog(root, &config, &mut diags);
         let mut failed = BTreeSet::new();
         let pages = content::load_pages(root, config.trailing_slash, &mut diags, &mut failed);
         let theme = Theme::load(root, &mut diags);
-        if let (Some(c), Some(theme)) = (&catalog, &theme)
-            && !check_theme_ids(c, theme, &mut diags)
-        {
-            // Reported at the catalog; rendering would only report the clash again per page.
-            catalog = None;
-        }
+        let catalog = catalog.filter(|c| fits_site(c, &config, theme.as_ref(), &mut diags));
         let statics = static_files(root, &mut diags);
         let releases = crate::releases::load(root, &mut diags);
         if let Some(theme) = &theme {
@@ -137,7 +132,38 @@ impl Sources {
     }
 }
 
+/// A problem details envelope's `type` URIs are the absolute URLs of its codes' pages: without
+/// a `base_url` there are none, which is an error at its `kind`.
+fn problems_need_base_url(catalog: &Catalog, diags: &mut Diagnostics) {
+    for e in &catalog.envelopes {
+        if let Some(span) = &e.problem {
+            diags.at(
+                crate::diagnostics::Problem::Rfc9457NeedsBaseUrl {
+                    envelope: e.id.clone(),
+                },
+                &catalog.source,
+                span.clone(),
+            );
+        }
+    }
+}
+
 /// The catalog (`None` when it has errors) and its text (empty when it cannot be read).
+/// Checks what the catalog needs of the rest of the site: a `base_url` for problem details
+/// envelopes, ids the theme does not write itself. False when the catalog cannot be used
+/// (its ids clash with the theme's: rendering would only report the clash again per page).
+fn fits_site(
+    catalog: &Catalog,
+    config: &Config,
+    theme: Option<&Theme>,
+    diags: &mut Diagnostics,
+) -> bool {
+    if config.base_url.is_none() {
+        problems_need_base_url(catalog, diags);
+    }
+    theme.is_none_or(|theme| check_theme_ids(catalog, theme, diags))
+}
+
 /// Reports catalog ids (category ids, code anchors and old anchors) that the theme's page
 /// template writes itself on every page; false when there is one.
 fn check_theme_ids(catalog: &Catalog, theme: &Theme, diags: &mut Diagnostics) -> bool {

@@ -60,6 +60,15 @@ pub(crate) fn output_file(url: &str, slash: bool) -> String {
     }
 }
 
+/// The site path of the JSON file beside the page at site path `url`: its output file with
+/// `.json` for `.html` (`/errors/PG-1003/` -> `/errors/PG-1003/index.json`; with `slash`
+/// false, `/errors/PG-1003` -> `/errors/PG-1003.json`).
+pub(crate) fn json_beside(url: &str, slash: bool) -> String {
+    let file = output_file(url, slash);
+    let stem = file.strip_suffix(".html").unwrap_or(&file);
+    format!("/{stem}.json")
+}
+
 /// Where an internal link points: a site path (`/guide/`, `/favicon.svg`) and a fragment.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Target {

@@ -645,8 +645,15 @@ fn openapi_documents_validate_and_link_every_code() {
                 );
             }
             for status in entry["statuses"].as_array().unwrap() {
-                let example = &doc["components"]["responses"][format!("Status{status}")]["content"]
-                    ["application/json"]["examples"][key];
+                // Under `application/json`, or `application/problem+json` for problem details.
+                let content = doc["components"]["responses"][format!("Status{status}")]["content"]
+                    .as_object()
+                    .unwrap();
+                let example = content
+                    .values()
+                    .map(|media| &media["examples"][key])
+                    .find(|e| !e.is_null())
+                    .unwrap_or(&Value::Null);
                 assert_eq!(example["x-docs-url"], entry["docs"], "{name}: {key}");
                 let category = format!("ErrorCode.{}", entry["category"].as_str().unwrap());
                 let per_status = format!("ErrorCode.{status}");

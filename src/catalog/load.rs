@@ -37,6 +37,7 @@ const ENVELOPE_KEYS: &[&str] = &[
     "example",
     "note",
     "field",
+    "kind",
 ];
 const FIELD_KEYS: &[&str] = &["name", "type", "required", "description", "from"];
 const CATEGORY_KEYS: &[&str] = &[
@@ -352,41 +353,16 @@ fn read_envelope(
     let id = t.required_string("id", diags);
     let title = t.required_string("title", diags);
     let example = t.required_string("example", diags);
-    let language = t
-        .string("language", diags)
-        .map_or_else(|| "json".to_string(), |l| l.value);
+    let language = t.string("language", diags);
+    let problem = envelope_kind(t, diags);
     let (http_status, http) = envelope_status(t, declared, diags);
+    let problem_id = problem
+        .as_ref()
+        .and_then(|_| id.as_ref().map(|i| i.value.clone()));
     let fields = t
         .tables("field", "[[envelope.field]]", FIELD_KEYS, diags)
         .iter()
-        .filter_map(|f| {
-            let name = f.required_string("name", diags)?;
-            let from = f.string("from", diags).and_then(|from| {
-                let found = FieldSource::from_name(&from.value);
-                if found.is_none() {
-                    let names = FieldSource::ALL.map(FieldSource::name);
-                    diags.at(
-                        Problem::UnknownChoice {
-                            key: "from".into(),
-                            value: from.value.clone(),
-                            choice: Choice::FieldSource,
-                            choices: names.to_vec(),
-                            suggestion: did_you_mean(&from.value, names),
-                        },
-                        f.source(),
-                        from.span.clone(),
-                    );
-                }
-                found
-            });
-            Some(EnvelopeField {
-                name: name.value,
-                kind: f.string("type", diags).map(|k| k.value),
-                required: f.bool("required", diags).is_none_or(|r| r.value),
-                description: f.string("description", diags),
-                from,
-            })
-        })
+        .filter_map(|f| read_envelope_field(f, problem_id.as_deref(), diags))
         .collect();
     let id = id?;
     if check_id("id", &id, source, diags) {
@@ -400,20 +376,184 @@ fn read_envelope(
         );
     }
     let example = example?;
-    if language == "json" {
+    let json = language.as_ref().is_none_or(|l| l.value == "json");
+    if json {
         check_json_example(&id.value, &example, source, diags);
+    }
+    if problem.is_some() {
+        check_problem_example(&id.value, &example, language.as_ref(), source, diags);
     }
     Some(Envelope {
         id: id.value,
         title: title?.value,
         description: t.string("description", diags),
-        language,
+        language: language.map_or_else(|| "json".to_string(), |l| l.value),
         http_status,
         http,
         example: example.value,
         note: t.string("note", diags),
         fields,
+        problem,
     })
+}
+
+/// An envelope's `kind`: `"problem"` for problem details (RFC 9457); returns where it is
+/// written.
+fn envelope_kind(t: &Table, diags: &mut Diagnostics) -> Option<std::ops::Range<usize>> {
+    let kind = t.string("kind", diags)?;
+    if kind.value == "problem" {
+        return Some(kind.span);
+    }
+    diags.at(
+        Problem::UnknownChoice {
+            key: "kind".into(),
+            value: kind.value.clone(),
+            choice: Choice::EnvelopeKind,
+            choices: vec!["problem"],
+            suggestion: did_you_mean(&kind.value, ["problem"]),
+        },
+        t.source(),
+        kind.span,
+    );
+    None
+}
+
+/// One `[[envelope.field]]`; `problem` is the envelope's id when it is a problem details
+/// envelope, whose RFC 9457 members may not be given another meaning.
+fn read_envelope_field(
+    f: &Table,
+    problem: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Option<EnvelopeField> {
+    let name = f.required_string("name", diags)?;
+    let from_text = f.string("from", diags);
+    let from = from_text.as_ref().and_then(|from| {
+        let found = FieldSource::from_name(&from.value);
+        if found.is_none() {
+            let names = FieldSource::ALL.map(FieldSource::name);
+            diags.at(
+                Problem::UnknownChoice {
+                    key: "from".into(),
+                    value: from.value.clone(),
+                    choice: Choice::FieldSource,
+                    choices: names.to_vec(),
+                    suggestion: did_you_mean(&from.value, names),
+                },
+                f.source(),
+                from.span.clone(),
+            );
+        }
+        found
+    });
+    let kind = f.string("type", diags);
+    if let Some(envelope) = problem {
+        check_problem_member(
+            envelope,
+            &name.value,
+            from_text.as_ref(),
+            from,
+            kind.as_ref(),
+            f,
+            diags,
+        );
+    }
+    Some(EnvelopeField {
+        name: name.value,
+        kind: kind.map(|k| k.value),
+        required: f.bool("required", diags).is_none_or(|r| r.value),
+        description: f.string("description", diags),
+        from,
+    })
+}
+
+/// Refuses a field of a problem details envelope named like an RFC 9457 member (section
+/// 3.1) whose `from` or `type` says something else than what the member is.
+fn check_problem_member(
+    envelope: &str,
+    name: &str,
+    from_text: Option<&Located<String>>,
+    from: Option<FieldSource>,
+    kind: Option<&Located<String>>,
+    f: &Table,
+    diags: &mut Diagnostics,
+) {
+    let (allowed, json_type, expected): (Option<FieldSource>, &[&str], &'static str) = match name {
+        "type" => (
+            None,
+            &["string"],
+            "a URI reference naming the problem type, which errdocs sets to the code's page",
+        ),
+        "title" => (
+            Some(FieldSource::Message),
+            &["string"],
+            "a short summary of the problem type, which errdocs sets to the code's message",
+        ),
+        "status" => (
+            Some(FieldSource::Status),
+            &["integer", "number"],
+            "the HTTP status code as a JSON number, which errdocs sets to the code's status",
+        ),
+        "detail" => (
+            Some(FieldSource::Detail),
+            &["string"],
+            "a string explaining the problem, which errdocs sets to the code's detail",
+        ),
+        "instance" => (
+            Some(FieldSource::Example),
+            &["string"],
+            "a URI reference naming one occurrence: given per code (`from = \"example\"`) or not at all",
+        ),
+        _ => return,
+    };
+    let mut conflict = |key: &'static str, value: &Located<String>| {
+        diags.at(
+            Problem::Rfc9457MemberConflict {
+                envelope: envelope.to_string(),
+                member: name.to_string(),
+                key,
+                value: value.value.clone(),
+                expected,
+            },
+            f.source(),
+            value.span.clone(),
+        );
+    };
+    if let (Some(text), Some(source)) = (from_text, from)
+        && Some(source) != allowed
+    {
+        conflict("from", text);
+    }
+    if let Some(k) = kind
+        && !json_type.contains(&k.value.trim().to_ascii_lowercase().as_str())
+    {
+        conflict("type", k);
+    }
+}
+
+/// A problem details envelope's example must be a JSON object (RFC 9457, section 3).
+fn check_problem_example(
+    envelope: &str,
+    example: &Located<String>,
+    language: Option<&Located<String>>,
+    source: &Source,
+    diags: &mut Diagnostics,
+) {
+    let (found, span) = match language.filter(|l| l.value != "json") {
+        Some(l) => (format!("written in `{}`", l.value), l.span.clone()),
+        None => match serde_json::from_str::<serde_json::Value>(&example.value) {
+            Ok(serde_json::Value::Object(_)) | Err(_) => return,
+            Ok(serde_json::Value::Array(_)) => ("an array".to_string(), example.span.clone()),
+            Ok(other) => (format!("`{other}`"), example.span.clone()),
+        },
+    };
+    diags.at(
+        Problem::Rfc9457NotJsonObject {
+            envelope: envelope.to_string(),
+            found,
+        },
+        source,
+        span,
+    );
 }
 
 /// An envelope's `http_status`: a status shown above its example, or `false` for an envelope

@@ -56,6 +56,25 @@ pub(crate) struct Envelope {
     pub(crate) example: String,
     pub(crate) note: Option<Text>,
     pub(crate) fields: Vec<EnvelopeField>,
+    /// For a problem details envelope (`kind = "problem"`, RFC 9457): where `kind` is written
+    /// (byte range in the catalog). Its examples get the members `type`, `title`, `status`
+    /// and `detail` of each code, and its media type is `application/problem+json`.
+    pub(crate) problem: Option<Range<usize>>,
+}
+
+/// The media type of problem details (RFC 9457, section 3).
+pub(crate) const PROBLEM_MEDIA_TYPE: &str = "application/problem+json";
+
+impl Envelope {
+    /// Whether this is a problem details envelope (RFC 9457).
+    pub(crate) fn is_problem(&self) -> bool {
+        self.problem.is_some()
+    }
+
+    /// The media type of its responses, when it is not plain JSON.
+    pub(crate) fn media_type(&self) -> Option<&'static str> {
+        self.is_problem().then_some(PROBLEM_MEDIA_TYPE)
+    }
 }
 
 pub(crate) struct EnvelopeField {

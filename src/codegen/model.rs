@@ -39,6 +39,8 @@ pub(crate) struct EnvelopeInfo {
     pub(crate) code_field: Option<String>,
     /// The envelope's own example, when it is JSON.
     pub(crate) example: Option<serde_json::Value>,
+    /// Problem details (RFC 9457): served as `application/problem+json`.
+    pub(crate) problem: bool,
 }
 
 /// The input of every generator.
@@ -138,6 +140,7 @@ impl Input {
                 example: (e.language == "json")
                     .then(|| serde_json::from_str(&e.example).ok())
                     .flatten(),
+                problem: e.is_problem(),
             })
             .collect();
         Input {

@@ -2,7 +2,8 @@
 //! envelope, whose code field refers to `ErrorCode`, the enum of every code, with an enum per
 //! category (`ErrorCode.CATEGORY`) and per HTTP status (`ErrorCode.404`); a response per HTTP
 //! status with one named example per code, each pointing at the code's page (`x-docs-url`,
-//! and a link in its `description`).
+//! and a link in its `description`). Codes in a problem details envelope (RFC 9457) are
+//! `application/problem+json` responses whose schema has the members of section 3.1.
 
 use std::collections::BTreeMap;
 
@@ -61,6 +62,9 @@ fn envelope_schema(env: &EnvelopeInfo, home: &str) -> Value {
     if let Some(d) = &env.description {
         root["description"] = json!(d);
     }
+    if env.problem {
+        root["properties"] = problem_members();
+    }
     for (path, kind, required, description) in &env.fields {
         let segments: Vec<&str> = path.split('.').collect();
         let mut node = &mut root;
@@ -103,6 +107,98 @@ fn envelope_schema(env: &EnvelopeInfo, home: &str) -> Value {
     root
 }
 
+/// The members of problem details (RFC 9457, section 3.1), which a problem envelope's fields
+/// may describe further.
+fn problem_members() -> Value {
+    json!({
+        "type": {
+            "type": "string",
+            "format": "uri-reference",
+            "description": "The problem type: the page of the error code (RFC 9457, section 3.1.1).",
+        },
+        "title": {
+            "type": "string",
+            "description": "A short summary of the problem type (RFC 9457, section 3.1.3).",
+        },
+        "status": {
+            "type": "integer",
+            "minimum": 100,
+            "maximum": 599,
+            "description": "The HTTP status code (RFC 9457, section 3.1.2).",
+        },
+        "detail": {
+            "type": "string",
+            "description": "An explanation of this occurrence (RFC 9457, section 3.1.4).",
+        },
+        "instance": {
+            "type": "string",
+            "format": "uri-reference",
+            "description": "The occurrence of the problem (RFC 9457, section 3.1.5).",
+        },
+    })
+}
+
+/// The `content` of the response for one status: per media type (`application/json`, and
+/// `application/problem+json` for codes in a problem details envelope), the schema of the
+/// envelopes its codes use and one example per code.
+fn status_content(input: &Input, list: &[&Entry]) -> Value {
+    let mut by_media: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
+    for e in list {
+        let env = e.envelope.and_then(|i| input.envelopes.get(i));
+        by_media.entry(media_type(env)).or_default().push(e);
+    }
+    let mut content = Map::new();
+    for (media, list) in by_media {
+        let mut envelopes: Vec<usize> = list.iter().filter_map(|e| e.envelope).collect();
+        envelopes.sort_unstable();
+        envelopes.dedup();
+        let refs: Vec<Value> = envelopes
+            .iter()
+            .filter_map(|&i| input.envelopes.get(i))
+            .map(|env| json!({ "$ref": format!("#/components/schemas/{}", component(&env.id)) }))
+            .collect();
+        let schema = match refs.as_slice() {
+            [] => json!({}),
+            [one] => one.clone(),
+            _ => json!({ "oneOf": refs }),
+        };
+        let mut examples = Map::new();
+        for e in list {
+            let summary = match &e.message {
+                Some(m) => format!("{}: {m}", e.code),
+                None => e.code.clone(),
+            };
+            let mut example = json!({
+                "summary": summary,
+                "description": format!("Documentation: [{0}]({0})", e.docs_url),
+                "x-docs-url": e.docs_url,
+            });
+            let value = e.example.clone().or_else(|| {
+                e.envelope
+                    .and_then(|i| input.envelopes.get(i))
+                    .and_then(|env| env.example.clone())
+            });
+            if let Some(v) = value {
+                example["value"] = v;
+            }
+            examples.insert(e.key.clone(), example);
+        }
+        content.insert(
+            media.to_string(),
+            json!({ "schema": schema, "examples": examples }),
+        );
+    }
+    Value::Object(content)
+}
+
+/// The media type of the responses in envelope `env`: problem details or plain JSON.
+fn media_type(env: Option<&EnvelopeInfo>) -> &'static str {
+    match env {
+        Some(e) if e.problem => "application/problem+json",
+        _ => "application/json",
+    }
+}
+
 /// The document for `input`, as pretty-printed JSON.
 // Long: the document is one JSON value built in order: schemas, then responses.
 pub(crate) fn generate(input: &Input) -> String {
@@ -141,41 +237,7 @@ pub(crate) fn generate(input: &Input) -> String {
     let mut responses = Map::new();
     for (status, list) in &by_status {
         let reason = crate::http_status::reason(i64::from(*status)).unwrap_or("");
-        let mut envelopes: Vec<usize> = list.iter().filter_map(|e| e.envelope).collect();
-        envelopes.dedup();
-        envelopes.sort_unstable();
-        envelopes.dedup();
-        let refs: Vec<Value> = envelopes
-            .iter()
-            .filter_map(|&i| input.envelopes.get(i))
-            .map(|env| json!({ "$ref": format!("#/components/schemas/{}", component(&env.id)) }))
-            .collect();
-        let schema = match refs.as_slice() {
-            [] => json!({}),
-            [one] => one.clone(),
-            _ => json!({ "oneOf": refs }),
-        };
-        let mut examples = Map::new();
-        for e in list {
-            let summary = match &e.message {
-                Some(m) => format!("{}: {m}", e.code),
-                None => e.code.clone(),
-            };
-            let mut example = json!({
-                "summary": summary,
-                "description": format!("Documentation: [{0}]({0})", e.docs_url),
-                "x-docs-url": e.docs_url,
-            });
-            let value = e.example.clone().or_else(|| {
-                e.envelope
-                    .and_then(|i| input.envelopes.get(i))
-                    .and_then(|env| env.example.clone())
-            });
-            if let Some(v) = value {
-                example["value"] = v;
-            }
-            examples.insert(e.key.clone(), example);
-        }
+        let content = status_content(input, list);
         let codes: Vec<&str> = list.iter().map(|e| e.code.as_str()).collect();
         responses.insert(
             format!("Status{status}"),
@@ -184,9 +246,7 @@ pub(crate) fn generate(input: &Input) -> String {
                     "HTTP {status} {reason}: codes {}. Each example links to its code's page.",
                     codes.join(", ")
                 ),
-                "content": {
-                    "application/json": { "schema": schema, "examples": examples }
-                }
+                "content": content
             }),
         );
     }

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::context::{Inputs, PageView, SiteContext, render_template};
-use super::example::{ExampleView, example_for};
+use super::example::{ExampleUrls, ExampleView, example_for};
 use super::view::{CategoryLink, CodeLink, CodeView};
 use crate::diagnostics::Problem;
 use crate::urls::Target;
@@ -33,6 +33,10 @@ struct CodePageContext<'a> {
     parent: Option<CodeLink>,
     /// Its sub-codes (their pages).
     children: Vec<CodeLink>,
+    /// The `type` URI of its problem details, when its envelope is one (RFC 9457): this page.
+    problem_type: Option<String>,
+    /// The href of its JSON file (its `errors.json` entry), beside the page.
+    json: String,
 }
 
 /// What `redirect.html` sees.
@@ -80,16 +84,15 @@ pub(crate) fn code_page(inputs: Inputs, i: usize, path: &str) -> Result<String, 
         .map(|&j| link(j))
         .collect();
     let replaces = catalog.replacing(i).iter().map(|&j| link(j)).collect();
-    let docs_url = c
-        .docs
-        .as_ref()
-        .and_then(|d| plan.resolver.resolve(&d.value, "/", None))
-        .unwrap_or_else(|| Target::page(path));
     let title = match &code.message {
         Some(m) => format!("{}: {m}", code.code),
         None => code.code.clone(),
     };
     let description = describe(c);
+    let problem_type = catalog
+        .envelope_for(i)
+        .filter(|e| e.is_problem())
+        .map(|_| plan.resolver.absolute(&Target::page(path)));
     let context = CodePageContext {
         site: &prepared.site,
         page: PageView {
@@ -114,13 +117,37 @@ pub(crate) fn code_page(inputs: Inputs, i: usize, path: &str) -> Result<String, 
                     .href(&Target::anchor(page.clone(), category.id.clone()))
             }),
         },
-        example: example_for(catalog, i, Some(&plan.resolver.absolute(&docs_url))),
+        example: example_of(inputs, i, path, problem_type.as_deref()),
         related,
         replaces,
         parent: c.parent.map(link),
         children: catalog.children_of(i).iter().map(|&j| link(j)).collect(),
+        json: plan.resolver.href(&Target::page(plan.json_beside(path))),
+        problem_type,
     };
     render_template(sources, "code_page.html", &context)
+}
+
+/// The example response of code `i`, whose page is at `path`: `from = "docs"` shows its docs
+/// link (else this page), and problem details their `type`.
+fn example_of(
+    inputs: Inputs,
+    i: usize,
+    path: &str,
+    problem_type: Option<&str>,
+) -> Option<ExampleView> {
+    let (catalog, plan) = (&inputs.sources.catalog, inputs.plan);
+    let docs_url = catalog.codes[i]
+        .docs
+        .as_ref()
+        .and_then(|d| plan.resolver.resolve(&d.value, "/", None))
+        .unwrap_or_else(|| Target::page(path));
+    let docs = plan.resolver.absolute(&docs_url);
+    let urls = ExampleUrls {
+        docs: Some(&docs),
+        problem_type,
+    };
+    example_for(catalog, i, urls)
 }
 
 /// The meta description of a code's page, as plain text: its message (else the code and its

@@ -11,7 +11,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::catalog::{Catalog, CodeKey, EnvelopeField, FieldSource};
+use crate::catalog::{Catalog, CodeKey, EnvelopeField, FieldSource, plain_text};
 use crate::highlight::code_block;
 
 #[derive(Serialize)]
@@ -22,6 +22,8 @@ pub(crate) struct ExampleView {
     pub(crate) html: String,
     /// Required fields left out because the catalog gives no value for this code.
     pub(crate) omitted: Vec<String>,
+    /// `application/problem+json` for a problem details envelope (also on the status line).
+    pub(crate) media_type: Option<&'static str>,
 }
 
 /// `HTTP/1.1 429 Too Many Requests`: the standard reason phrase, else the API's name of a
@@ -31,25 +33,45 @@ pub(crate) fn status_line(status: u16, name: Option<&str>) -> String {
     format!("HTTP/1.1 {status} {}", reason.unwrap_or(""))
 }
 
+/// The status line of an example, followed by a `Content-Type` line when the envelope has a
+/// media type of its own (problem details).
+pub(crate) fn head_lines(status: Option<String>, media_type: Option<&str>) -> Option<String> {
+    match (status, media_type) {
+        (Some(s), Some(m)) => Some(format!("{s}\nContent-Type: {m}")),
+        (None, Some(m)) => Some(format!("Content-Type: {m}")),
+        (s, None) => s,
+    }
+}
+
+/// The URLs an example shows: what `from = "docs"` shows, and the `type` of problem details
+/// (the absolute URL of the code's page).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct ExampleUrls<'a> {
+    pub(crate) docs: Option<&'a str>,
+    pub(crate) problem_type: Option<&'a str>,
+}
+
 /// The example of the code's envelope filled in for code `code`; `None` when the envelope is
-/// not JSON or nothing in it varies per code. `docs_url` is what `from = "docs"` shows.
+/// not JSON or nothing in it varies per code.
 pub(crate) fn example_for(
     catalog: &Catalog,
     code: usize,
-    docs_url: Option<&str>,
+    urls: ExampleUrls,
 ) -> Option<ExampleView> {
     let envelope = catalog.envelope_for(code)?;
     let c = &catalog.codes[code];
-    let (value, omitted) = example_value(catalog, code, docs_url)?;
+    let (value, omitted) = example_value(catalog, code, urls)?;
     let text = serde_json::to_string_pretty(&value).ok()?;
+    let status = envelope
+        .http_status
+        .or(c.status().filter(|_| envelope.http))
+        .map(|s| status_line(s, catalog.status_name(s)));
     Some(ExampleView {
         title: envelope.title.clone(),
-        status_line: envelope
-            .http_status
-            .or(c.status().filter(|_| envelope.http))
-            .map(|s| status_line(s, catalog.status_name(s))),
+        status_line: head_lines(status, envelope.media_type()),
         html: code_block(&text, "json"),
         omitted,
+        media_type: envelope.media_type(),
     })
 }
 
@@ -58,15 +80,17 @@ pub(crate) fn example_for(
 pub(crate) fn example_value(
     catalog: &Catalog,
     code: usize,
-    docs_url: Option<&str>,
+    urls: ExampleUrls,
 ) -> Option<(Value, Vec<String>)> {
+    let docs_url = urls.docs;
     let envelope = catalog.envelope_for(code)?;
     let c = &catalog.codes[code];
     let category = &catalog.categories[c.category];
     let varies = envelope.fields.iter().any(|f| f.from.is_some())
         || !category.values.is_empty()
         || !category.sources.is_empty()
-        || !c.example.is_empty();
+        || !c.example.is_empty()
+        || envelope.is_problem();
     if envelope.language != "json" || !varies {
         return None;
     }
@@ -91,8 +115,53 @@ pub(crate) fn example_value(
             }
         }
     }
+    if envelope.is_problem() {
+        value = problem_details(catalog, code, value, urls.problem_type);
+        // A member errdocs filled in (`title` from the label) is not left out.
+        omitted.retain(|f| value.get(f.as_str()).is_none());
+    }
     Some((value, omitted))
 }
+
+/// Problem details (RFC 9457, section 3.1) for code `code`: `type` (its page), `title` (its
+/// message, else its label), `status` (its typical status, else the envelope's), `detail`
+/// (its detail, else its meaning, as plain text), in that order, then the other members of
+/// the filled-in example (extension members, section 3.2). Members without a value for the
+/// code are left out, as the RFC allows.
+fn problem_details(
+    catalog: &Catalog,
+    code: usize,
+    filled: Value,
+    problem_type: Option<&str>,
+) -> Value {
+    let c = &catalog.codes[code];
+    let envelope = catalog.envelope_for(code);
+    let mut out = serde_json::Map::new();
+    if let Some(t) = problem_type {
+        out.insert("type".into(), t.into());
+    }
+    if let Some(title) = c.message.as_ref().or(c.label.as_ref()) {
+        out.insert("title".into(), title.clone().into());
+    }
+    if let Some(s) = c.status().or(envelope.and_then(|e| e.http_status)) {
+        out.insert("status".into(), s.into());
+    }
+    if let Some(d) = c.detail.as_ref().or(c.meaning.as_ref()) {
+        out.insert("detail".into(), plain_text(&d.value).into());
+    }
+    let Value::Object(rest) = filled else {
+        return Value::Object(out);
+    };
+    for (k, v) in rest {
+        if !out.contains_key(&k) && !STANDARD.contains(&k.as_str()) {
+            out.insert(k, v);
+        }
+    }
+    Value::Object(out)
+}
+
+/// The members errdocs fills in; `instance` is kept as the example gives it.
+const STANDARD: [&str; 4] = ["type", "title", "status", "detail"];
 
 /// The value of one envelope field for code `code`, if the catalog gives one.
 fn field_value(

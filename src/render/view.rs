@@ -218,6 +218,8 @@ pub(crate) struct EnvelopeView {
     pub(crate) example: String,
     pub(crate) note: Option<String>,
     pub(crate) fields: Vec<FieldView>,
+    /// `application/problem+json` for a problem details envelope (RFC 9457).
+    pub(crate) media_type: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -635,27 +637,78 @@ impl Builder<'_> {
 
     fn envelope(&mut self, index: usize) -> EnvelopeView {
         let e = &self.catalog.envelopes[index];
+        let filled = self.problem_example(index);
+        let status = filled
+            .as_ref()
+            .map_or(e.http_status, |(status, _)| *status)
+            .map(|s| super::example::status_line(s, self.catalog.status_name(s)));
+        let example = match &filled {
+            Some((_, text)) => crate::highlight::code_block(text, "json"),
+            None => crate::highlight::code_block(e.example.trim_end(), &e.language),
+        };
+        let mut fields: Vec<FieldView> = Vec::new();
+        if e.is_problem() {
+            fields.extend(problem_fields(e));
+        }
+        for f in &e.fields {
+            let view = FieldView {
+                name: f.name.clone(),
+                kind: f.kind.clone(),
+                required: f.required,
+                description: self.text(&f.description),
+            };
+            match fields.iter_mut().find(|v| v.name == f.name) {
+                // A problem envelope's declaration of an RFC 9457 member replaces errdocs'.
+                Some(member) => *member = view,
+                None => fields.push(view),
+            }
+        }
         EnvelopeView {
             id: e.id.clone(),
             title: e.title.clone(),
             description: self.text(&e.description),
             language: e.language.clone(),
-            status_line: e
-                .http_status
-                .map(|s| super::example::status_line(s, self.catalog.status_name(s))),
-            example: crate::highlight::code_block(e.example.trim_end(), &e.language),
+            status_line: super::example::head_lines(status, e.media_type()),
+            example,
             note: self.text(&e.note),
-            fields: e
-                .fields
-                .iter()
-                .map(|f| FieldView {
-                    name: f.name.clone(),
-                    kind: f.kind.clone(),
-                    required: f.required,
-                    description: self.text(&f.description),
-                })
-                .collect(),
+            fields,
+            media_type: e.media_type(),
         }
+    }
+
+    /// A problem details envelope's example as one of its codes is answered (the RFC 9457
+    /// members have no value without a code): the code whose page the written example's
+    /// `type` names, else its first code not removed. Its status and text; `None` for other
+    /// envelopes and for one no code uses.
+    fn problem_example(&self, index: usize) -> Option<(Option<u16>, String)> {
+        let (catalog, plan) = (self.catalog, self.plan);
+        let e = &catalog.envelopes[index];
+        if !e.is_problem() {
+            return None;
+        }
+        let uses = |i: &usize| catalog.envelope_for(*i).is_some_and(|x| std::ptr::eq(x, e));
+        let mut users = (0..catalog.codes.len()).filter(uses);
+        // The code the written example is about (its `type`), else the first one.
+        let written: Option<serde_json::Value> = serde_json::from_str(&e.example).ok();
+        let written_type = written.as_ref().and_then(|w| w.get("type")?.as_str());
+        let about = written_type.and_then(|t| {
+            users
+                .clone()
+                .find(|&i| crate::exports::problem_type(catalog, plan, i).as_deref() == Some(t))
+        });
+        let first = users.clone().find(|&i| catalog.codes[i].removed.is_none());
+        let code = about.or(first).or_else(|| users.next())?;
+        let problem_type = crate::exports::problem_type(catalog, plan, code);
+        let docs = crate::exports::docs_of(catalog, plan, code);
+        let urls = super::example::ExampleUrls {
+            docs: Some(&docs),
+            problem_type: problem_type.as_deref(),
+        };
+        let (value, _) = super::example::example_value(catalog, code, urls)?;
+        let status = e
+            .http_status
+            .or(catalog.codes[code].status().filter(|_| e.http));
+        Some((status, serde_json::to_string_pretty(&value).ok()?))
     }
 
     /// One row per HTTP status that codes use, in ascending order; a code with several
@@ -741,4 +794,42 @@ pub(crate) fn with_view(
             .collect();
     }
     out
+}
+
+/// The RFC 9457 members (section 3.1) errdocs fills in, as rows of a problem details
+/// envelope's field table.
+fn problem_fields(e: &crate::catalog::Envelope) -> Vec<FieldView> {
+    let row = |name: &str, kind: &str, required: bool, description: &str| FieldView {
+        name: name.to_string(),
+        kind: Some(kind.to_string()),
+        required,
+        description: Some(description.to_string()),
+    };
+    let status = match e.http_status {
+        Some(s) => format!(
+            "The HTTP status code ({s} unless the code has its own; RFC 9457, section 3.1.2)."
+        ),
+        None => "The HTTP status code of the error (RFC 9457, section 3.1.2).".to_string(),
+    };
+    vec![
+        row(
+            "type",
+            "string",
+            true,
+            "The URI of the problem type: the page of the error code in this reference (RFC 9457, section 3.1.1).",
+        ),
+        row(
+            "title",
+            "string",
+            true,
+            "A short summary of the problem type: the code's message, else its name (RFC 9457, section 3.1.3).",
+        ),
+        row("status", "integer", true, &status),
+        row(
+            "detail",
+            "string",
+            false,
+            "An explanation of the problem (RFC 9457, section 3.1.4).",
+        ),
+    ]
 }
