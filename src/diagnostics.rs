@@ -1129,6 +1129,15 @@ impl Problem {
             } => format!("`{url}` would be written to `{file}`, the file of `{other}`"),
             Problem::TemplateRecursion { kind, chain } => match *kind {
                 "include" => format!("templates include themselves: {}", chain.join(" -> ")),
+                "template" => format!(
+                    "templates extend, include or import themselves: {}",
+                    chain.join(" -> ")
+                ),
+                "block" => format!(
+                    "template `{}` defines block `{}` twice",
+                    chain.first().map_or("", String::as_str),
+                    chain.get(1).map_or("", String::as_str)
+                ),
                 _ => format!("a macro calls itself: {}", chain.join(" -> ")),
             },
             Problem::NotAManifest { why } => {
@@ -1511,9 +1520,14 @@ impl Problem {
                 "`{first}` claims it first; URLs that differ only by case or by `index.html` \
                  are the same file on many hosts"
             )),
-            Problem::TemplateRecursion { .. } => Some(
-                "rendering would never end; errdocs refuses recursive includes and macros".into(),
-            ),
+            Problem::TemplateRecursion { kind, .. } => Some(match *kind {
+                "block" => "a block may appear once per template: rename one (a block nested in \
+                            one of the same name calls itself through `super()`)"
+                    .into(),
+                _ => "rendering would never end; errdocs refuses templates that extend, include \
+                      or import themselves and recursive macros"
+                    .into(),
+            }),
             Problem::NotAManifest { .. } => Some(
                 "pass the `urls.txt` or `errors.json` that `errdocs build` wrote for the \
                  previous release"

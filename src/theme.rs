@@ -153,6 +153,7 @@ impl Theme {
         // Tera's default also escapes `/`, which makes every URL unreadable (`&#x2F;`).
         tera.set_escape_fn(crate::html::escape);
         tera.register_function("range", limits::range);
+        tera.register_filter("replace", limits::replace);
         let sources: BTreeMap<String, (String, PathBuf)> = templates
             .iter()
             .map(|(name, (text, path))| {

@@ -613,3 +613,49 @@ fix = "x"
         assert!(css.contains(rule), "{rule:?} missing in errdocs.css");
     }
 }
+
+/// Found by the 100,000-input fuzz run: a template that extends or imports itself, and a block
+/// nested (inside an `if`) in a block of the same name calling `super()`, overflowed the stack
+/// and aborted; `replace(from="", to=page.content)` asked for 1.2 GB (the content squared).
+/// Each is now one diagnostic at its template, under a 1 GiB address-space limit.
+#[test]
+fn templates_using_themselves_and_squaring_replaces_are_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    let default_404 = "{% extends \"base.html\" %}\n{% block content %}<p>{% if page.content %}{% block content %}{{ super() }}{% endblock content %}{% endif %}</p>\n{% endblock content %}\n";
+    let cases: [(&str, &str, &str, &str); 4] = [
+        (
+            "base.html",
+            "{% extends \"base.html\" %}\n",
+            "error: templates extend, include or import themselves: base.html -> base.html",
+            "--> templates/base.html:1:13",
+        ),
+        (
+            "head_extra.html",
+            "{% import \"head_extra.html\" as m %}\n",
+            "error: templates extend, include or import themselves: head_extra.html -> head_extra.html",
+            "--> templates/head_extra.html:1:12",
+        ),
+        (
+            "404.html",
+            default_404,
+            "error: template `404.html` defines block `content` twice",
+            "--> templates/404.html:2:4",
+        ),
+        (
+            "head_extra.html",
+            "{{ page.content | safe | replace(from=\"\", to=page.content) }}",
+            "`replace`: `from` cannot be empty",
+            "",
+        ),
+    ];
+    for (name, text, message, at) in cases {
+        with_template(&site, name, text);
+        let out = errdocs_limited(1024, &["check", "--root", site.to_str().unwrap()]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert!(err.contains(message), "{name}: {err}");
+        assert!(err.contains(at), "{name}: {err}");
+        std::fs::remove_file(site.join("templates").join(name)).unwrap();
+    }
+}

@@ -1,5 +1,7 @@
 //! Bounds on a single render, so a template cannot exhaust memory: `range` is errdocs' own,
-//! with at most [`RANGE_BUDGET`] items over one render (nested loops included). And a bound on
+//! with at most [`RANGE_BUDGET`] items over one render (nested loops included), and so is the
+//! `replace` filter, whose result is at most [`REPLACE_MAX_BYTES`] (`replace(from="", to=x)`
+//! puts `x` between every two characters: a page's content squared). And a bound on
 //! how deep a template nests ([`MAX_NESTING`]): tera parses and renders by recursion, so a
 //! template of a thousand nested `{% if %}`s would overflow the stack and abort the process.
 
@@ -60,6 +62,34 @@ pub(crate) fn range(args: &HashMap<String, Value>) -> Result<Value> {
     Ok(Value::Array(
         (start..end).step_by(step).map(Value::from).collect(),
     ))
+}
+
+/// The longest string the `replace` filter may return.
+pub(crate) const REPLACE_MAX_BYTES: usize = 64 << 20;
+
+/// Tera's `replace(from, to)` filter, refusing an empty `from` and a result over
+/// [`REPLACE_MAX_BYTES`].
+pub(crate) fn replace(value: &Value, args: &HashMap<String, Value>) -> Result<Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| Error::msg("`replace` works on a string"))?;
+    let arg = |key: &str| {
+        args.get(key)
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::msg(format!("`replace` needs `{key}`, a string")))
+    };
+    let (from, to) = (arg("from")?, arg("to")?);
+    if from.is_empty() {
+        return Err(Error::msg("`replace`: `from` cannot be empty"));
+    }
+    let count = text.matches(from).count();
+    let size = (text.len() - count * from.len()).saturating_add(count.saturating_mul(to.len()));
+    if size > REPLACE_MAX_BYTES {
+        return Err(Error::msg(format!(
+            "`replace` would make a string of {size} bytes; at most {REPLACE_MAX_BYTES} are allowed"
+        )));
+    }
+    Ok(Value::String(text.replace(from, to)))
 }
 
 /// How deep blocks (`{% for %}`, `{% if %}`, ...) and brackets inside tags may nest.

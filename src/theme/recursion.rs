@@ -1,5 +1,8 @@
 //! Templates that would recurse forever are refused before anything is rendered: an
-//! `{% include %}` cycle, or a macro that calls itself (directly or through other macros).
+//! `{% include %}` cycle (or any cycle of includes, `{% extends %}` and `{% import %}`: a
+//! template that extends or imports itself), a macro that calls itself (directly or through
+//! other macros), or a block defined twice in one template (a block nested in a block of the
+//! same name calls itself through `super()`).
 //! Tera has no recursion limit, so such a template would overflow the stack and abort the
 //! process instead of failing with a message.
 
@@ -72,13 +75,15 @@ struct Refs {
     imports: BTreeMap<String, String>,
     /// Its macros: name -> the macros they call, as (namespace, name).
     macros: BTreeMap<String, BTreeSet<(String, String)>>,
+    /// Its blocks, in order; a name twice is a block defined twice.
+    blocks: Vec<String>,
 }
 
 /// A recursion found: the chain of names, first and last equal (`a.html -> b.html -> a.html`).
 pub(crate) struct Cycle {
     /// The template where the cycle is reported.
     pub(crate) template: String,
-    /// `include` or `macro`.
+    /// `include` (only includes), `template` (extends or imports too), `macro` or `block`.
     pub(crate) kind: &'static str,
     pub(crate) chain: Vec<String>,
     /// The name to look for in the template's text to point at the line.
@@ -96,21 +101,43 @@ pub(crate) fn cycles(templates: &BTreeMap<String, Vec<Node>>) -> Vec<Cycle> {
         })
         .collect();
     let mut out = Vec::new();
-    // Includes: a depth-first search from each template, reporting each cycle once (at its
-    // smallest member).
+    // Templates using templates (include, extends, import): a search from each template,
+    // reporting each cycle once (at its smallest member).
+    let used = |r: &Refs| -> Vec<String> {
+        let mut to: Vec<String> = r.includes.iter().cloned().collect();
+        to.extend(r.extends.iter().cloned());
+        to.extend(r.imports.values().cloned());
+        to
+    };
     for start in refs.keys() {
-        if let Some(chain) = path_back(start, |t| {
-            refs.get(t)
-                .map(|r| r.includes.iter().cloned().collect())
-                .unwrap_or_default()
-        }) && chain.iter().min().map(String::as_str) == Some(*start)
+        if let Some(chain) = path_back(start, |t| refs.get(t).map(used).unwrap_or_default())
+            && chain.iter().min().map(String::as_str) == Some(*start)
         {
+            let only_includes = chain.windows(2).all(|w| {
+                refs.get(w[0].as_str())
+                    .is_some_and(|r| r.includes.contains(&w[1]))
+            });
             out.push(Cycle {
                 template: start.to_string(),
-                kind: "include",
+                kind: if only_includes { "include" } else { "template" },
                 needle: chain.get(1).cloned().unwrap_or_default(),
                 chain,
             });
+        }
+    }
+    // Blocks defined twice in one template.
+    for (tpl, r) in &refs {
+        let mut seen = BTreeSet::new();
+        for name in &r.blocks {
+            if !seen.insert(name) {
+                out.push(Cycle {
+                    template: tpl.to_string(),
+                    kind: "block",
+                    chain: vec![tpl.to_string(), name.clone()],
+                    needle: format!("block {name}"),
+                });
+                break;
+            }
         }
     }
     // Macros: nodes are `template::macro`.
@@ -201,7 +228,10 @@ fn collect(nodes: &[Node], r: &mut Refs, in_macro: Option<&str>) {
             Node::VariableBlock(_, e) => calls(e, r, in_macro),
             Node::Set(_, set) => calls(&set.value, r, in_macro),
             Node::FilterSection(_, f, _) => collect(&f.body, r, in_macro),
-            Node::Block(_, b, _) => collect(&b.body, r, in_macro),
+            Node::Block(_, b, _) => {
+                r.blocks.push(b.name.clone());
+                collect(&b.body, r, in_macro);
+            }
             Node::Forloop(_, f, _) => {
                 calls(&f.container, r, in_macro);
                 collect(&f.body, r, in_macro);
@@ -299,6 +329,27 @@ mod tests {
             ["include a -> b -> a"]
         );
         assert!(check(&[("a", "{% include \"b\" %}"), ("b", "x")]).is_empty());
+    }
+
+    #[test]
+    fn finds_templates_that_extend_or_import_themselves_and_blocks_defined_twice() {
+        assert_eq!(
+            check(&[("base", "{% extends \"base\" %}")]),
+            ["template base -> base"]
+        );
+        assert_eq!(
+            check(&[("h", "{% import \"h\" as m %}x")]),
+            ["template h -> h"]
+        );
+        assert_eq!(
+            check(&[("a", "{% extends \"b\" %}"), ("b", "{% include \"a\" %}")]),
+            ["template a -> b -> a"]
+        );
+        // Tera refuses a block twice at one level, not one nested in an `if` (found by the fuzzer).
+        let twice = "{% block content %}{% if x %}{% block content %}{{ super() }}{% endblock content %}{% endif %}{% endblock content %}";
+        assert_eq!(check(&[("p", twice)]), ["block p -> content"]);
+        let ok = "{% block a %}{% block b %}{% endblock b %}{% endblock a %}";
+        assert!(check(&[("p", ok)]).is_empty());
     }
 
     #[test]
