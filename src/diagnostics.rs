@@ -526,6 +526,8 @@ pub(crate) enum Problem {
         directive: String,
         argument: String,
         allowed: &'static [&'static str],
+        /// How many more unexpected arguments follow it on the line.
+        more: usize,
     },
     DirectiveUnknownOption {
         directive: String,
@@ -1027,8 +1029,14 @@ impl Problem {
             Problem::DirectiveUnexpectedArgument {
                 directive,
                 argument,
+                more,
                 ..
-            } => format!("directive `{directive}`: unexpected argument `{argument}`"),
+            } => match more {
+                0 => format!("directive `{directive}`: unexpected argument `{argument}`"),
+                n => format!(
+                    "directive `{directive}`: unexpected argument `{argument}` (and {n} more after it)"
+                ),
+            },
             Problem::DirectiveUnknownOption {
                 directive, option, ..
             } => format!("directive `{directive}`: unknown option `{option}`"),

@@ -140,20 +140,17 @@ impl Args<'_> {
         self.problems.push((problem, span));
     }
 
-    /// Reports every argument past `max_positional` and every option not in `allowed`.
+    /// Reports the arguments past `max_positional` (once, at the first: the rest are counted)
+    /// and every option not in `allowed`.
     fn expect(&mut self, max_positional: usize, allowed: &'static [&'static str]) {
-        let extra: Vec<_> = self
-            .positional
-            .iter()
-            .skip(max_positional)
-            .cloned()
-            .collect();
-        for (argument, span) in extra {
+        let extra = self.positional.len().saturating_sub(max_positional);
+        if let Some((argument, span)) = self.positional.get(max_positional).cloned() {
             self.problem(
                 Problem::DirectiveUnexpectedArgument {
                     directive: self.name(),
                     argument,
                     allowed,
+                    more: extra - 1,
                 },
                 span,
             );
