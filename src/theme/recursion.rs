@@ -125,21 +125,7 @@ pub(crate) fn cycles(templates: &BTreeMap<String, Vec<Node>>) -> Vec<Cycle> {
             });
         }
     }
-    // Blocks defined twice in one template.
-    for (tpl, r) in &refs {
-        let mut seen = BTreeSet::new();
-        for name in &r.blocks {
-            if !seen.insert(name) {
-                out.push(Cycle {
-                    template: tpl.to_string(),
-                    kind: "block",
-                    chain: vec![tpl.to_string(), name.clone()],
-                    needle: format!("block {name}"),
-                });
-                break;
-            }
-        }
-    }
+    out.extend(blocks_twice(&refs));
     // Macros: nodes are `template::macro`.
     let callees = |node: &str| -> Vec<String> {
         let Some((tpl, name)) = node.split_once("::") else {
@@ -174,6 +160,27 @@ pub(crate) fn cycles(templates: &BTreeMap<String, Vec<Node>>) -> Vec<Cycle> {
                     needle: format!("macro {name}"),
                     chain,
                 });
+            }
+        }
+    }
+    out
+}
+
+/// A block defined twice in one template (tera refuses two at one level, not one nested in an
+/// `if` inside a block of the same name, which calls itself through `super()`).
+fn blocks_twice(refs: &BTreeMap<&str, Refs>) -> Vec<Cycle> {
+    let mut out = Vec::new();
+    for (tpl, r) in refs {
+        let mut seen = BTreeSet::new();
+        for name in &r.blocks {
+            if !seen.insert(name) {
+                out.push(Cycle {
+                    template: tpl.to_string(),
+                    kind: "block",
+                    chain: vec![tpl.to_string(), name.clone()],
+                    needle: format!("block {name}"),
+                });
+                break;
             }
         }
     }
