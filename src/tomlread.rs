@@ -24,7 +24,9 @@ impl<T> Located<T> {
     }
 }
 
-/// Parses a TOML document, reporting every syntax error. Returns `None` when there were any.
+/// Parses a TOML document, reporting the first syntax error of each line (the parser recovers
+/// character by character, so one mistake in a long line would otherwise be thousands of
+/// errors). Returns `None` when there were any.
 pub(crate) fn parse<'s>(
     source: &'s Source,
     diags: &mut Diagnostics,
@@ -33,8 +35,22 @@ pub(crate) fn parse<'s>(
     if errors.is_empty() {
         return Some(table);
     }
-    for error in errors {
-        let span = error.span().unwrap_or(0..0);
+    let mut errors: Vec<_> = errors
+        .into_iter()
+        .map(|e| (e.span().unwrap_or(0..0), e))
+        .collect();
+    errors.sort_by_key(|(span, _)| span.start);
+    // Where the line of the last error reported ends.
+    let mut line_end = 0;
+    for (span, error) in errors {
+        if span.start < line_end {
+            continue;
+        }
+        let bytes = source.text.as_bytes();
+        line_end = bytes[span.start.min(bytes.len())..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(usize::MAX, |i| span.start + i + 1);
         diags.at(
             Problem::TomlSyntax {
                 message: error.message().trim().to_string(),
