@@ -111,6 +111,10 @@ fn token_for(lang: &str) -> &str {
 /// Renders a code block: `<pre class="code"><code class="language-x">…</code></pre>`, with
 /// highlighting classes when the language is known to syntect, escaped plain text otherwise.
 /// The hidden lines of a Rust block are left out ([`visible_rust`]).
+/// The longest line (in bytes) a block highlighted by syntect may have; a block with a longer
+/// one is shown unhighlighted (JSON has its own linear highlighter and no limit).
+pub(crate) const MAX_HIGHLIGHTED_LINE: usize = 10_000;
+
 pub(crate) fn code_block(code: &str, lang: &str) -> String {
     let lang = lang.trim();
     let class = if lang.is_empty() {
@@ -137,6 +141,11 @@ fn highlight(code: &str, lang: &str) -> Option<String> {
         && let Some(html) = crate::json_highlight::highlight(code)
     {
         return Some(html);
+    }
+    // syntect's grammars are regular expressions run per line, superlinear on very long lines
+    // (a 100,000-character line took minutes): such a block is shown as plain text.
+    if code.lines().any(|l| l.len() > MAX_HIGHLIGHTED_LINE) {
+        return None;
     }
     let set = syntaxes();
     let syntax = set.find_syntax_by_token(token_for(lang))?;
@@ -177,6 +186,29 @@ fn theme_css() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the long fuzz run: a shell block with a 100,000-character line took minutes
+    /// in syntect. Blocks with a line over the limit are plain; JSON keeps its highlighter.
+    #[test]
+    fn a_block_with_a_very_long_line_is_not_given_to_syntect() {
+        let short = format!("curl \"{}\"\n", "*".repeat(100));
+        assert!(code_block(&short, "sh").contains("hl-"));
+        let long = format!("curl -H \"Author{}\"\n", "*".repeat(MAX_HIGHLIGHTED_LINE));
+        let html = code_block(&long, "sh");
+        assert!(!html.contains("hl-"), "plain");
+        assert!(
+            html.contains(&"*".repeat(MAX_HIGHLIGHTED_LINE)),
+            "kept whole"
+        );
+        let json = format!("{{\"a\": \"{}\"}}\n", "x".repeat(MAX_HIGHLIGHTED_LINE));
+        assert_ne!(
+            code_block(&json, "json"),
+            format!(
+                "<pre class=\"code\"><code class=\"language-json\">{}</code></pre>\n",
+                crate::html::escape(&json)
+            )
+        );
+    }
 
     #[test]
     fn the_language_is_the_first_token_and_rustdoc_attributes_are_rust() {
