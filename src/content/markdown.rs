@@ -136,6 +136,7 @@ pub(crate) fn render_page(
         diags,
         links: Vec::new(),
         ids: HashMap::new(),
+        suffixes: Default::default(),
         heading_ids: HashMap::new(),
         footnotes: HashMap::new(),
         html_edits: HashMap::new(),
@@ -167,6 +168,8 @@ struct PageRenderer<'p> {
     /// Every id of the page; an id that never changes (explicit heading id, directive id,
     /// raw HTML id) with where it was written.
     ids: Ids,
+    /// Where to resume making generated ids unique.
+    suffixes: crate::slug::Suffixes,
     /// The id of each heading with an explicit id, by the index of its start event.
     heading_ids: HashMap<usize, String>,
     /// Footnote label -> (id, number).
@@ -416,7 +419,7 @@ impl PageRenderer<'_> {
                         },
                         range.clone(),
                     );
-                    unique_id(id.to_string(), &mut self.ids)
+                    self.unique_id(id.to_string())
                 }
                 None => {
                     explicit.insert(id.to_string(), range.clone());
@@ -437,7 +440,7 @@ impl PageRenderer<'_> {
                 continue;
             };
             if !self.footnotes.contains_key(&**label) {
-                let id = unique_id(format!("fn-{}", crate::slug::slugify(label)), &mut self.ids);
+                let id = self.unique_id(format!("fn-{}", crate::slug::slugify(label)));
                 let number = self.footnotes.len() + 1;
                 self.footnotes.insert(label.to_string(), (id, number));
             }
@@ -620,12 +623,20 @@ impl PageRenderer<'_> {
         }
     }
 
+    /// `id`, or `id-1`, `id-2`… if taken (an empty slug becomes `section`), taken for the page.
+    fn unique_id(&mut self, id: String) -> String {
+        let ids = &self.ids;
+        let id = self.suffixes.unique(id, |id| ids.contains_key(id));
+        self.ids.insert(id.clone(), None);
+        id
+    }
+
     /// Writes a heading with its id (explicit, else the slug of its text, made unique on the
     /// page), its attributes and its `#` self-link.
     fn close_heading<'a>(&mut self, h: OpenHeading<'a>, out: &mut Vec<Event<'a>>) {
         let id = match h.id {
             Some(id) => id,
-            None => unique_id(crate::slug::slugify(&plain_text(&h.inner)), &mut self.ids),
+            None => self.unique_id(crate::slug::slugify(&plain_text(&h.inner))),
         };
         let mut attributes = String::new();
         if !h.classes.is_empty() {
@@ -705,23 +716,6 @@ fn plain_text(events: &[Event]) -> String {
     s
 }
 
-/// `id`, or `id-1`, `id-2`… if taken; an empty slug becomes `section`.
-fn unique_id(id: String, used: &mut Ids) -> String {
-    let base = if id.is_empty() {
-        "section".to_string()
-    } else {
-        id
-    };
-    let mut candidate = base.clone();
-    let mut n = 1;
-    while used.contains_key(&candidate) {
-        candidate = format!("{base}-{n}");
-        n += 1;
-    }
-    used.insert(candidate.clone(), None);
-    candidate
-}
-
 /// Renders inline Markdown from the catalog or config: emphasis, code spans and links; raw
 /// HTML is shown as text, never passed through. Links are rewritten by `rewrite` and returned
 /// (an email autolink is written as its `mailto:` link and not returned); a link whose scheme
@@ -794,14 +788,6 @@ mod tests {
         let (html, links) = render_inline("[x](javascript:alert(1)) [y](/y)", &|h| h.into());
         assert_eq!(html, "x <a href=\"/y\">y</a>");
         assert_eq!(links, vec!["javascript:alert(1)", "/y"]);
-    }
-
-    #[test]
-    fn unique_ids_get_suffixes() {
-        let mut used = Ids::new();
-        assert_eq!(unique_id("a".into(), &mut used), "a");
-        assert_eq!(unique_id("a".into(), &mut used), "a-1");
-        assert_eq!(unique_id(String::new(), &mut used), "section");
     }
 
     #[test]

@@ -47,6 +47,7 @@ pub(crate) fn render_block(text: &str, rewrite: &dyn Fn(&str) -> String) -> (Str
 /// slug of the text; later duplicates get `-1`, `-2`, ...).
 pub(crate) fn headings(page: &Page) -> Vec<(String, String)> {
     let mut used = HashSet::new();
+    let mut suffixes = crate::slug::Suffixes::default();
     let mut out = Vec::new();
     let mut current: Option<(Option<String>, String)> = None;
     let options = Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_TABLES;
@@ -65,17 +66,8 @@ pub(crate) fn headings(page: &Page) -> Vec<(String, String)> {
                     continue;
                 };
                 let base = explicit.unwrap_or_else(|| crate::slug::slugify(&text));
-                let base = if base.is_empty() {
-                    "section".into()
-                } else {
-                    base
-                };
-                let mut id = base.clone();
-                let mut n = 1;
-                while !used.insert(id.clone()) {
-                    id = format!("{base}-{n}");
-                    n += 1;
-                }
+                let id = suffixes.unique(base, |id| used.contains(id));
+                used.insert(id.clone());
                 out.push((id, text.trim().to_string()));
             }
             _ => {}
