@@ -7,6 +7,35 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use errdocs::{Diagnostic, Options, Summary};
 
+/// mimalloc instead of glibc's allocator: faster, and told by [`return_freed_memory`] to give
+/// memory a stage is done with (the catalog's parse tree, a large page) back to the system at
+/// once, so the peak is what the build holds, not what it once held. 10,000 codes: peak RSS
+/// 83 -> 70 MB and 12% less CPU; 100,000 codes: 606 -> 482 MB (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// `mi_option_arena_eager_commit` and `mi_option_purge_delay` in mimalloc v3's `mi_option_t`
+/// (`include/mimalloc.h`; libmimalloc-sys names only the options v2 and v3 share). The test
+/// below checks them by their documented defaults, so a renumbering fails `cargo test`.
+const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Freed memory goes back to the system at once (mimalloc's default waits a second, longer
+/// than most builds) and arenas are committed as they are used, not up front. The same as
+/// `MIMALLOC_PURGE_DELAY=0 MIMALLOC_ARENA_EAGER_COMMIT=0` in the environment, which still wins.
+fn return_freed_memory() {
+    for (option, variable) in [
+        (MI_OPTION_ARENA_EAGER_COMMIT, "MIMALLOC_ARENA_EAGER_COMMIT"),
+        (MI_OPTION_PURGE_DELAY, "MIMALLOC_PURGE_DELAY"),
+    ] {
+        if std::env::var_os(variable).is_none() {
+            // SAFETY: sets one numeric option of the allocator; any value is valid and
+            // mimalloc reads options atomically.
+            unsafe { libmimalloc_sys::mi_option_set(option, 0) };
+        }
+    }
+}
+
 /// errdocs builds an API's error reference (one TOML error catalog + Markdown pages) into a
 /// static site: code tables with permanent anchors, the error envelope, retry guidance and
 /// guides, with every link checked.
@@ -169,6 +198,7 @@ enum DiffFormat {
 }
 
 fn main() -> ExitCode {
+    return_freed_memory();
     let cli = Cli::parse();
     match cli.command {
         Command::Init { dir, theme } => init(&dir, theme),
@@ -536,5 +566,24 @@ fn counted(n: usize, noun: &str) -> String {
         (1, _) => format!("{n} {noun}"),
         (_, true) => format!("{n} {noun}es"),
         (_, false) => format!("{n} {noun}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The option numbers name the options meant: their defaults are mimalloc v3's (arena
+    /// eager commit 2, purge delay 1000 ms) before [`return_freed_memory`] sets them (run
+    /// without `MIMALLOC_*` variables in the environment).
+    #[test]
+    fn allocator_options_are_the_ones_meant() {
+        // SAFETY: reads numeric options of the allocator.
+        let read = |option| unsafe { libmimalloc_sys::mi_option_get(option) };
+        assert_eq!(read(MI_OPTION_ARENA_EAGER_COMMIT), 2);
+        assert_eq!(read(MI_OPTION_PURGE_DELAY), 1000);
+        return_freed_memory();
+        assert_eq!(read(MI_OPTION_ARENA_EAGER_COMMIT), 0);
+        assert_eq!(read(MI_OPTION_PURGE_DELAY), 0);
     }
 }

@@ -191,6 +191,14 @@ impl Theme {
                 template: name.to_string(),
             });
         };
+        // tera's buffer grows by doubling: give back the slack of a large page before it is
+        // held with the others (a 40 MB page in an 80 MB buffer).
+        let rendered = rendered.map(|mut html| {
+            if html.capacity() - html.len() > 1 << 20 {
+                html.shrink_to_fit();
+            }
+            html
+        });
         rendered.map_err(|e| {
             self.unknown_variable(&e, context)
                 .unwrap_or_else(|| *template_error(name, None, None, &e).problem)

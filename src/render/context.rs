@@ -56,16 +56,19 @@ pub(crate) struct Inputs<'a> {
     pub(crate) prepared: &'a Prepared,
 }
 
-/// Renders a page template with a serializable context.
+/// Renders a page template with a serializable context. The context is taken by value and
+/// dropped once tera has its copy, so a page's HTML is not held twice while the template
+/// renders (at 100,000 codes the reference page alone is 40 MB).
 pub(crate) fn render_template(
     sources: &Sources,
     template: &str,
-    context: &impl Serialize,
+    context: impl Serialize,
 ) -> Result<String, Problem> {
-    let ctx = Context::from_serialize(context).map_err(|e| Problem::Template {
+    let ctx = Context::from_serialize(&context).map_err(|e| Problem::Template {
         name: template.to_string(),
         message: e.to_string(),
     })?;
+    drop(context);
     sources.theme.render(template, &ctx)
 }
 

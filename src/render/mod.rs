@@ -208,7 +208,7 @@ pub(crate) fn render_content(
         nav_html: prepared.nav_html.clone(),
     };
     let location = Location::file(&page.source.path);
-    match render_template(sources, &page.template, &context) {
+    match render_template(sources, &page.template, context) {
         Ok(html) if diags.is_empty() => {
             let mut templates: Vec<&str> = vec![&page.template];
             for d in directives.iter().flatten() {
