@@ -458,11 +458,8 @@ fn check_drift(
     strict: bool,
     against: Option<&std::path::Path>,
 ) -> ExitCode {
-    if let Some(old) = against {
-        let code = check_against(options, old);
-        if code != ExitCode::SUCCESS {
-            return code;
-        }
+    if let Some(failed) = against.and_then(|old| failed(check_against(options, old))) {
+        return failed;
     }
     let drift = errdocs::drift::DriftOptions { dirs, strict };
     let (summary, scan) = match errdocs::drift::check_sources(options, &drift) {
@@ -474,15 +471,25 @@ fn check_drift(
     let warnings = scan.diagnostics.len() - errors;
     let dirs: Vec<String> = scan.dirs.iter().map(|d| d.display().to_string()).collect();
     let line = format!(
-        "Scanned {} files ({} KiB) of {} against {} codes: {errors} error{}, {warnings} warning{} ({} ms)",
-        scan.files,
+        "Scanned {} ({} KiB) of {} against {}: {} ({} ms)",
+        counted(scan.files, "file"),
         scan.bytes / 1024,
         dirs.join(", "),
-        summary.codes,
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" },
+        counted(summary.codes, "code"),
+        [counted(errors, "error"), counted(warnings, "warning")].join(", "),
         scan.elapsed.as_millis()
     );
+    finish_check(&line, errors)
+}
+
+/// `Some(code)` when a step of a check failed (the check stops there).
+fn failed(code: ExitCode) -> Option<ExitCode> {
+    (code != ExitCode::SUCCESS).then_some(code)
+}
+
+/// The last line of a check that printed its findings: on stderr as a failure when any is an
+/// error (exit 1), else on stdout.
+fn finish_check(line: &str, errors: usize) -> ExitCode {
     if errors > 0 {
         eprintln!("error: check failed: {line}");
         ExitCode::from(1)
@@ -500,16 +507,13 @@ fn check_openapi(
     against: Option<&std::path::Path>,
     specs: Vec<PathBuf>,
 ) -> ExitCode {
-    if !dirs.is_empty() || errdocs::drift::configured(options) {
-        let code = check_drift(options, dirs, strict, against);
-        if code != ExitCode::SUCCESS {
-            return code;
-        }
-    } else if let Some(old) = against {
-        let code = check_against(options, old);
-        if code != ExitCode::SUCCESS {
-            return code;
-        }
+    let first = if !dirs.is_empty() || errdocs::drift::configured(options) {
+        failed(check_drift(options, dirs, strict, against))
+    } else {
+        against.and_then(|old| failed(check_against(options, old)))
+    };
+    if let Some(failed) = first {
+        return failed;
     }
     let spec = errdocs::openapi_check::SpecOptions { specs, strict };
     let (summary, report) = match errdocs::openapi_check::check_specs(options, &spec) {
@@ -533,13 +537,7 @@ fn check_openapi(
         [counted(errors, "error"), counted(warnings, "warning")].join(", "),
         report.elapsed.as_millis()
     );
-    if errors > 0 {
-        eprintln!("error: check failed: {line}");
-        ExitCode::from(1)
-    } else {
-        println!("{line}");
-        ExitCode::SUCCESS
-    }
+    finish_check(&line, errors)
 }
 
 fn diff(old: &std::path::Path, new: &std::path::Path, format: DiffFormat) -> ExitCode {

@@ -221,7 +221,7 @@ fn unused_codes_warn_and_strict_makes_them_errors() {
             "catalog/errors.toml:52:8 warning: code `AC-1005` is in the catalog but no scanned source file mentions it"
         ],
     );
-    assert!(out.contains("Scanned 1 files"), "{out}");
+    assert!(out.contains("Scanned 1 file "), "{out}");
     assert!(out.contains("0 errors, 1 warning"), "{out}");
     let (code, _, err) = check(&root, &["--source", src.to_str().unwrap(), "--strict"]);
     assert_eq!(code, 1, "{err}");
