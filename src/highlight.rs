@@ -108,14 +108,27 @@ fn token_for(lang: &str) -> &str {
     }
 }
 
-/// Renders a code block: `<pre class="code"><code class="language-x">…</code></pre>`, with
-/// highlighting classes when the language is known to syntect, escaped plain text otherwise.
-/// The hidden lines of a Rust block are left out ([`visible_rust`]).
 /// The longest line (in bytes) a block highlighted by syntect may have; a block with a longer
 /// one is shown unhighlighted (JSON has its own linear highlighter and no limit).
 pub(crate) const MAX_HIGHLIGHTED_LINE: usize = 10_000;
 
+/// How much code (in bytes) one page may give syntect: about 1 s of CPU at its slowest
+/// (15,000 lines of Python a second). Blocks past it are shown unhighlighted (a page with a
+/// 20 MB Python block took 86 s and 1.7 GB; found by the long fuzz run). JSON, highlighted in
+/// linear time, does not count.
+pub(crate) const PAGE_HIGHLIGHT_BUDGET: usize = 1 << 20;
+
+/// Renders a code block: `<pre class="code"><code class="language-x">…</code></pre>`, with
+/// highlighting classes when the language is known to syntect, escaped plain text otherwise.
+/// The hidden lines of a Rust block are left out ([`visible_rust`]).
 pub(crate) fn code_block(code: &str, lang: &str) -> String {
+    let mut budget = PAGE_HIGHLIGHT_BUDGET;
+    code_block_within(code, lang, &mut budget)
+}
+
+/// [`code_block`], drawing what syntect highlights from `budget` (bytes left for the page):
+/// a block larger than what is left is shown unhighlighted.
+pub(crate) fn code_block_within(code: &str, lang: &str, budget: &mut usize) -> String {
     let lang = lang.trim();
     let class = if lang.is_empty() {
         String::new()
@@ -129,11 +142,11 @@ pub(crate) fn code_block(code: &str, lang: &str) -> String {
     } else {
         code
     };
-    let body = highlight(code, lang).unwrap_or_else(|| crate::html::escape(code));
+    let body = highlight(code, lang, budget).unwrap_or_else(|| crate::html::escape(code));
     format!("<pre class=\"code\"><code{class}>{body}</code></pre>\n")
 }
 
-fn highlight(code: &str, lang: &str) -> Option<String> {
+fn highlight(code: &str, lang: &str, budget: &mut usize) -> Option<String> {
     if lang.is_empty() || matches!(lang, "text" | "plain" | "txt") {
         return None;
     }
@@ -144,11 +157,12 @@ fn highlight(code: &str, lang: &str) -> Option<String> {
     }
     // syntect's grammars are regular expressions run per line, superlinear on very long lines
     // (a 100,000-character line took minutes): such a block is shown as plain text.
-    if code.lines().any(|l| l.len() > MAX_HIGHLIGHTED_LINE) {
+    if code.len() > *budget || code.lines().any(|l| l.len() > MAX_HIGHLIGHTED_LINE) {
         return None;
     }
     let set = syntaxes();
     let syntax = set.find_syntax_by_token(token_for(lang))?;
+    *budget -= code.len();
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
         generator
@@ -208,6 +222,28 @@ mod tests {
                 crate::html::escape(&json)
             )
         );
+    }
+
+    /// A page gives syntect at most PAGE_HIGHLIGHT_BUDGET bytes: a larger block, and blocks
+    /// past the budget, are plain; JSON does not count.
+    #[test]
+    fn a_page_gives_syntect_a_bounded_amount_of_code() {
+        let line = "x = compute(\"value\")\n";
+        let big = line.repeat(PAGE_HIGHLIGHT_BUDGET / line.len() + 1);
+        assert!(
+            !code_block(&big, "python").contains("hl-"),
+            "over the budget"
+        );
+        let half = line.repeat(PAGE_HIGHLIGHT_BUDGET / line.len() / 2);
+        let mut budget = PAGE_HIGHLIGHT_BUDGET;
+        assert!(code_block_within(&half, "python", &mut budget).contains("hl-"));
+        assert!(code_block_within("{\"a\": 1}", "json", &mut budget).contains("hl-"));
+        let rest = line.repeat(budget / line.len());
+        assert!(code_block_within(&rest, "python", &mut budget).contains("hl-"));
+        let after = code_block_within(line, "python", &mut budget);
+        assert!(!after.contains("hl-"), "budget spent: {after}");
+        assert!(after.contains("compute(&quot;value&quot;)"), "{after}");
+        assert!(code_block_within("{\"a\": 1}", "json", &mut budget).contains("hl-"));
     }
 
     #[test]

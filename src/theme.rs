@@ -154,6 +154,7 @@ impl Theme {
         tera.set_escape_fn(crate::html::escape);
         tera.register_function("range", limits::range);
         tera.register_filter("replace", limits::replace);
+        tera.register_filter("indent", limits::indent);
         let sources: BTreeMap<String, (String, PathBuf)> = templates
             .iter()
             .map(|(name, (text, path))| {

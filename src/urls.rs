@@ -482,12 +482,15 @@ pub(crate) fn percent_escape(href: &str) -> String {
     {
         return href.to_string();
     }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(href.len() + 8);
-    for (i, b) in href.bytes().enumerate() {
+    for b in href.bytes() {
         if b.is_ascii_alphanumeric() || SAFE.contains(&b) {
-            out.push_str(&href[i..i + 1]);
+            out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
     out

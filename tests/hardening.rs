@@ -412,6 +412,38 @@ fn seventy_thousand_links_on_one_line_are_checked_in_linear_time() {
     assert!(out.status.success(), "{:?} {}", out.status, stderr(&out));
 }
 
+/// Found by the third long fuzz run (iteration 44043): a Python block of 300,000 copies of four
+/// lines (20 MB) took 86 s of CPU and 1.7 GB in syntect (about 15,000 lines a second). A page
+/// now gives syntect at most 1 MiB of code; the rest is shown unhighlighted.
+#[test]
+fn a_huge_code_block_is_shown_plain_not_highlighted_for_minutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    let lines = "title = \"Guide\"\nweight = 20\n+++\nHow to call the fixture API.[^1]\n";
+    std::fs::write(
+        site.join("content/huge.md"),
+        format!(
+            "+++\ntitle = \"Huge\"\n+++\n```python\nclass Client:\n{}```\n\n```python\nx = 1\n```\n",
+            lines.repeat(100_000)
+        ),
+    )
+    .unwrap();
+    // 60 s of CPU (26 s in a release build before the fix, far more in debug).
+    let out = Command::new("prlimit")
+        .args(["--cpu=60", "--as=2147483648", "--"])
+        .arg(env!("CARGO_BIN_EXE_errdocs"))
+        .args(["build", "--root", site.to_str().unwrap()])
+        .output()
+        .expect("prlimit (util-linux) runs errdocs");
+    assert!(out.status.success(), "{:?} {}", out.status, stderr(&out));
+    let html = std::fs::read_to_string(site.join("public/huge/index.html")).unwrap();
+    let blocks: Vec<&str> = html.split("<pre class=\"code\">").skip(1).collect();
+    assert_eq!(blocks.len(), 2);
+    assert!(!blocks[0].contains("hl-"), "the huge block is plain");
+    assert!(blocks[0].contains("How to call the fixture API.[^1]"));
+    assert!(blocks[1].contains("hl-"), "the small one is highlighted");
+}
+
 /// Found by the 100,000-input fuzz run: 300,000 copies of one broken link on a line took 15 s
 /// of CPU (a did-you-mean search over the site's pages for every copy). The same broken target
 /// is now looked up once, and candidates too different in length are skipped unmeasured.
@@ -616,14 +648,24 @@ fix = "x"
 
 /// Found by the 100,000-input fuzz run: a template that extends or imports itself, and a block
 /// nested (inside an `if`) in a block of the same name calling `super()`, overflowed the stack
-/// and aborted; `replace(from="", to=page.content)` asked for 1.2 GB (the content squared).
+/// and aborted; `replace(from="", to=page.content)` asked for 1.2 GB (the content squared), and
+/// `indent(prefix=page.content)` for 46 GB.
 /// Each is now one diagnostic at its template, under a 1 GiB address-space limit.
 #[test]
 fn templates_using_themselves_and_squaring_replaces_are_diagnostics() {
     let dir = tempfile::tempdir().unwrap();
     let site = init(dir.path());
     let default_404 = "{% extends \"base.html\" %}\n{% block content %}<p>{% if page.content %}{% block content %}{{ super() }}{% endblock content %}{% endif %}</p>\n{% endblock content %}\n";
-    let cases: [(&str, &str, &str, &str); 4] = [
+    // A page of 4,000 lines: indented by itself it would be 1.6 GB (found by the fuzz run).
+    std::fs::write(
+        site.join("content/lines.md"),
+        format!(
+            "+++\ntitle = \"Lines\"\n+++\n{}",
+            "A line of text.\n\n".repeat(4_000)
+        ),
+    )
+    .unwrap();
+    let cases: [(&str, &str, &str, &str); 5] = [
         (
             "base.html",
             "{% extends \"base.html\" %}\n",
@@ -646,6 +688,12 @@ fn templates_using_themselves_and_squaring_replaces_are_diagnostics() {
             "head_extra.html",
             "{{ page.content | safe | replace(from=\"\", to=page.content) }}",
             "`replace`: `from` cannot be empty",
+            "",
+        ),
+        (
+            "head_extra.html",
+            "{{ page.content | indent(prefix=page.content) }}",
+            "`indent` would make a string of",
             "",
         ),
     ];

@@ -19,7 +19,7 @@ use super::page::Page;
 use crate::catalog::Catalog;
 use crate::config::MarkdownConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
-use crate::highlight::{code_block, language_of};
+use crate::highlight::{PAGE_HIGHLIGHT_BUDGET, code_block_within, language_of};
 use crate::html::{Scanner, decode_attribute, escape as escape_html};
 use crate::urls::{Resolver, scheme_allowed};
 
@@ -137,6 +137,7 @@ pub(crate) fn render_page(
         links: Vec::new(),
         ids: HashMap::new(),
         suffixes: Default::default(),
+        highlight_budget: PAGE_HIGHLIGHT_BUDGET,
         heading_ids: HashMap::new(),
         footnotes: HashMap::new(),
         html_edits: HashMap::new(),
@@ -173,6 +174,8 @@ struct PageRenderer<'p> {
     ids: Ids,
     /// Where to resume making generated ids unique.
     suffixes: crate::slug::Suffixes,
+    /// Bytes of code syntect may still highlight on this page.
+    highlight_budget: usize,
     /// The id of each heading with an explicit id, by the index of its start event.
     heading_ids: HashMap<usize, String>,
     /// Footnote label -> (id, number).
@@ -467,7 +470,11 @@ impl PageRenderer<'_> {
                                 block_index += 1;
                                 self.block_html(block_index - 1)
                             }
-                            Code::Language(lang) => code_block(text, lang.as_deref().unwrap_or("")),
+                            Code::Language(lang) => code_block_within(
+                                text,
+                                lang.as_deref().unwrap_or(""),
+                                &mut self.highlight_budget,
+                            ),
                         };
                         code = None;
                         push(&mut out, &mut heading, Event::Html(html.into()));
