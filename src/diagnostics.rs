@@ -658,6 +658,14 @@ pub(crate) enum Problem {
         href: String,
         scheme: String,
     },
+    /// A directive that shows what an earlier directive of the page already shows (`catalog`
+    /// twice, or `catalog` and `category auth`): `shown` names the part, `first` is where the
+    /// earlier directive is.
+    RepeatedDirective {
+        directive: String,
+        shown: String,
+        first: Box<Location>,
+    },
     /// A custom heading attribute (`{... name=value}`) whose name HTML cannot hold.
     InvalidHeadingAttribute {
         name: String,
@@ -797,6 +805,12 @@ pub(crate) enum Problem {
     TemplateTooDeep {
         template: String,
         depth: usize,
+        limit: usize,
+    },
+    /// A template larger than errdocs parses (`size` and `limit` in bytes).
+    TemplateTooLarge {
+        template: String,
+        size: usize,
         limit: usize,
     },
     /// The template engine failed inside (an arithmetic overflow in an expression).
@@ -948,10 +962,41 @@ fn did_you(suggestion: Option<&String>) -> Option<String> {
     suggestion.map(|s| format!("did you mean `{s}`?"))
 }
 
+/// The most characters of one quoted value a message shows.
+const QUOTED_MAX_CHARS: usize = 200;
+
+/// `message` with every quoted value (between backticks) over [`QUOTED_MAX_CHARS`] cut to its
+/// start and a count of what was left out: a template put a 32 MB href in a broken-link
+/// message (found by the long fuzz run).
+fn with_short_quotes(message: String) -> String {
+    if message.len() <= QUOTED_MAX_CHARS {
+        return message;
+    }
+    let mut out = String::new();
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        match part.char_indices().nth(QUOTED_MAX_CHARS) {
+            Some((cut, _)) if i % 2 == 1 => {
+                let left = part[cut..].chars().count();
+                out.push_str(&part[..cut]);
+                out.push_str(&format!("... ({left} more characters)"));
+            }
+            _ => out.push_str(part),
+        }
+    }
+    out
+}
+
 impl Problem {
-    /// The one-line message, shown after `error:`.
-    // Long: one arm per kind of problem, so every message reads side by side in one place.
+    /// The one-line message, shown after `error:`; long quoted values are cut.
     pub(crate) fn message(&self) -> String {
+        with_short_quotes(self.full_message())
+    }
+
+    // Long: one arm per kind of problem, so every message reads side by side in one place.
+    fn full_message(&self) -> String {
         match self {
             Problem::Io { action, message } => format!("could not {action}: {message}"),
             Problem::TomlSyntax { message } => format!("TOML syntax error: {message}"),
@@ -1158,6 +1203,9 @@ impl Problem {
             Problem::DisallowedScheme { href, scheme } => {
                 format!("link `{href}` uses the scheme `{scheme}:`, which is not allowed")
             }
+            Problem::RepeatedDirective {
+                directive, shown, ..
+            } => format!("directive `{directive}` shows {shown} again"),
             Problem::InvalidHeadingAttribute { name } => {
                 format!("heading attribute `{name}` is not a valid attribute name")
             }
@@ -1256,6 +1304,15 @@ impl Problem {
                 limit,
             } => format!(
                 "template `{template}` nests {depth} deep; errdocs renders at most {limit} levels"
+            ),
+            Problem::TemplateTooLarge {
+                template,
+                size,
+                limit,
+            } => format!(
+                "template `{template}` is {} KiB; errdocs parses templates of at most {} KiB",
+                size.div_ceil(1024),
+                limit / 1024
             ),
             Problem::TemplatePanicked { template } => {
                 format!("template `{template}` failed inside the template engine")
@@ -1693,11 +1750,20 @@ impl Problem {
                  or an included template"
                     .into(),
             ),
+            Problem::TemplateTooLarge { .. } => Some(
+                "a template is a layout, rendered for every page: put long text in a page \
+                 under `content/`, and scripts, styles and images in `static/`"
+                    .into(),
+            ),
             Problem::TemplatePanicked { .. } => Some(
                 "an expression overflowed (e.g. `-9223372036854775808 % -1`); check the \
                  arithmetic of this template"
                     .into(),
             ),
+            Problem::RepeatedDirective { shown, .. } => Some(format!(
+                "a page shows {shown} once, so that its anchors stay unique: remove this \
+                 line, or link to the first one"
+            )),
             Problem::DirectiveOptionWritten { suggested, .. } => Some(format!(
                 "write `{suggested}`: an option is `key=value` with no spaces around `=`, and \
                  a list is one value with its items separated by commas"
@@ -1804,6 +1870,9 @@ impl Problem {
                 if first.line > 0 =>
             {
                 vec![((**first).clone(), "first defined here")]
+            }
+            Problem::RepeatedDirective { first, .. } if first.line > 0 => {
+                vec![((**first).clone(), "first shown here")]
             }
             _ => Vec::new(),
         }
@@ -2025,6 +2094,27 @@ fn wrong_type_hint(key: &str, expected: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_quoted_values_are_cut() {
+        let href = "x".repeat(1_000_000);
+        let problem = Problem::BrokenLink {
+            target: href.clone(),
+            missing: MissingTarget::Page {
+                path: href,
+                suggestion: None,
+            },
+        };
+        let message = problem.message();
+        assert!(message.len() < 1_000, "{}", message.len());
+        assert!(message.starts_with(&format!("broken link `{}...", "x".repeat(200))));
+        assert!(message.contains("(999800 more characters)`: no page or file `"));
+        assert!(message.ends_with("` in this site"), "{message}");
+        let short = Problem::TomlSyntax {
+            message: "a `short` one".into(),
+        };
+        assert_eq!(short.message(), "TOML syntax error: a `short` one");
+    }
 
     #[test]
     fn locates_line_and_column_in_characters() {

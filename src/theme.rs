@@ -367,6 +367,10 @@ fn parse_each(
     let before = diags.len();
     let mut asts = BTreeMap::new();
     for (name, (text, path)) in templates {
+        if text.len() > limits::MAX_TEMPLATE_BYTES {
+            diags.push(too_large_error(name, path.as_deref(), text));
+            continue;
+        }
         if let Some((at, depth)) = limits::too_deep(text) {
             diags.push(too_deep_error(name, path.as_deref(), text, at, depth));
             continue;
@@ -410,6 +414,33 @@ fn literal_paths(sources: &BTreeMap<String, (String, PathBuf)>) -> BTreeMap<Stri
     out
 }
 
+/// The source of template `name` as diagnostics show it.
+fn template_source(name: &str, path: Option<&Path>, text: &str) -> crate::diagnostics::Source {
+    let shown = path.map_or_else(
+        || Path::new("(default theme)").join(name),
+        Path::to_path_buf,
+    );
+    crate::diagnostics::Source::new(shown, text.to_string())
+}
+
+/// A template over [`limits::MAX_TEMPLATE_BYTES`], located where it passes the limit.
+fn too_large_error(name: &str, path: Option<&Path>, text: &str) -> Diagnostic {
+    let mut at = limits::MAX_TEMPLATE_BYTES;
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let source = template_source(name, path, text);
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    Diagnostic::at(
+        Problem::TemplateTooLarge {
+            template: name.to_string(),
+            size: text.len(),
+            limit: limits::MAX_TEMPLATE_BYTES,
+        },
+        source.locate(at..end),
+    )
+}
+
 /// A template that nests deeper than [`limits::MAX_NESTING`], located where it does.
 fn too_deep_error(
     name: &str,
@@ -418,11 +449,7 @@ fn too_deep_error(
     at: usize,
     depth: usize,
 ) -> Diagnostic {
-    let shown = path.map_or_else(
-        || Path::new("(default theme)").join(name),
-        Path::to_path_buf,
-    );
-    let source = crate::diagnostics::Source::new(shown, text.to_string());
+    let source = template_source(name, path, text);
     Diagnostic::at(
         Problem::TemplateTooDeep {
             template: name.to_string(),

@@ -17,11 +17,17 @@ fn check(site: &Path) -> (Option<i32>, String) {
     (out.status.code(), stderr(&out))
 }
 
-/// Runs `errdocs ARGS` with its address space limited to `mib` MiB (RLIMIT_AS via prlimit):
-/// memory out of proportion to the input fails instead of passing unnoticed.
-fn errdocs_limited(mib: u64, args: &[&str]) -> std::process::Output {
-    Command::new("prlimit")
-        .arg(format!("--as={}", mib * 1024 * 1024))
+/// Runs `errdocs ARGS` under prlimit: its address space limited to `mib` MiB (RLIMIT_AS), so
+/// memory out of proportion to the input fails instead of passing unnoticed, and its CPU time
+/// to `cpu` seconds (RLIMIT_CPU), so a hang is killed instead of stalling the test run.
+fn errdocs_limited(mib: u64, cpu: Option<u64>, args: &[&str]) -> std::process::Output {
+    let mut command = Command::new("prlimit");
+    command.arg(format!("--as={}", mib * 1024 * 1024));
+    if let Some(cpu) = cpu {
+        command.arg(format!("--cpu={cpu}"));
+    }
+    command
+        .arg("--")
         .arg(env!("CARGO_BIN_EXE_errdocs"))
         .args(args)
         .output()
@@ -95,7 +101,7 @@ fn twenty_thousand_links_on_one_long_line_stay_within_memory() {
     )
     .unwrap();
     // 7.9 GB before; a build of this site needs well under 1 GiB of address space.
-    let out = errdocs_limited(1024, &["check", "--root", site.to_str().unwrap()]);
+    let out = errdocs_limited(1024, None, &["check", "--root", site.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     // And with every link broken: 20,000 errors, located, summarized, still bounded.
     let broken = links.replace("/guide/", "/nope/");
@@ -104,7 +110,7 @@ fn twenty_thousand_links_on_one_long_line_stay_within_memory() {
         format!("+++\ntitle = \"Links\"\n+++\n{broken}\n"),
     )
     .unwrap();
-    let out = errdocs_limited(1024, &["check", "--root", site.to_str().unwrap()]);
+    let out = errdocs_limited(1024, None, &["check", "--root", site.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("broken link `/nope/`"), "{err}");
@@ -165,7 +171,7 @@ fn a_huge_range_in_a_template_is_a_diagnostic() {
                 "{{% extends \"base.html\" %}}{{% block content %}}{{% for i in {range} %}}x{{% endfor %}}{{% endblock content %}}"
             ),
         );
-        let out = errdocs_limited(1024, &["check", "--root", site.to_str().unwrap()]);
+        let out = errdocs_limited(1024, None, &["check", "--root", site.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         assert!(stderr(&out).contains("range"), "{}", stderr(&out));
     }
@@ -175,7 +181,7 @@ fn a_huge_range_in_a_template_is_a_diagnostic() {
         "page.html",
         "{% extends \"base.html\" %}{% block content %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}x{% endfor %}{% endfor %}{% endblock content %}",
     );
-    let out = errdocs_limited(1024, &["check", "--root", site.to_str().unwrap()]);
+    let out = errdocs_limited(1024, None, &["check", "--root", site.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("one render may produce at most 1000000 range items"),
@@ -403,12 +409,7 @@ fn seventy_thousand_links_on_one_line_are_checked_in_linear_time() {
     )
     .unwrap();
     // 60 s of CPU: about 100 times what the linear scan takes in a debug build here.
-    let out = Command::new("prlimit")
-        .args(["--cpu=60", "--"])
-        .arg(env!("CARGO_BIN_EXE_errdocs"))
-        .args(["check", "--root", site.to_str().unwrap()])
-        .output()
-        .expect("prlimit (util-linux) runs errdocs");
+    let out = errdocs_limited(2048, Some(60), &["check", "--root", site.to_str().unwrap()]);
     assert!(out.status.success(), "{:?} {}", out.status, stderr(&out));
 }
 
@@ -429,12 +430,7 @@ fn a_huge_code_block_is_shown_plain_not_highlighted_for_minutes() {
     )
     .unwrap();
     // 60 s of CPU (26 s in a release build before the fix, far more in debug).
-    let out = Command::new("prlimit")
-        .args(["--cpu=60", "--as=2147483648", "--"])
-        .arg(env!("CARGO_BIN_EXE_errdocs"))
-        .args(["build", "--root", site.to_str().unwrap()])
-        .output()
-        .expect("prlimit (util-linux) runs errdocs");
+    let out = errdocs_limited(2048, Some(60), &["build", "--root", site.to_str().unwrap()]);
     assert!(out.status.success(), "{:?} {}", out.status, stderr(&out));
     let html = std::fs::read_to_string(site.join("public/huge/index.html")).unwrap();
     let blocks: Vec<&str> = html.split("<pre class=\"code\">").skip(1).collect();
@@ -458,12 +454,7 @@ fn a_broken_link_repeated_a_hundred_thousand_times_is_looked_up_once() {
     )
     .unwrap();
     // 60 s of CPU: over 10 times what it takes in a debug build here.
-    let out = Command::new("prlimit")
-        .args(["--cpu=60", "--"])
-        .arg(env!("CARGO_BIN_EXE_errdocs"))
-        .args(["check", "--root", site.to_str().unwrap()])
-        .output()
-        .expect("prlimit (util-linux) runs errdocs");
+    let out = errdocs_limited(2048, Some(60), &["check", "--root", site.to_str().unwrap()]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{:?} {err}", out.status);
     assert!(
@@ -474,6 +465,91 @@ fn a_broken_link_repeated_a_hundred_thousand_times_is_looked_up_once() {
     );
     assert!(err.contains("= hint: did you mean `/guide/`?"), "{err}");
     assert!(err.contains("... and 99,950 more"), "{err}");
+}
+
+/// Found by the third long fuzz run (iteration 82041): a page repeating its `catalog` and
+/// `retry` directives 5,000 times rendered the whole catalog 5,000 times (12 s of CPU, 420 MB)
+/// before reporting duplicate anchors. A directive that shows what the page already shows is
+/// now reported at its line, with the first one, and not rendered.
+#[test]
+fn a_directive_that_repeats_what_the_page_shows_is_reported_not_rendered_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    let page = "+++\ntitle = \"Twice\"\n+++\n```errdocs\ncatalog\nenvelope error\n```\n\nText.\n\n```errdocs\ncategory auth heading=false\nenvelope error fields=false\nsearch\nsearch\ncode EX-1001\ncode EX-1002\ncode EX-1001\n```\n";
+    std::fs::write(site.join("content/twice.md"), page).unwrap();
+    let (code, err) = check(&site);
+    assert_eq!(code, Some(1), "{err}");
+    for (message, at, first) in [
+        (
+            "`category auth heading=false` shows category `auth` again",
+            ":12:1",
+            ":5:1",
+        ),
+        (
+            "`envelope error fields=false` shows envelope `error` again",
+            ":13:1",
+            ":6:1",
+        ),
+        ("`search` shows the search box again", ":15:1", ":14:1"),
+        (
+            "`code EX-1001` shows code `EX-1001` again",
+            ":18:1",
+            ":16:1",
+        ),
+    ] {
+        let found = err
+            .split("\n\n")
+            .find(|d| d.contains(message))
+            .unwrap_or_else(|| panic!("no {message:?} in {err}"));
+        assert!(
+            found.contains(&format!("--> content/twice.md{at}")),
+            "{found}"
+        );
+        assert!(
+            found.contains(&format!("::: content/twice.md{first}")),
+            "{found}"
+        );
+        assert!(found.contains("first shown here"), "{found}");
+    }
+    // The cause, not its consequences: no duplicate anchors.
+    assert!(!err.contains("duplicate anchor"), "{err}");
+    assert!(err.contains("check failed: 4 errors"), "{err}");
+
+    // Repeated 20,000 times: 19,999 errors, each found without rendering the catalog again.
+    let repeated = "```errdocs\ncatalog\nretry\n```\n".repeat(10_000);
+    std::fs::write(
+        site.join("content/twice.md"),
+        format!("+++\ntitle = \"Twice\"\n+++\n{repeated}"),
+    )
+    .unwrap();
+    let out = errdocs_limited(1024, Some(60), &["check", "--root", site.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{:?} {err}", out.status);
+    assert!(err.contains("check failed: 19998 errors"), "{err}");
+    assert!(!err.contains("duplicate anchor"), "{err}");
+}
+
+/// Found by the third long fuzz run (iteration 95140): a 1.6 MB `base.html` of 100,000
+/// `{{ page.title }}` took 7 s for a three-page site (tera parses about a megabyte in 2 s, and
+/// the layout renders for every page). A template over 512 KiB is refused at the byte where
+/// it passes the limit.
+#[test]
+fn a_template_too_large_to_be_a_layout_is_a_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    let body = "{{ page.title }}".repeat(40_000);
+    with_template(&site, "base.html", &format!("<title>\n{body}\n"));
+    let out = errdocs_limited(1024, Some(60), &["check", "--root", site.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{:?} {err}", out.status);
+    assert!(
+        err.contains(
+            "error: template `base.html` is 626 KiB; errdocs parses templates of at most 512 KiB"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("--> templates/base.html:2:524281"), "{err}");
+    assert!(err.contains("check failed: 1 error;"), "{err}");
 }
 
 /// Found by the fuzzer: a template nesting 1,000 `{% if %}`s overflowed the stack (tera parses
@@ -699,7 +775,7 @@ fn templates_using_themselves_and_squaring_replaces_are_diagnostics() {
     ];
     for (name, text, message, at) in cases {
         with_template(&site, name, text);
-        let out = errdocs_limited(1024, &["check", "--root", site.to_str().unwrap()]);
+        let out = errdocs_limited(1024, None, &["check", "--root", site.to_str().unwrap()]);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{name}: {err}");
         assert!(err.contains(message), "{name}: {err}");

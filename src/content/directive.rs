@@ -552,6 +552,61 @@ impl Directive {
             _ => Vec::new(),
         }
     }
+
+    /// What the directive shows, each part of which a page may show once: every part writes
+    /// fixed ids (a category's and its codes' anchors, `envelope-ID`, `code-filter`, ...), so
+    /// showing one twice makes duplicate anchors, and a directive repeated thousands of times
+    /// renders the catalog thousands of times.
+    pub(crate) fn shows(&self, catalog: &Catalog) -> Vec<Shown> {
+        match self {
+            Directive::Catalog { .. } | Directive::Category { .. } => self
+                .categories(catalog)
+                .into_iter()
+                .map(Shown::Category)
+                .collect(),
+            Directive::Envelope { envelope, .. } => vec![Shown::Envelope(*envelope)],
+            Directive::Code { code } => vec![Shown::Code(*code)],
+            Directive::Retry => vec![Shown::Retry],
+            Directive::Search => vec![Shown::Search],
+            Directive::Statuses => vec![Shown::Statuses],
+            Directive::Changelog => vec![Shown::Changelog],
+            Directive::Lookup => vec![Shown::Lookup],
+        }
+    }
+}
+
+/// A part of the catalog a directive shows (see [`Directive::shows`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Shown {
+    Category(usize),
+    Code(usize),
+    Envelope(usize),
+    Retry,
+    Search,
+    Statuses,
+    Changelog,
+    Lookup,
+}
+
+impl Shown {
+    /// How a message names it: "category `auth`", "the retry table".
+    pub(crate) fn describe(self, catalog: &Catalog) -> String {
+        let named = |kind: &str, name: Option<&str>| format!("{kind} `{}`", name.unwrap_or("?"));
+        match self {
+            Shown::Category(i) => {
+                named("category", catalog.categories.get(i).map(|c| c.id.as_str()))
+            }
+            Shown::Code(i) => named("code", catalog.codes.get(i).map(|c| c.key.raw()).as_deref()),
+            Shown::Envelope(i) => {
+                named("envelope", catalog.envelopes.get(i).map(|e| e.id.as_str()))
+            }
+            Shown::Retry => "the retry table".into(),
+            Shown::Search => "the search box".into(),
+            Shown::Statuses => "the status table".into(),
+            Shown::Changelog => "the changelog".into(),
+            Shown::Lookup => "the lookup box".into(),
+        }
+    }
 }
 
 #[cfg(test)]

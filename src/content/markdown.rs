@@ -14,7 +14,7 @@ use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 
-use super::directive::{self, Directive};
+use super::directive::{self, Directive, Shown};
 use super::page::Page;
 use crate::catalog::Catalog;
 use crate::config::MarkdownConfig;
@@ -55,6 +55,7 @@ pub(crate) fn directive_blocks(
 ) -> Vec<Vec<Directive>> {
     let mut blocks = Vec::new();
     let mut current: Option<Vec<Directive>> = None;
+    let mut shown = ShownOnPage::default();
     let options = page_options(&MarkdownConfig::default());
     for (event, range) in Parser::new_ext(page.body(), options).into_offset_iter() {
         match event {
@@ -66,7 +67,14 @@ pub(crate) fn directive_blocks(
             Event::Text(text) => {
                 if let Some(block) = current.as_mut() {
                     let at = page.body_start + range.start;
-                    parse_directive_lines(page, &text, at, catalog, block, diags);
+                    let mut lines = DirectiveLines {
+                        page,
+                        catalog,
+                        block,
+                        shown: &mut shown,
+                        diags,
+                    };
+                    lines.parse(&text, at);
                 }
             }
             Event::End(TagEnd::CodeBlock) => blocks.extend(current.take()),
@@ -76,40 +84,93 @@ pub(crate) fn directive_blocks(
     blocks
 }
 
-/// Parses the directive lines of `text`, a piece of a directive block found at byte `at` of
-/// the page's source. Lines that are empty or start with `#` are comments.
-fn parse_directive_lines(
-    page: &Page,
-    text: &str,
-    at: usize,
-    catalog: &Catalog,
-    block: &mut Vec<Directive>,
-    diags: &mut Diagnostics,
-) {
-    // The text of a code block is the source's, indentation and container markers aside.
-    let exact = page.source.text.get(at..at + text.len()) == Some(text);
-    let first_line = page.source.line_of(at);
-    let mut line_start = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        let content = line.trim_end_matches(['\n', '\r']);
-        let lead = content.len() - content.trim_start().len();
-        let trimmed = content.trim();
-        let start = at + line_start + lead;
-        line_start += line.len();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let Err(problems) = directive::parse(trimmed, catalog).map(|d| block.push(d)) else {
-            continue;
-        };
-        for (problem, span) in problems {
-            let location = if exact {
-                page.source.locate(start + span.start..start + span.end)
-            } else {
-                page.source.locate_line(first_line + i)
+/// What the directives of a page show so far: each part (see [`Directive::shows`]) with the
+/// index of the directive that shows it in `firsts`.
+#[derive(Default)]
+struct ShownOnPage {
+    parts: HashMap<Shown, usize>,
+    firsts: Vec<Location>,
+}
+
+/// The directive lines of one piece of a directive block, parsed into `block`.
+struct DirectiveLines<'a> {
+    page: &'a Page,
+    catalog: &'a Catalog,
+    block: &'a mut Vec<Directive>,
+    shown: &'a mut ShownOnPage,
+    diags: &'a mut Diagnostics,
+}
+
+impl DirectiveLines<'_> {
+    /// Parses the directive lines of `text`, a piece of a directive block found at byte `at`
+    /// of the page's source. Lines that are empty or start with `#` are comments.
+    fn parse(&mut self, text: &str, at: usize) {
+        let source = &self.page.source;
+        // The text of a code block is the source's, indentation and container markers aside.
+        let exact = source.text.get(at..at + text.len()) == Some(text);
+        let first_line = source.line_of(at);
+        let mut line_start = 0;
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let content = line.trim_end_matches(['\n', '\r']);
+            let lead = content.len() - content.trim_start().len();
+            let trimmed = content.trim();
+            let start = at + line_start + lead;
+            line_start += line.len();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let locate = |span: Range<usize>| {
+                if exact {
+                    source.locate(start + span.start..start + span.end)
+                } else {
+                    source.locate_line(first_line + i)
+                }
             };
-            diags.push(Diagnostic::at(problem, location));
+            match directive::parse(trimmed, self.catalog) {
+                Ok(directive) => {
+                    if self.first_to_show(&directive, trimmed, locate(0..trimmed.len())) {
+                        self.block.push(directive);
+                    }
+                }
+                Err(problems) => {
+                    for (problem, span) in problems {
+                        self.diags.push(Diagnostic::at(problem, locate(span)));
+                    }
+                }
+            }
         }
+    }
+
+    /// Whether `directive` (written `line`, at `location`) shows only what no earlier
+    /// directive of the page shows; if not, that is reported and it is left out. The parts
+    /// before the first one shown already are recorded, so each part is looked at once and
+    /// a directive repeated thousands of times costs no more than the first.
+    fn first_to_show(&mut self, directive: &Directive, line: &str, location: Location) -> bool {
+        let at = self.shown.firsts.len();
+        let mut recorded = false;
+        for part in directive.shows(self.catalog) {
+            if let Some(first) = self
+                .shown
+                .parts
+                .get(&part)
+                .and_then(|&i| self.shown.firsts.get(i))
+            {
+                let problem = Problem::RepeatedDirective {
+                    directive: line.to_string(),
+                    shown: part.describe(self.catalog),
+                    first: Box::new(first.clone()),
+                };
+                if recorded {
+                    self.shown.firsts.push(location.clone());
+                }
+                self.diags.push(Diagnostic::at(problem, location));
+                return false;
+            }
+            self.shown.parts.insert(part, at);
+            recorded = true;
+        }
+        self.shown.firsts.push(location);
+        true
     }
 }
 
