@@ -155,6 +155,7 @@ impl Theme {
         tera.register_function("range", limits::range);
         tera.register_filter("replace", limits::replace);
         tera.register_filter("indent", limits::indent);
+        tera.register_filter("join", limits::join());
         let sources: BTreeMap<String, (String, PathBuf)> = templates
             .iter()
             .map(|(name, (text, path))| {

@@ -741,7 +741,7 @@ fn templates_using_themselves_and_squaring_replaces_are_diagnostics() {
         ),
     )
     .unwrap();
-    let cases: [(&str, &str, &str, &str); 5] = [
+    let cases: [(&str, &str, &str, &str); 6] = [
         (
             "base.html",
             "{% extends \"base.html\" %}\n",
@@ -770,6 +770,12 @@ fn templates_using_themselves_and_squaring_replaces_are_diagnostics() {
             "head_extra.html",
             "{{ page.content | indent(prefix=page.content) }}",
             "`indent` would make a string of",
+            "",
+        ),
+        (
+            "head_extra.html",
+            "{{ page.content | split(pat=\"\") | join(sep=page.content) }}",
+            "`join` would make a string of",
             "",
         ),
     ];

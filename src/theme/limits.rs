@@ -1,10 +1,11 @@
 //! Bounds on a single render, so a template cannot exhaust memory: `range` is errdocs' own,
-//! with at most [`RANGE_BUDGET`] items over one render (nested loops included), and so is the
-//! `replace` filter, whose result is at most [`REPLACE_MAX_BYTES`] (`replace(from="", to=x)`
-//! puts `x` between every two characters: a page's content squared). And a bound on
-//! how deep a template nests ([`MAX_NESTING`]): tera parses and renders by recursion, so a
-//! template of a thousand nested `{% if %}`s would overflow the stack and abort the process;
-//! and how large a template may be ([`MAX_TEMPLATE_BYTES`]).
+//! with at most [`RANGE_BUDGET`] items over one render (nested loops included), and so are
+//! the `replace`, `indent` and `join` filters, whose results are at most
+//! [`REPLACE_MAX_BYTES`] (`replace(from="", to=x)` puts `x` between every two characters: a
+//! page's content squared). And a bound on how deep a template nests ([`MAX_NESTING`]): tera
+//! parses and renders by recursion, so a template of a thousand nested `{% if %}`s would
+//! overflow the stack and abort the process; and how large a template may be
+//! ([`MAX_TEMPLATE_BYTES`]).
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -91,6 +92,28 @@ pub(crate) fn replace(value: &Value, args: &HashMap<String, Value>) -> Result<Va
         )));
     }
     Ok(Value::String(text.replace(from, to)))
+}
+
+/// Tera's own `join(sep)` filter, refusing a result over [`REPLACE_MAX_BYTES`]: the separator
+/// is written between every two items, so `page.content | split(pat="") |
+/// join(sep=page.content)` is the content squared.
+pub(crate) fn join() -> impl tera::Filter {
+    let builtin = tera::Tera::default();
+    move |value: &Value, args: &HashMap<String, Value>| -> Result<Value> {
+        if let (Some(items), Some(sep)) =
+            (value.as_array(), args.get("sep").and_then(Value::as_str))
+        {
+            let own: usize = items.iter().filter_map(Value::as_str).map(str::len).sum();
+            let size = own.saturating_add(sep.len().saturating_mul(items.len().saturating_sub(1)));
+            if size > REPLACE_MAX_BYTES {
+                return Err(Error::msg(format!(
+                    "`join` would make a string of {size} bytes; at most {REPLACE_MAX_BYTES} are \
+                     allowed"
+                )));
+            }
+        }
+        builtin.get_filter("join")?.filter(value, args)
+    }
 }
 
 /// Tera's `indent(prefix, first, blank)` filter (the same output), refusing a result over
@@ -198,6 +221,24 @@ pub(crate) fn too_deep(text: &str) -> Option<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn join_is_teras_join_within_the_bound() {
+        let join = join();
+        let args = |sep: &str| HashMap::from([("sep".to_string(), Value::from(sep))]);
+        let items = Value::from(vec![Value::from("a"), Value::from(1), Value::from("b")]);
+        let joined = tera::Filter::filter(&join, &items, &args(", ")).unwrap();
+        assert_eq!(joined, Value::from("a, 1, b"));
+        let joined = tera::Filter::filter(&join, &items, &args("\\n")).unwrap();
+        assert_eq!(joined, Value::from("a\n1\nb"));
+        let many = Value::from(vec![Value::from("x"); 1000]);
+        let long = "y".repeat(REPLACE_MAX_BYTES / 500);
+        let err = tera::Filter::filter(&join, &many, &args(&long)).unwrap_err();
+        assert!(
+            err.to_string().contains("`join` would make a string of"),
+            "{err}"
+        );
+    }
+
     use super::*;
 
     #[test]
