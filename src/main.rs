@@ -10,7 +10,7 @@ use errdocs::{Diagnostic, Options, Summary};
 /// mimalloc instead of glibc's allocator: faster, and told by [`return_freed_memory`] to give
 /// memory a stage is done with (the catalog's parse tree, a large page) back to the system at
 /// once, so the peak is what the build holds, not what it once held. 10,000 codes: peak RSS
-/// 83 -> 70 MB and 12% less CPU; 100,000 codes: 606 -> 482 MB (BENCHMARKS.md).
+/// 83 -> 71 MB and 12% less CPU; 100,000 codes: 606 -> 483 MB (BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -23,7 +23,18 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// Freed memory goes back to the system at once (mimalloc's default waits a second, longer
 /// than most builds) and arenas are committed as they are used, not up front. The same as
 /// `MIMALLOC_PURGE_DELAY=0 MIMALLOC_ARENA_EAGER_COMMIT=0` in the environment, which still wins.
+///
+/// And no transparent huge pages: mimalloc's first arena, reserved before `main` with the
+/// default options, asks for them, and each first touch then faults in (and zeroes) 2 MiB
+/// instead of 4 KiB. 10,000 codes, code pages off: peak RSS 81 -> 71 MB; 100,000: 504 -> 483 MB
+/// (BENCHMARKS.md, "Memory at 100,000 codes").
 fn return_freed_memory() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and changes only this process's
+    // huge-page policy; a failure (an old kernel) leaves the default, which is harmless.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     for (option, variable) in [
         (MI_OPTION_ARENA_EAGER_COMMIT, "MIMALLOC_ARENA_EAGER_COMMIT"),
         (MI_OPTION_PURGE_DELAY, "MIMALLOC_PURGE_DELAY"),
@@ -582,6 +593,12 @@ mod tests {
         assert_eq!(read(MI_OPTION_PURGE_DELAY), 1000);
         return_freed_memory();
         assert_eq!(read(MI_OPTION_ARENA_EAGER_COMMIT), 0);
+        #[cfg(target_os = "linux")]
+        // SAFETY: reads this process's huge-page policy.
+        assert_eq!(
+            unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) },
+            1
+        );
         assert_eq!(read(MI_OPTION_PURGE_DELAY), 0);
     }
 }
