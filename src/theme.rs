@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use tera::{Context, Tera};
 
+pub(crate) mod content_slot;
 mod limits;
 mod recursion;
 
@@ -106,6 +107,9 @@ pub(crate) struct Theme {
     /// Site paths templates write literally in `href`/`src` (`/guide#api-keys`) and where
     /// (first occurrence), so a broken one is reported at its template's line.
     literal_paths: BTreeMap<String, Location>,
+    /// Whether the templates print `page.content` only as is, so a large page's content may be
+    /// spliced in after rendering ([`content_slot`]).
+    pub(crate) content_slot: bool,
 }
 
 impl Theme {
@@ -121,6 +125,7 @@ impl Theme {
         let before = diags.len();
         let asts = parse_each(&templates, diags)?;
         let referenced = recursion::referenced(&asts);
+        let content_slot = content_slot::templates_print_content_plainly(&asts);
         let chrome = recursion::uses(&asts)
             .into_iter()
             .map(|(name, used)| {
@@ -177,6 +182,7 @@ impl Theme {
             chrome,
             sources,
             literal_paths,
+            content_slot,
         })
     }
 

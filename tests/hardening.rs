@@ -552,6 +552,54 @@ fn a_template_too_large_to_be_a_layout_is_a_diagnostic() {
     assert!(err.contains("check failed: 1 error;"), "{err}");
 }
 
+/// A page of over 1 MiB is rendered with a slot where its content goes, the content written
+/// into the result once (not copied through tera): the same bytes as rendering it the usual
+/// way, which a template that also tests `page.content is defined` forces.
+#[test]
+fn a_large_page_renders_the_same_through_the_content_slot() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init(dir.path());
+    let big: String = (0..40_000)
+        .map(|i| format!("Paragraph {i} with [a link](/guide/) and `code`.\n\n"))
+        .collect();
+    std::fs::write(
+        site.join("content/big.md"),
+        format!("+++\ntitle = \"Big\"\n+++\n{big}"),
+    )
+    .unwrap();
+    let build = |out: &str| {
+        let out = site.join(out);
+        let done = errdocs(
+            &["build", "--root", site.to_str().unwrap(), "--output"]
+                .into_iter()
+                .chain([out.to_str().unwrap()])
+                .collect::<Vec<_>>(),
+        );
+        assert!(done.status.success(), "{}", stderr(&done));
+        std::fs::read(out.join("big/index.html")).unwrap()
+    };
+    let slotted = build("slotted");
+    assert!(slotted.len() > 2 << 20, "{}", slotted.len());
+    let default = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/theme/templates/page.html"),
+    )
+    .unwrap();
+    with_template(
+        &site,
+        "page.html",
+        &default.replace(
+            "</article>",
+            "</article>{% if page.content is defined %}{% endif %}",
+        ),
+    );
+    let usual = build("usual");
+    assert!(
+        slotted == usual,
+        "the slotted page differs from the usual render"
+    );
+    assert!(!String::from_utf8_lossy(&slotted).contains('\0'));
+}
+
 /// Found by the fuzzer: a template nesting 1,000 `{% if %}`s overflowed the stack (tera parses
 /// and renders by recursion), and `{{ -9223372036854775808 % -1 }}` panicked inside tera.
 #[test]

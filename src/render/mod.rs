@@ -195,20 +195,21 @@ pub(crate) fn render_content(
         })
         .collect();
     let config = &sources.config;
-    let context = PageContext {
+    let context = |content: String| PageContext {
         site: &prepared.site,
         page: PageView {
             title: page.title.clone(),
             description: page.description.clone(),
             url: page.url.clone(),
             permalink: config.base_url.as_ref().map(|b| format!("{b}{}", page.url)),
-            content: body.html,
+            content,
             source: page.source.path.to_string_lossy().replace('\\', "/"),
         },
         nav_html: prepared.nav_html.clone(),
     };
     let location = Location::file(&page.source.path);
-    match render_template(sources, &page.template, context) {
+    let rendered = render_with_content(inputs, page, body.html, context);
+    match rendered {
         Ok(html) if diags.is_empty() => {
             let mut templates: Vec<&str> = vec![&page.template];
             for d in directives.iter().flatten() {
@@ -232,6 +233,38 @@ pub(crate) fn render_content(
             Err(diags)
         }
     }
+}
+
+/// Renders the template of `page` with `context(content)`; a large page through the content
+/// slot, its content written into the result once instead of copied through tera.
+fn render_with_content<'a>(
+    inputs: Inputs<'a>,
+    page: &Page,
+    content: String,
+    context: impl Fn(String) -> PageContext<'a>,
+) -> Result<String, Problem> {
+    use crate::theme::content_slot::{SLOT, splice};
+    let sources = inputs.sources;
+    if !slot_fits(inputs, page, &content) {
+        return render_template(sources, &page.template, context(content));
+    }
+    let html = render_template(sources, &page.template, context(SLOT.to_string()))?;
+    match splice(&html, &content) {
+        Some(spliced) => Ok(spliced),
+        None => render_template(sources, &page.template, context(content)),
+    }
+}
+
+/// Whether page `page`, whose content is `content`, is rendered with the content slot
+/// ([`crate::theme::content_slot`]): a large page, templates that print the content as is, and
+/// no field that holds the slot itself.
+fn slot_fits(inputs: Inputs, page: &Page, content: &str) -> bool {
+    use crate::theme::content_slot::{MIN_BYTES, SLOT};
+    inputs.sources.theme.content_slot
+        && content.len() >= MIN_BYTES
+        && !content.contains(SLOT)
+        && !page.title.contains(SLOT)
+        && !page.description.as_deref().unwrap_or("").contains(SLOT)
 }
 
 /// The template that renders a directive.
