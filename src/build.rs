@@ -26,8 +26,8 @@ use crate::links::{PageFacts, Registry};
 use crate::output::{self, Staging};
 use crate::plan::{self, Plan};
 use crate::render::{self, Inputs, Prepared, Rendered};
+use crate::site_files;
 use crate::sources::{STATIC_DIR, Sources};
-use crate::urls;
 
 /// The default output directory, inside the site root.
 pub(crate) const DEFAULT_OUTPUT: &str = "public";
@@ -75,19 +75,19 @@ pub(crate) fn build_keeping(options: &Options) -> Result<(Site, usize), Vec<Diag
     check_output(options)?;
     let out = options.output_dir();
     let staging = Staging::begin(&out).map_err(|e| write_error(&out, &e))?;
-    let site = Site::build(options, &|file, html| staging.write(file, html.as_bytes()))?;
-    let files = site
-        .write_rest(&staging)
-        .and_then(|n| staging.commit().map(|()| n))
+    let site = Site::build(options, Some(&staging))?;
+    site_files::write_linked(&site.registry, &staging)
+        .and_then(|()| staging.commit())
         .map_err(|e| write_error(&out, &e))?;
+    let files = site.plan.pages.len() + site_files::count(&site.sources, &site.plan);
     Ok((site, files))
 }
 
 /// Runs every check of a build and writes nothing.
 pub fn check(options: &Options) -> Result<Summary, Vec<Diagnostic>> {
     let started = Instant::now();
-    let site = Site::build(options, &|_, _| Ok(()))?;
-    let files = site.plan.pages.len() + site.rest_count();
+    let site = Site::build(options, None)?;
+    let files = site.plan.pages.len() + site_files::count(&site.sources, &site.plan);
     Ok(site.summary(None, files, started.elapsed()))
 }
 
@@ -103,57 +103,16 @@ pub fn export(
     if problems.has_errors() {
         return Err(problems.into_sorted());
     }
-    let plan = Plan::new(&sources, other_files(&sources)).map_err(Diagnostics::into_sorted)?;
+    let plan =
+        Plan::new(&sources, site_files::names(&sources)).map_err(Diagnostics::into_sorted)?;
     let Some(lang) = codegen::Lang::from_name(lang) else {
         return Err(vec![Diagnostic::bare(Problem::Io {
             action: "export",
             message: format!("unknown language `{lang}`"),
         })]);
     };
-    let input = codegen_input(&sources, &plan, package)?;
+    let input = site_files::codegen_input(&sources, &plan, package)?;
     Ok(codegen::generate(lang, &input))
-}
-
-/// What the generators read: the catalog flattened, with each code's documentation URL.
-fn codegen_input(
-    sources: &Sources,
-    plan: &Plan,
-    package: Option<&str>,
-) -> Result<codegen::Input, Vec<Diagnostic>> {
-    let config = &sources.config;
-    let package = package
-        .or(config.exports.go_package.as_deref())
-        .unwrap_or(codegen::DEFAULT_GO_PACKAGE);
-    if !codegen::valid_go_package(package) {
-        return Err(vec![Diagnostic::bare(Problem::InvalidGoPackage {
-            value: package.to_string(),
-        })]);
-    }
-    let catalog = &sources.catalog;
-    let docs = exports::docs_urls(catalog, plan);
-    let examples = (0..catalog.codes.len())
-        .map(|i| {
-            let problem_type = catalog
-                .envelope_for(i)
-                .filter(|e| e.is_problem())
-                .and_then(|_| exports::problem_type(catalog, plan, i));
-            let urls = render::example::ExampleUrls {
-                docs: Some(&docs[i]),
-                problem_type: problem_type.as_deref(),
-            };
-            render::example::example_value(catalog, i, urls).map(|(v, _)| v)
-        })
-        .collect();
-    let mut input = codegen::Input::new(
-        config.catalog.display().to_string(),
-        catalog,
-        &docs,
-        examples,
-        package.to_string(),
-    );
-    input.title = config.title.clone();
-    input.home = plan.resolver.absolute(&urls::Target::page("/".to_string()));
-    Ok(input)
 }
 
 /// Refuses an output directory that errdocs may not replace: one that is, contains or lies in
@@ -186,9 +145,6 @@ pub(crate) fn write_error(out: &std::path::Path, e: &std::io::Error) -> Vec<Diag
     })]
 }
 
-/// Receives each rendered page: its output file (`guide/index.html`) and its HTML.
-pub(crate) type PageWriter<'a> = dyn Fn(&str, &str) -> std::io::Result<()> + Sync + 'a;
-
 /// The values of every stage of one build.
 pub(crate) struct Site {
     pub(crate) options: Options,
@@ -204,16 +160,22 @@ pub(crate) struct Site {
 }
 
 impl Site {
-    /// Runs every stage; each rendered page is handed to `write`. Every problem found, or the
-    /// built site.
-    pub(crate) fn build(options: &Options, write: &PageWriter) -> Result<Site, Vec<Diagnostic>> {
+    /// Runs every stage. With `staging`, each page is written there as soon as it is rendered,
+    /// and the files that do not depend on the link check (exports, theme and static files)
+    /// are written while the pages render. Every problem found, or the built site.
+    // Long: the stages in order, each one a call; splitting it would only hide the chain.
+    pub(crate) fn build(
+        options: &Options,
+        staging: Option<&Staging>,
+    ) -> Result<Site, Vec<Diagnostic>> {
         let mut timings = Timings::start();
         // Problems of the sources do not stop the build here: what does not depend on the
         // broken sources is still rendered and checked, so one run reports everything.
         let (sources, mut diags) = Sources::load(&options.root, options.base_url.as_deref())
             .map_err(Diagnostics::into_sorted)?;
         timings.lap("sources");
-        let plan = Plan::new(&sources, other_files(&sources)).map_err(|d| all(&mut diags, d))?;
+        let plan =
+            Plan::new(&sources, site_files::names(&sources)).map_err(|d| all(&mut diags, d))?;
         let prepared = Prepared::new(&sources, &plan).map_err(|d| all(&mut diags, d))?;
         timings.lap("plan, catalog views, navigation");
         let inputs = Inputs {
@@ -222,25 +184,38 @@ impl Site {
             prepared: &prepared,
         };
         type PageResult = Result<(PageFacts, Diagnostics), (Option<String>, Diagnostics)>;
-        let results: Vec<PageResult> = plan
-            .pages
-            .par_iter()
-            .map(|planned| -> PageResult {
-                let rendered = render::render_page(inputs, planned)
-                    .map_err(|d| (Some(planned.url.clone()), d))?;
-                let written = write(&plan.output_file(&rendered.url), &rendered.html);
-                let mut diags = Diagnostics::default();
-                if let Err(e) = written {
-                    for d in write_error(&options.output_dir(), &e) {
-                        diags.push(d);
+        let render_pages = || -> Vec<PageResult> {
+            plan.pages
+                .par_iter()
+                .map(|planned| -> PageResult {
+                    let rendered = render::render_page(inputs, planned)
+                        .map_err(|d| (Some(planned.url.clone()), d))?;
+                    let mut diags = Diagnostics::default();
+                    if let Some(staging) = staging {
+                        let file = plan.output_file(&rendered.url);
+                        if let Err(e) = staging.write(&file, rendered.html.as_bytes()) {
+                            write_error(&options.output_dir(), &e)
+                                .into_iter()
+                                .for_each(|d| diags.push(d));
+                        }
                     }
-                }
-                // Kept with its problems (an id written twice): the links to the page
-                // still resolve, so they are not reported as broken as well.
-                Ok((facts_of(inputs, rendered, &mut diags), diags))
-            })
-            .collect();
-        timings.lap("render and write pages");
+                    // Kept with its problems (an id written twice): the links to the page
+                    // still resolve, so they are not reported as broken as well.
+                    Ok((facts_of(inputs, rendered, &mut diags), diags))
+                })
+                .collect()
+        };
+        let write_files = || match staging {
+            Some(staging) => site_files::write_unlinked(inputs, staging),
+            None => Ok(()),
+        };
+        let (results, written) = rayon::join(render_pages, write_files);
+        if let Err(e) = written {
+            write_error(&options.output_dir(), &e)
+                .into_iter()
+                .for_each(|d| diags.push(d));
+        }
+        timings.lap("render and write pages, exports");
         let mut facts = BTreeMap::new();
         let mut failed = sources.failed.clone();
         for result in results {
@@ -289,128 +264,6 @@ impl Site {
             plan: &self.plan,
             prepared: &self.prepared,
         }
-    }
-
-    /// The small exports of this build: (path inside the output, content). `errors.json` is
-    /// written by `write_rest` as it is made.
-    pub(crate) fn exports(&self) -> [(&'static str, String); 2] {
-        [
-            (exports::SCHEMA_JSON, exports::schema().to_string()),
-            (exports::URLS_TXT, exports::urls_txt(&self.registry)),
-        ]
-    }
-
-    /// The modules `[exports]` asks for: (path inside the output, content). The Go package
-    /// name was checked when the site was built.
-    pub(crate) fn generated(&self) -> Vec<(String, String)> {
-        let files = &self.sources.config.exports.files;
-        if files.is_empty() {
-            return Vec::new();
-        }
-        let Ok(input) = codegen_input(&self.sources, &self.plan, None) else {
-            return Vec::new();
-        };
-        files
-            .iter()
-            .filter_map(|(lang, rel)| {
-                let lang = codegen::Lang::from_name(lang)?;
-                Some((rel.clone(), codegen::generate(lang, &input)))
-            })
-            .collect()
-    }
-
-    /// Writes everything but the pages (exports, theme files, static files); returns the number
-    /// of files of the whole site.
-    fn write_rest(&self, staging: &Staging) -> std::io::Result<usize> {
-        staging.write_with(exports::ERRORS_JSON, |out| {
-            let (title, catalog) = (&self.sources.config.title, &self.sources.catalog);
-            exports::write_errors_json(out, title, catalog, &self.plan)
-        })?;
-        for (rel, text) in self.exports() {
-            staging.write(rel, text.as_bytes())?;
-        }
-        self.write_code_json(staging)?;
-        for (rel, text) in self.generated() {
-            staging.write(&rel, text.as_bytes())?;
-        }
-        for (rel, text) in self.split_indexes(&self.plan) {
-            staging.write(&rel, text.as_bytes())?;
-        }
-        staging.write(render::NAV_SCRIPT, self.prepared.nav_script().as_bytes())?;
-        staging.write(render::NAV_PAGE, self.prepared.nav_page.as_bytes())?;
-        for (rel, text) in self.sitemap() {
-            staging.write(&rel, text.as_bytes())?;
-        }
-        if let Some(feed) = self.changelog_feed() {
-            staging.write(crate::changelog::FEED, feed.as_bytes())?;
-        }
-        for (rel, bytes) in self.sources.theme_files() {
-            staging.write(rel, bytes)?;
-        }
-        for (rel, path) in &self.sources.statics {
-            staging.copy(rel, path)?;
-        }
-        Ok(self.plan.pages.len() + self.rest_count())
-    }
-
-    /// Each code's JSON file beside its page: its `errors.json` entry (none without code
-    /// pages; a site's own static file at that path replaces it, like `robots.txt`). Made and
-    /// written in parallel, one code at a time.
-    fn write_code_json(&self, staging: &Staging) -> std::io::Result<()> {
-        let catalog = &self.sources.catalog;
-        exports::code_json_paths(catalog, &self.plan)
-            .par_iter()
-            .filter(|(_, path)| !self.sources.has_static(path.trim_start_matches('/')))
-            .try_for_each(|(i, path)| {
-                let entry = match self.code_entries.get() {
-                    Some(entries) => entries[*i].clone(),
-                    None => exports::code_entry(catalog, &self.plan, *i),
-                };
-                let text = exports::code_json(&entry);
-                staging.write(path.trim_start_matches('/'), text.as_bytes())
-            })
-    }
-
-    /// `sitemap.xml` and `robots.txt`, unless the site has its own in `static/`.
-    fn sitemap(&self) -> Vec<(String, String)> {
-        crate::sitemap::files(&self.plan)
-            .into_iter()
-            .filter(|(rel, _)| !self.sources.has_static(rel))
-            .collect()
-    }
-
-    /// `changelog.xml`, the Atom feed of the changelog, when the site keeps releases.
-    fn changelog_feed(&self) -> Option<String> {
-        let config = &self.sources.config;
-        let entries =
-            crate::changelog::entries(&self.sources.releases, &self.sources.catalog, &self.plan);
-        crate::changelog::feed(&config.title, config.base_url.as_deref(), &entries)
-    }
-
-    /// The shared index of each split catalog: (path inside the output, content).
-    fn split_indexes(&self, plan: &Plan) -> Vec<(String, String)> {
-        plan.splits
-            .iter()
-            .map(|s| {
-                let json = crate::split::index_json(s, &self.sources.catalog, &plan.resolver);
-                (plan.output_file(&s.index), json)
-            })
-            .collect()
-    }
-
-    fn rest_count(&self) -> usize {
-        self.plan.splits.len()
-            + usize::from(!self.sources.releases.is_empty())
-            + exports::FILES.len()
-            + exports::code_json_paths(&self.sources.catalog, &self.plan)
-                .iter()
-                .filter(|(_, p)| !self.sources.has_static(p.trim_start_matches('/')))
-                .count()
-            + self.sources.config.exports.files.len()
-            + 2
-            + self.sitemap().len()
-            + self.sources.theme_files().count()
-            + self.sources.statics.len()
     }
 
     pub(crate) fn summary(
@@ -584,31 +437,52 @@ impl Site {
             plan: &plan,
             prepared: &prepared,
         };
-        let results: Vec<Result<(PageFacts, String), Diagnostics>> = plan
-            .pages
-            .par_iter()
-            .filter(|planned| match planned.kind {
-                plan::PageKind::Content(i) => !self.sources.directives[i].is_empty(),
-                plan::PageKind::NotFound => false,
-                plan::PageKind::Code(i) => code_pages.contains(&i),
-                plan::PageKind::Redirect(i) => changed.contains(&i),
-                plan::PageKind::Category { category, .. } => {
-                    let listed = self.sources.catalog.listed_in(category);
-                    changed.iter().any(|c| listed.binary_search(c).is_ok())
+        // errors.json is made while the pages render: the kept entries with those of the
+        // codes the edit touched made again (all of them if none are kept). The entries are
+        // taken: if the edit fails, the next one makes them all.
+        let mut kept = self.code_entries.take();
+        let make_json = || {
+            let catalog = &self.sources.catalog;
+            let entries = match kept.take() {
+                Some(mut entries) => {
+                    for &i in &code_pages {
+                        entries[i] = exports::code_entry(catalog, &plan, i);
+                    }
+                    entries
                 }
-            })
-            .map(|planned| {
-                let rendered = render::render_page(inputs, planned)?;
-                let html = rendered.html.clone();
-                let mut diags = Diagnostics::default();
-                let facts = facts_of(inputs, rendered, &mut diags);
-                if diags.has_errors() {
-                    return Err(diags);
-                }
-                Ok((facts, html))
-            })
-            .collect();
-        timings.lap("catalog edit: render pages");
+                None => exports::code_entries(catalog, &plan),
+            };
+            let json =
+                exports::errors_json_with(&self.sources.config.title, catalog, &plan, &entries);
+            (entries, json)
+        };
+        let render_pages = || -> Vec<Result<(PageFacts, String), Diagnostics>> {
+            plan.pages
+                .par_iter()
+                .filter(|planned| match planned.kind {
+                    plan::PageKind::Content(i) => !self.sources.directives[i].is_empty(),
+                    plan::PageKind::NotFound => false,
+                    plan::PageKind::Code(i) => code_pages.contains(&i),
+                    plan::PageKind::Redirect(i) => changed.contains(&i),
+                    plan::PageKind::Category { category, .. } => {
+                        let listed = self.sources.catalog.listed_in(category);
+                        changed.iter().any(|c| listed.binary_search(c).is_ok())
+                    }
+                })
+                .map(|planned| {
+                    let rendered = render::render_page(inputs, planned)?;
+                    let html = rendered.html.clone();
+                    let mut diags = Diagnostics::default();
+                    let facts = facts_of(inputs, rendered, &mut diags);
+                    if diags.has_errors() {
+                        return Err(diags);
+                    }
+                    Ok((facts, html))
+                })
+                .collect()
+        };
+        let (results, (entries, json)) = rayon::join(render_pages, make_json);
+        timings.lap("catalog edit: render pages, errors.json");
         let mut diags = Diagnostics::default();
         let mut pages = Vec::new();
         for result in results {
@@ -641,20 +515,9 @@ impl Site {
         timings.lap("catalog edit: link check");
         // Everything succeeded: the new values replace the old ones.
         let catalog = &self.sources.catalog;
-        let entries = match self.code_entries.take() {
-            Some(mut entries) => {
-                for &i in &code_pages {
-                    entries[i] = exports::code_entry(catalog, &plan, i);
-                }
-                entries
-            }
-            None => exports::code_entries(catalog, &plan),
-        };
-        let json =
-            exports::errors_json_with(&self.sources.config.title, catalog, &plan, entries.clone());
         self.code_entries = std::sync::OnceLock::from(entries);
         let mut files = vec![(exports::ERRORS_JSON.to_string(), json)];
-        files.extend(self.split_indexes(&plan));
+        files.extend(site_files::split_indexes(&self.sources, &plan));
         if let Some(entries) = self.code_entries.get() {
             for (i, path) in exports::code_json_paths(catalog, &plan) {
                 if code_pages.contains(&i) {
@@ -673,7 +536,7 @@ impl Site {
                 f.location = planned.location.clone();
             }
         }
-        timings.lap("catalog edit: errors.json, facts");
+        timings.lap("catalog edit: code files, facts");
         self.plan = plan;
         self.prepared = prepared;
         Ok(Some(files))
@@ -704,29 +567,6 @@ impl Site {
 fn all(so_far: &mut Diagnostics, more: Diagnostics) -> Vec<Diagnostic> {
     so_far.extend(more);
     std::mem::take(so_far).into_sorted()
-}
-
-/// The site paths of every file of the output that is not a page: the theme's static files,
-/// the exports and the site's static files.
-fn other_files(sources: &Sources) -> std::collections::BTreeSet<String> {
-    let config = &sources.config;
-    let pages = sources.pages.len()
-        + config
-            .code_pages
-            .as_ref()
-            .map_or(0, |_| sources.catalog.codes.len());
-    let sitemap = crate::sitemap::names(config.base_url.as_deref(), pages);
-    crate::theme::THEME_STATIC
-        .iter()
-        .map(|(rel, _)| *rel)
-        .chain(exports::FILES)
-        .chain(config.exports.files.iter().map(|(_, rel)| rel.as_str()))
-        .chain([render::NAV_SCRIPT, render::NAV_PAGE])
-        .chain(sitemap.iter().map(String::as_str))
-        .chain(sources.statics.iter().map(|(rel, _)| rel.as_str()))
-        .chain((!sources.releases.is_empty()).then_some(crate::changelog::FEED))
-        .map(|rel| format!("/{rel}"))
-        .collect()
 }
 
 /// The registry of a build: its files and pages, the pages that failed, where a broken source

@@ -70,7 +70,7 @@ pub fn check_sources(
     drift: &DriftOptions,
 ) -> Result<(crate::Summary, DriftReport), Vec<Diagnostic>> {
     let started = Instant::now();
-    let site = Site::build(options, &|_, _| Ok(()))?;
+    let site = Site::build(options, None)?;
     let files = site.plan.pages.len();
     let summary = site.summary(None, files, started.elapsed());
     let scan = site.sources.config.source_scan.clone().unwrap_or_default();

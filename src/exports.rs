@@ -81,13 +81,13 @@ pub(crate) fn errors_json_with(
     title: &str,
     catalog: &Catalog,
     plan: &Plan,
-    codes: Vec<Value>,
+    codes: &[Value],
 ) -> String {
     let doc = ErrorsJson {
         title,
         catalog,
         plan,
-        entries: Some(&codes),
+        entries: Some(codes),
     };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');

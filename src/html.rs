@@ -24,16 +24,21 @@ pub(crate) fn ids_in(html: &str) -> Vec<String> {
     attribute_values(html, "id")
 }
 
-/// The values of every `href` attribute in rendered HTML, decoded and percent-encoded as
+/// The values of every `id` attribute and of every `href` attribute in rendered HTML, read in
+/// one pass: ids decoded as [`ids_in`] reads them, hrefs decoded and percent-encoded as
 /// [`crate::urls::Resolver::rewrite`] writes hrefs (so a link is found as it was written
 /// whether it came from Markdown or raw HTML). Comments, scripts and styles are left out: a
 /// link in a comment is not a link.
-pub(crate) fn hrefs_in(html: &str) -> Vec<String> {
-    let mut hrefs = attribute_values(html, "href");
-    for href in &mut hrefs {
-        *href = crate::urls::percent_escape(href);
-    }
-    hrefs
+pub(crate) fn ids_and_hrefs(html: &str) -> (Vec<String>, Vec<String>) {
+    let (mut ids, mut hrefs) = (Vec::new(), Vec::new());
+    Scanner::default().scan(html, &mut |a| {
+        if a.name.eq_ignore_ascii_case("id") {
+            ids.push(decode_attribute(a.raw));
+        } else if a.name.eq_ignore_ascii_case("href") {
+            hrefs.push(crate::urls::percent_escape(&decode_attribute(a.raw)));
+        }
+    });
+    (ids, hrefs)
 }
 
 fn attribute_values(html: &str, name: &str) -> Vec<String> {
@@ -295,7 +300,7 @@ mod tests {
     fn scans_ids_and_hrefs() {
         let html = r#"<h2 id="a&amp;b&#x2F;&#47;">x</h2><a href="/g#x">y</a><p>id="fake"</p>"#;
         assert_eq!(ids_in(html), vec!["a&b//"]);
-        assert_eq!(hrefs_in(html), vec!["/g#x"]);
+        assert_eq!(ids_and_hrefs(html).1, vec!["/g#x"]);
     }
 
     #[test]
@@ -303,7 +308,10 @@ mod tests {
         let html = "<!-- <a href=\"/c\"> --><!--><a href='/x' id=k>t</a>\
                     <script>let s = '<a href=\"/s\">';</script><p>a id=\"t\"</p>\
                     <img src=/i.png alt=\"a > b\"><a HREF = \"/y\"/>";
-        assert_eq!(hrefs_in(html), vec!["/x", "/y"]);
+        assert_eq!(
+            ids_and_hrefs(html),
+            (vec!["k".to_string()], vec!["/x".into(), "/y".into()])
+        );
         assert_eq!(ids_in(html), vec!["k"]);
         let mut scanner = Scanner::default();
         let mut found = Vec::new();

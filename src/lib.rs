@@ -37,6 +37,7 @@ mod plan;
 mod releases;
 mod render;
 pub mod serve;
+mod site_files;
 mod sitemap;
 mod slug;
 mod sources;

@@ -119,8 +119,9 @@ impl PageFacts {
         shared: &SharedLinks,
         diags: &mut Diagnostics,
     ) -> PageFacts {
+        let (page_ids, hrefs) = crate::html::ids_and_hrefs(html);
         let mut ids = BTreeSet::new();
-        for id in crate::html::ids_in(html) {
+        for id in page_ids {
             if !ids.insert(id.clone()) {
                 diags.push(Diagnostic::at(
                     Problem::Duplicate {
@@ -147,7 +148,7 @@ impl PageFacts {
         }
         let mut seen = HashSet::new();
         let mut template_hrefs = Vec::new();
-        for href in crate::html::hrefs_in(html) {
+        for href in hrefs {
             if written.contains(&href)
                 || (!href.starts_with('#') && shared.hrefs.contains(&href))
                 || !seen.insert(href.clone())

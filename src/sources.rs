@@ -58,10 +58,9 @@ impl Sources {
         {
             diags.push(d);
         }
-        let (catalog, catalog_text) = load_catalog(root, &config, &mut diags);
         let mut failed = BTreeSet::new();
-        let pages = content::load_pages(root, config.trailing_slash, &mut diags, &mut failed);
-        let theme = Theme::load(root, &mut diags);
+        let (catalog, catalog_text, pages, theme) =
+            load_catalog_and_pages(root, &config, &mut diags, &mut failed);
         let catalog = catalog.filter(|c| fits_site(c, &config, theme.as_ref(), &mut diags));
         let statics = static_files(root, &mut diags);
         let releases = crate::releases::load(root, &mut diags);
@@ -206,6 +205,32 @@ fn check_theme_ids(catalog: &Catalog, theme: &Theme, diags: &mut Diagnostics) ->
         }
     }
     diags.len() == before
+}
+
+/// The catalog, its text, the pages and the theme: the catalog (the largest source) is read
+/// on one core, the pages and the theme on the other.
+fn load_catalog_and_pages(
+    root: &Path,
+    config: &Config,
+    diags: &mut Diagnostics,
+    failed: &mut BTreeSet<String>,
+) -> (Option<Catalog>, String, Vec<Page>, Option<Theme>) {
+    let ((catalog, text, catalog_diags), (pages, theme, page_diags)) = rayon::join(
+        || {
+            let mut own = Diagnostics::default();
+            let (catalog, text) = load_catalog(root, config, &mut own);
+            (catalog, text, own)
+        },
+        || {
+            let mut own = Diagnostics::default();
+            let pages = content::load_pages(root, config.trailing_slash, &mut own, failed);
+            let theme = Theme::load(root, &mut own);
+            (pages, theme, own)
+        },
+    );
+    diags.extend(catalog_diags);
+    diags.extend(page_diags);
+    (catalog, text, pages, theme)
 }
 
 pub(crate) fn load_catalog(

@@ -27,7 +27,7 @@ pub struct Report {
 /// Builds the site in memory (writing nothing) and checks it against the manifest at `old`.
 /// `Err` when the site has errors or `old` cannot be read.
 pub fn check_against(options: &Options, old: &Path) -> Result<Report, Vec<Diagnostic>> {
-    let built = Site::build(options, &|_, _| Ok(()))?;
+    let built = Site::build(options, None)?;
     against(old, &built)
 }
 

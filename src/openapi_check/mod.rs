@@ -70,7 +70,7 @@ pub fn check_specs(
     spec: &SpecOptions,
 ) -> Result<(crate::Summary, SpecReport), Vec<Diagnostic>> {
     let started = Instant::now();
-    let site = Site::build(options, &|_, _| Ok(()))?;
+    let site = Site::build(options, None)?;
     let summary = site.summary(None, site.plan.pages.len(), started.elapsed());
     let started = Instant::now();
     let config = &site.sources.config;

@@ -5,6 +5,9 @@
 //! found in catalog text are collected with their catalog location for the link checker.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 
 use serde::Serialize;
 
@@ -276,23 +279,38 @@ pub(crate) struct CatalogView {
 /// Builds the views; links found in catalog text are added to `links`.
 pub(crate) fn build(sources: &Sources, plan: &Plan, links: &mut Vec<LinkRef>) -> CatalogView {
     let catalog = &sources.catalog;
+    let pages = sources
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.url.as_str(), i))
+        .collect();
+    let headings: Vec<OnceLock<_>> = sources.pages.iter().map(|_| OnceLock::new()).collect();
     let mut b = Builder {
         catalog,
         plan,
         sources,
         links: Vec::new(),
-        pages: sources
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.url.as_str(), i))
-            .collect(),
-        headings: HashMap::new(),
+        pages: &pages,
+        headings: &headings,
     };
     let retry = b.retry_rows();
-    let codes: Vec<CodeView> = (0..catalog.codes.len())
-        .map(|i| b.code(i, &retry))
+    // Code views are independent of each other: built on every core, in chunks whose views
+    // and links are put back in catalog order.
+    let chunks: Vec<(Vec<CodeView>, Vec<LinkRef>)> = (0..catalog.codes.len())
+        .into_par_iter()
+        .chunks(CODES_PER_CHUNK)
+        .map(|chunk| {
+            let mut own = b.fork();
+            let views = chunk.into_iter().map(|i| own.code(i, &retry)).collect();
+            (views, own.links)
+        })
         .collect();
+    let mut codes = Vec::with_capacity(catalog.codes.len());
+    for (views, links) in chunks {
+        codes.extend(views);
+        b.links.extend(links);
+    }
     let categories = (0..catalog.categories.len())
         .map(|ci| b.category(ci))
         .collect();
@@ -310,6 +328,9 @@ pub(crate) fn build(sources: &Sources, plan: &Plan, links: &mut Vec<LinkRef>) ->
     }
 }
 
+/// How many code views one task builds (enough to outweigh the cost of a task).
+const CODES_PER_CHUNK: usize = 256;
+
 /// Builds views of one catalog, collecting the links written in its text.
 struct Builder<'a> {
     catalog: &'a Catalog,
@@ -317,12 +338,20 @@ struct Builder<'a> {
     sources: &'a Sources,
     links: Vec<LinkRef>,
     /// Content pages by URL.
-    pages: HashMap<&'a str, usize>,
-    /// The headings of content pages (id, text), read when a docs link first points there.
-    headings: HashMap<usize, Vec<(String, String)>>,
+    pages: &'a HashMap<&'a str, usize>,
+    /// The headings of each content page (id, text), read when a docs link first points there.
+    headings: &'a [OnceLock<Vec<(String, String)>>],
 }
 
 impl Builder<'_> {
+    /// A builder sharing this one's inputs, with links of its own.
+    fn fork(&self) -> Self {
+        Builder {
+            links: Vec::new(),
+            ..*self
+        }
+    }
+
     /// Records a link written in the catalog at `t`.
     fn record(&mut self, href: String, t: &Text) {
         self.links.push(LinkRef {
@@ -547,10 +576,8 @@ impl Builder<'_> {
             return Some(page_title);
         };
         let sources = self.sources;
-        let found = self
-            .headings
-            .entry(page)
-            .or_insert_with(|| headings(&sources.pages[page]))
+        let found = self.headings[page]
+            .get_or_init(|| headings(&sources.pages[page]))
             .iter()
             .find(|(id, _)| id == anchor)
             .map(|(_, text)| text.clone());
