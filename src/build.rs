@@ -66,16 +66,21 @@ pub struct Summary {
 /// Builds the site and writes it to the output directory (staged, then swapped in).
 pub fn build(options: &Options) -> Result<Summary, Vec<Diagnostic>> {
     let started = Instant::now();
-    let (site, files) = build_keeping(options)?;
+    let (site, files) = build_keeping(options, false)?;
     Ok(site.summary(Some(options.output_dir()), files, started.elapsed()))
 }
 
 /// Builds and writes the site; returns the built site (for `watch`) and its number of files.
-pub(crate) fn build_keeping(options: &Options) -> Result<(Site, usize), Vec<Diagnostic>> {
+/// With `keep_tables` (`watch`), the site keeps its rendered category tables for the next
+/// edits.
+pub(crate) fn build_keeping(
+    options: &Options,
+    keep_tables: bool,
+) -> Result<(Site, usize), Vec<Diagnostic>> {
     check_output(options)?;
     let out = options.output_dir();
     let staging = Staging::begin(&out).map_err(|e| write_error(&out, &e))?;
-    let site = Site::build(options, Some(&staging))?;
+    let site = Site::build_with(options, Some(&staging), keep_tables)?;
     site_files::write_linked(&site.registry, &staging)
         .and_then(|()| staging.commit())
         .map_err(|e| write_error(&out, &e))?;
@@ -163,10 +168,20 @@ impl Site {
     /// Runs every stage. With `staging`, each page is written there as soon as it is rendered,
     /// and the files that do not depend on the link check (exports, theme and static files)
     /// are written while the pages render. Every problem found, or the built site.
-    // Long: the stages in order, each one a call; splitting it would only hide the chain.
     pub(crate) fn build(
         options: &Options,
         staging: Option<&Staging>,
+    ) -> Result<Site, Vec<Diagnostic>> {
+        Site::build_with(options, staging, false)
+    }
+
+    /// [`Site::build`]; with `keep_tables`, the rendered category tables are kept
+    /// ([`render::Tables`]) for `watch` to reuse.
+    // Long: the stages in order, each one a call; splitting it would only hide the chain.
+    fn build_with(
+        options: &Options,
+        staging: Option<&Staging>,
+        keep_tables: bool,
     ) -> Result<Site, Vec<Diagnostic>> {
         let mut timings = Timings::start();
         // Problems of the sources do not stop the build here: what does not depend on the
@@ -176,7 +191,10 @@ impl Site {
         timings.lap("sources");
         let plan =
             Plan::new(&sources, site_files::names(&sources)).map_err(|d| all(&mut diags, d))?;
-        let prepared = Prepared::new(&sources, &plan).map_err(|d| all(&mut diags, d))?;
+        let mut prepared = Prepared::new(&sources, &plan).map_err(|d| all(&mut diags, d))?;
+        if keep_tables {
+            prepared.tables = Some(render::Tables::new(sources.catalog.categories.len()));
+        }
         timings.lap("plan, catalog views, navigation");
         let inputs = Inputs {
             sources: &sources,
@@ -420,7 +438,7 @@ impl Site {
             return Ok(None);
         }
         timings.lap("catalog edit: plan");
-        let prepared = Prepared::new(&self.sources, &plan).map_err(Diagnostics::into_sorted)?;
+        let mut prepared = Prepared::new(&self.sources, &plan).map_err(Diagnostics::into_sorted)?;
         timings.lap("catalog edit: catalog views");
         if !prepared.shared.same_hrefs(&self.prepared.shared) {
             return Ok(None);
@@ -430,6 +448,13 @@ impl Site {
             .filter(|&i| new_views[i] != old_views[i])
             .collect();
         changed.insert(edited);
+        // The kept tables of the categories the edit did not reach are reused (a copy: the
+        // old ones stay with the old views until everything succeeded).
+        prepared.tables = self
+            .prepared
+            .tables
+            .as_ref()
+            .map(|t| t.still_true(&self.prepared.views, &prepared.views, &changed));
         let code_pages =
             crate::catalog_edit::code_pages_showing(&changed, [old, &self.sources.catalog]);
         let inputs = Inputs {
@@ -646,5 +671,112 @@ impl Timings {
             );
         }
         self.last = Instant::now();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CATALOG: &str = "[[category]]\nid = \"auth\"\ntitle = \"Authentication\"\n\n\
+        [[category]]\nid = \"rate\"\ntitle = \"Rate limits\"\n\n\
+        [[code]]\ncode = \"EX-1\"\ncategory = \"auth\"\nmessage = \"Missing key\"\nstatus = 401\nfix = \"Send one.\"\n\n\
+        [[code]]\ncode = \"EX-2\"\ncategory = \"rate\"\nmessage = \"Too many\"\nstatus = 429\nfix = \"Wait.\"\n";
+
+    /// A site of two categories, a home page and the reference page.
+    fn site(root: &std::path::Path) {
+        write(&root.join("errdocs.toml"), "title = \"T\"\n");
+        write(&root.join("catalog/errors.toml"), CATALOG);
+        write(
+            &root.join("content/index.md"),
+            "+++\ntitle = \"Home\"\n+++\nHi.\n",
+        );
+        write(
+            &root.join("content/errors.md"),
+            "+++\ntitle = \"Errors\"\n+++\n```errdocs\ncatalog\n```\n",
+        );
+    }
+
+    fn write(path: &std::path::Path, text: &str) {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("create a directory of the test site");
+        }
+        std::fs::write(path, text).expect("write a file of the test site");
+    }
+
+    /// Under watch, a catalog edit re-renders the tables of the categories it reaches and
+    /// reuses the others: a marker appended to each kept table shows up in the page only where
+    /// the edit did not reach.
+    #[test]
+    fn a_catalog_edit_renders_only_the_tables_of_the_categories_it_reaches() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let root = dir.path().join("site");
+        site(&root);
+        let options = Options {
+            root: root.clone(),
+            output: Some(dir.path().join("out")),
+            ..Options::default()
+        };
+        let (mut site, _) = build_keeping(&options, true).expect("the site builds");
+        let tables = site
+            .prepared
+            .tables
+            .as_ref()
+            .expect("watch keeps the tables");
+        tables.append(0, "<!-- kept auth -->");
+        tables.append(1, "<!-- kept rate -->");
+        let edited = CATALOG.replace("Too many", "Slow down");
+        write(&root.join("catalog/errors.toml"), &edited);
+        let files = site
+            .update_catalog()
+            .expect("the edit is valid")
+            .expect("the edit stays inside one [[code]] table");
+        let (_, page) = files
+            .iter()
+            .find(|(rel, _)| rel == "errors/index.html")
+            .expect("the reference page is written again");
+        assert!(
+            page.contains("<!-- kept auth -->"),
+            "the untouched table is reused"
+        );
+        assert!(
+            !page.contains("kept rate"),
+            "the edited category is rendered again"
+        );
+        assert!(page.contains("Slow down"));
+        // Without the marker, and errors.json (its entries written on every core), the same
+        // bytes as a fresh build of the edited site.
+        let fresh = Options {
+            output: Some(dir.path().join("fresh")),
+            ..options
+        };
+        build_keeping(&fresh, false).expect("the edited site builds");
+        let read = |rel: &str| {
+            std::fs::read_to_string(dir.path().join("fresh").join(rel)).expect("a built file")
+        };
+        assert_eq!(
+            page.replace("<!-- kept auth -->", ""),
+            read("errors/index.html")
+        );
+        let (_, json) = files
+            .iter()
+            .find(|(rel, _)| rel == exports::ERRORS_JSON)
+            .expect("errors.json is written again");
+        assert_eq!(*json, read(exports::ERRORS_JSON));
+    }
+
+    /// A build keeps no tables: it renders each one once.
+    #[test]
+    fn a_build_keeps_no_tables() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let root = dir.path().join("site");
+        site(&root);
+        let options = Options {
+            root,
+            output: Some(dir.path().join("out")),
+            ..Options::default()
+        };
+        let (site, _) = build_keeping(&options, false).expect("the site builds");
+        assert!(site.prepared.tables.is_none());
     }
 }

@@ -2,6 +2,7 @@
 //! print in error responses) with its JSON Schema, and `urls.txt` (every published URL and
 //! anchor, the manifest `errdocs check --against` compares with).
 
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::catalog::{Alias, Catalog, CodeKey, FieldValue, plain_text};
@@ -71,8 +72,8 @@ struct ErrorsJson<'a> {
     title: &'a str,
     catalog: &'a Catalog,
     plan: &'a Plan,
-    /// The code entries when they are already made ([`code_entries`]).
-    entries: Option<&'a [Value]>,
+    /// The code entries when they are already made ([`code_entries`]), as written.
+    entries: Option<&'a [Box<RawValue>]>,
 }
 
 /// `errors.json` made from its code entries ([`code_entries`], kept by `watch` to redo only
@@ -83,11 +84,14 @@ pub(crate) fn errors_json_with(
     plan: &Plan,
     codes: &[Value],
 ) -> String {
+    use rayon::prelude::*;
+    // Each entry is serialized on its own, on every core, then written as it is.
+    let written: Vec<Box<RawValue>> = codes.par_iter().map(entry_as_written).collect();
     let doc = ErrorsJson {
         title,
         catalog,
         plan,
-        entries: Some(codes),
+        entries: Some(&written),
     };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
@@ -125,7 +129,15 @@ impl serde::Serialize for ErrorsJson<'_> {
 struct Codes<'a> {
     catalog: &'a Catalog,
     plan: &'a Plan,
-    entries: Option<&'a [Value]>,
+    entries: Option<&'a [Box<RawValue>]>,
+}
+
+/// A code entry as `errors.json` writes it in `codes`: pretty-printed, two levels in (JSON
+/// strings hold no line breaks, so indenting every line indents the entry).
+fn entry_as_written(entry: &Value) -> Box<RawValue> {
+    // Neither step can fail on a `Value`; `null` would stand for the entry if one did.
+    let text = serde_json::to_string_pretty(entry).unwrap_or_default();
+    RawValue::from_string(text.replace('\n', "\n    ")).unwrap_or_default()
 }
 
 impl serde::Serialize for Codes<'_> {

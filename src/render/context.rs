@@ -85,6 +85,8 @@ pub(crate) struct Prepared {
     pub(crate) nav_page: String,
     /// Links written in the catalog and the config (checked once, where they were written).
     pub(crate) shared: SharedLinks,
+    /// The rendered category tables `watch` keeps between edits (none in a build).
+    pub(crate) tables: Option<super::tables::Tables>,
 }
 
 impl Prepared {
@@ -114,6 +116,7 @@ impl Prepared {
             nav,
             nav_page,
             shared: SharedLinks::new(&links, &plan.resolver),
+            tables: None,
         })
     }
 

@@ -11,10 +11,13 @@ mod context;
 pub(crate) mod example;
 mod markup;
 mod split;
+mod tables;
 pub(crate) mod view;
 
 pub(crate) use context::{Inputs, NAV_PAGE, NAV_SCRIPT, Prepared};
 use context::{PageContext, PageView, render_template};
+use tables::Shown;
+pub(crate) use tables::Tables;
 
 use tera::Context;
 
@@ -376,6 +379,15 @@ fn render_category(
     view: &TableView,
 ) -> Result<String, Problem> {
     let views = &inputs.prepared.views;
+    let kept = inputs.prepared.tables.as_ref();
+    let shown = Shown {
+        heading,
+        level,
+        view: view.clone(),
+    };
+    if let Some(html) = kept.and_then(|t| t.get(index, &shown)) {
+        return Ok(html);
+    }
     let base = &views.categories[index];
     let mut ctx = Context::new();
     if view.columns.is_some() {
@@ -387,8 +399,12 @@ fn render_category(
     ctx.insert("heading", &heading);
     ctx.insert("level", &level);
     ctx.insert("list", &view.list);
-    inputs
+    let html = inputs
         .sources
         .theme
-        .render("directives/category.html", &ctx)
+        .render("directives/category.html", &ctx)?;
+    if let Some(tables) = kept {
+        tables.insert(index, shown, &html);
+    }
+    Ok(html)
 }

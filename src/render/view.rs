@@ -120,7 +120,7 @@ pub(crate) struct CodeLink {
     pub(crate) message: Option<String>,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 pub(crate) struct ColumnView {
     /// `code`, `message`, ...; `field` for a declared field.
     pub(crate) name: &'static str,
@@ -134,7 +134,7 @@ pub(crate) struct ColumnView {
 /// A category as templates see it. Its rows refer to the views in [`CatalogView::codes`]
 /// (each code's view is built once, however many categories list it); [`CategoryView::shown`]
 /// pairs the two for a template.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 pub(crate) struct CategoryView {
     pub(crate) id: String,
     pub(crate) title: String,
@@ -145,7 +145,7 @@ pub(crate) struct CategoryView {
 }
 
 /// One row of a category's table: which code, and whether it is listed there by `also_in`.
-#[derive(Copy, Clone)]
+#[derive(Copy, Clone, PartialEq)]
 pub(crate) struct CategoryRow {
     pub(crate) code: usize,
     /// The row of a code shown in a category it is listed in by `also_in`: it links to the

@@ -149,7 +149,7 @@ impl Session {
     fn full_build(&mut self, what: &str) -> Outcome {
         let started = Instant::now();
         self.read_catalog_path();
-        match build::build_keeping(&self.options) {
+        match build::build_keeping(&self.options, true) {
             Ok((site, files)) => {
                 let summary = site.summary(None, files, Duration::ZERO);
                 let what = format!(
