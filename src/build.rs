@@ -683,8 +683,10 @@ mod tests {
         [[code]]\ncode = \"EX-1\"\ncategory = \"auth\"\nmessage = \"Missing key\"\nstatus = 401\nfix = \"Send one.\"\n\n\
         [[code]]\ncode = \"EX-2\"\ncategory = \"rate\"\nmessage = \"Too many\"\nstatus = 429\nfix = \"Wait.\"\n";
 
-    /// A site of two categories, a home page and the reference page.
-    fn site(root: &std::path::Path) {
+    /// Writes a site of two categories, a home page and the reference page in `dir/site`;
+    /// its options build it into `dir/out`.
+    fn site(dir: &std::path::Path) -> Options {
+        let root = dir.join("site");
         write(&root.join("errdocs.toml"), "title = \"T\"\n");
         write(&root.join("catalog/errors.toml"), CATALOG);
         write(
@@ -695,6 +697,11 @@ mod tests {
             &root.join("content/errors.md"),
             "+++\ntitle = \"Errors\"\n+++\n```errdocs\ncatalog\n```\n",
         );
+        Options {
+            root,
+            output: Some(dir.join("out")),
+            ..Options::default()
+        }
     }
 
     fn write(path: &std::path::Path, text: &str) {
@@ -710,13 +717,8 @@ mod tests {
     #[test]
     fn a_catalog_edit_renders_only_the_tables_of_the_categories_it_reaches() {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let root = dir.path().join("site");
-        site(&root);
-        let options = Options {
-            root: root.clone(),
-            output: Some(dir.path().join("out")),
-            ..Options::default()
-        };
+        let options = site(dir.path());
+        let root = options.root.clone();
         let (mut site, _) = build_keeping(&options, true).expect("the site builds");
         let tables = site
             .prepared
@@ -769,14 +771,7 @@ mod tests {
     #[test]
     fn a_build_keeps_no_tables() {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let root = dir.path().join("site");
-        site(&root);
-        let options = Options {
-            root,
-            output: Some(dir.path().join("out")),
-            ..Options::default()
-        };
-        let (site, _) = build_keeping(&options, false).expect("the site builds");
+        let (site, _) = build_keeping(&site(dir.path()), false).expect("the site builds");
         assert!(site.prepared.tables.is_none());
     }
 }

@@ -379,13 +379,16 @@ fn render_category(
     view: &TableView,
 ) -> Result<String, Problem> {
     let views = &inputs.prepared.views;
-    let kept = inputs.prepared.tables.as_ref();
-    let shown = Shown {
-        heading,
-        level,
-        view: view.clone(),
-    };
-    if let Some(html) = kept.and_then(|t| t.get(index, &shown)) {
+    // Under watch, a table rendered the same way before is reused (see `tables`).
+    let kept = inputs.prepared.tables.as_ref().map(|tables| {
+        let shown = Shown {
+            heading,
+            level,
+            view: view.clone(),
+        };
+        (tables, shown)
+    });
+    if let Some(html) = kept.as_ref().and_then(|(t, shown)| t.get(index, shown)) {
         return Ok(html);
     }
     let base = &views.categories[index];
@@ -403,7 +406,7 @@ fn render_category(
         .sources
         .theme
         .render("directives/category.html", &ctx)?;
-    if let Some(tables) = kept {
+    if let Some((tables, shown)) = kept {
         tables.insert(index, shown, &html);
     }
     Ok(html)

@@ -16,7 +16,6 @@ pub(crate) struct Shown {
 }
 
 /// The rendered tables of each category, by how they were shown.
-#[derive(Default)]
 pub(crate) struct Tables {
     by_category: Vec<Mutex<Vec<(Shown, String)>>>,
 }
