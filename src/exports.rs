@@ -49,19 +49,22 @@ pub(crate) fn code_entries(catalog: &Catalog, plan: &Plan) -> Vec<Value> {
 }
 
 /// `errors.json`: every code of the catalog, in catalog order, with its URLs, and an index of
-/// the codes by code (`by_code`) for lookups. Written as it is made, one code at a time, so a
-/// build never holds the whole document (150 MB for 100,000 codes) in memory.
-pub(crate) fn write_errors_json(
+/// the codes by code (`by_code`) for lookups. Written as it is made, a chunk of codes at a
+/// time (each chunk's entries made on every core), so a build never holds the whole document
+/// (150 MB for 100,000 codes) in memory. `each(i, text)` gets the text of each code's entry
+/// as it is made ([`entry_text`]: what the code's JSON file holds), on any core.
+pub(crate) fn write_errors_json_each(
     out: &mut dyn std::io::Write,
     title: &str,
     catalog: &Catalog,
     plan: &Plan,
+    each: &(dyn Fn(usize, &str) + Sync),
 ) -> std::io::Result<()> {
     let doc = ErrorsJson {
         title,
         catalog,
         plan,
-        entries: None,
+        entries: Entries::Made(each),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")
@@ -72,12 +75,20 @@ struct ErrorsJson<'a> {
     title: &'a str,
     catalog: &'a Catalog,
     plan: &'a Plan,
-    /// The code entries when they are already made ([`code_entries`]), as written.
-    entries: Option<&'a [Box<RawValue>]>,
+    entries: Entries<'a>,
+}
+
+/// Where the entries of `codes` come from.
+#[derive(Clone, Copy)]
+enum Entries<'a> {
+    /// Already made ([`code_entries`], kept by `watch`), as written.
+    Kept(&'a [Box<RawValue>]),
+    /// Made as they are written; each one's text is handed to the function as well.
+    Made(&'a (dyn Fn(usize, &str) + Sync)),
 }
 
 /// `errors.json` made from its code entries ([`code_entries`], kept by `watch` to redo only
-/// the entries of the codes an edit touched); the same bytes as [`write_errors_json`].
+/// the entries of the codes an edit touched); the same bytes as [`write_errors_json_each`].
 pub(crate) fn errors_json_with(
     title: &str,
     catalog: &Catalog,
@@ -91,7 +102,7 @@ pub(crate) fn errors_json_with(
         title,
         catalog,
         plan,
-        entries: Some(&written),
+        entries: Entries::Kept(&written),
     };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
@@ -129,14 +140,22 @@ impl serde::Serialize for ErrorsJson<'_> {
 struct Codes<'a> {
     catalog: &'a Catalog,
     plan: &'a Plan,
-    entries: Option<&'a [Box<RawValue>]>,
+    entries: Entries<'a>,
 }
+
+/// How many code entries are made at a time, on every core, before they are written.
+const ENTRY_CHUNK: usize = 256;
 
 /// A code entry as `errors.json` writes it in `codes`: pretty-printed, two levels in (JSON
 /// strings hold no line breaks, so indenting every line indents the entry).
 fn entry_as_written(entry: &Value) -> Box<RawValue> {
-    // Neither step can fail on a `Value`; `null` would stand for the entry if one did.
-    let text = serde_json::to_string_pretty(entry).unwrap_or_default();
+    // Serializing a `Value` cannot fail.
+    as_written(&serde_json::to_string_pretty(entry).unwrap_or_default())
+}
+
+/// A pretty-printed entry ([`entry_text`]) as `errors.json` writes it in `codes`.
+fn as_written(text: &str) -> Box<RawValue> {
+    // The text is JSON, so this cannot fail; `null` would stand for the entry if it did.
     RawValue::from_string(text.replace('\n', "\n    ")).unwrap_or_default()
 }
 
@@ -144,8 +163,22 @@ impl serde::Serialize for Codes<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (catalog, plan) = (self.catalog, self.plan);
         match self.entries {
-            Some(entries) => s.collect_seq(entries),
-            None => s.collect_seq((0..catalog.codes.len()).map(|i| code_entry(catalog, plan, i))),
+            Entries::Kept(entries) => s.collect_seq(entries),
+            Entries::Made(each) => {
+                use rayon::prelude::*;
+                let n = catalog.codes.len();
+                let chunks = (0..n).step_by(ENTRY_CHUNK).map(|start| {
+                    (start..n.min(start + ENTRY_CHUNK))
+                        .into_par_iter()
+                        .map(|i| {
+                            let text = entry_text(catalog, plan, i);
+                            each(i, &text);
+                            as_written(&text)
+                        })
+                        .collect::<Vec<_>>()
+                });
+                s.collect_seq(chunks.flatten())
+            }
         }
     }
 }
@@ -234,57 +267,140 @@ pub(crate) fn docs_urls(catalog: &Catalog, plan: &Plan) -> Vec<String> {
         .collect()
 }
 
-/// The entry of code `i` in `errors.json`.
+/// The entry of code `i` in `errors.json`, as a JSON value (what `watch` keeps).
 pub(crate) fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
-    let c = &catalog.codes[i];
-    let (page, reference, docs) = urls_of(catalog, plan, i);
-    let category = &catalog.categories[c.category];
-    let categories: Vec<Value> = std::iter::once(c.category)
-        .chain(c.also_in.iter().copied())
-        .map(|k| json!({ "id": catalog.categories[k].id, "title": catalog.categories[k].title }))
-        .collect();
-    let aliases: Vec<&str> = c.aliases.iter().map(Alias::written).collect();
-    json!({
-        "code": code_value(&c.key),
-        "name": (!c.key.is_code()).then(|| c.key.raw()),
-        "anchor": c.anchor,
-        "namespace": category.namespace,
-        "category": category.id,
-        "category_title": category.title,
-        "categories": categories,
-        "envelope": catalog.envelope_for(i).map(|e| e.id.clone()),
-        "parent": c.parent.map(|p| code_ref(&catalog.codes[p].key)),
-        "children": catalog
-            .children_of(i)
-            .iter()
-            .map(|&j| code_ref(&catalog.codes[j].key))
-            .collect::<Vec<_>>(),
-        "label": c.label,
-        "message": c.message,
-        "status": c.status(),
-        "statuses": c.statuses,
-        "meaning": c.meaning.as_ref().map(|t| markdown(&t.value)),
-        "detail": c.detail.as_ref().map(|t| markdown(&t.value)),
-        "fix": c.fix.as_ref().map(|t| markdown(&t.value)),
-        "retry": retry(catalog, i),
-        "docs": docs,
-        "url": page,
-        "reference": reference,
-        "aliases": aliases,
-        "state": c.state(),
-        "since": c.since,
-        "deprecated": c.deprecated.as_ref().map(|d| json!({
-            "since": d.since,
-            "why": d.why.as_ref().map(|w| markdown(&w.value)),
-            "sunset": d.sunset,
-        })),
-        "replaced_by": c.replaced_by.map(|r| code_ref(&catalog.codes[r].key)),
-        "removed": c.removed.as_ref().map(|r| json!({
-            "since": r.since,
-            "why": r.why.as_ref().map(|w| w.value.clone()),
-        })),
-        "fields": fields(catalog, plan, i),
-    })
+    serde_json::to_value(CodeEntry::new(catalog, plan, i)).unwrap_or_default()
+}
+
+/// Code `i`'s entry, pretty-printed on its own: its JSON file without the final newline.
+pub(crate) fn entry_text(catalog: &Catalog, plan: &Plan, i: usize) -> String {
+    // Serializing borrowed catalog data cannot fail.
+    serde_json::to_string_pretty(&CodeEntry::new(catalog, plan, i)).unwrap_or_default()
+}
+
+/// The entry of a code in `errors.json`, serialized member by member in this order (the
+/// schema's order); it borrows the catalog, so writing it builds no intermediate value.
+#[derive(serde::Serialize)]
+struct CodeEntry<'a> {
+    code: Value,
+    name: Option<String>,
+    anchor: &'a str,
+    namespace: Option<&'a str>,
+    category: &'a str,
+    category_title: &'a str,
+    categories: Vec<CategoryRef<'a>>,
+    envelope: Option<&'a str>,
+    parent: Option<Value>,
+    children: Vec<Value>,
+    label: Option<&'a str>,
+    message: Option<&'a str>,
+    status: Option<u16>,
+    statuses: &'a [u16],
+    meaning: Option<Markdown<'a>>,
+    detail: Option<Markdown<'a>>,
+    fix: Option<Markdown<'a>>,
+    retry: Value,
+    docs: String,
+    url: Option<String>,
+    reference: Option<String>,
+    aliases: Vec<&'a str>,
+    state: &'static str,
+    since: Option<&'a str>,
+    deprecated: Option<DeprecatedEntry<'a>>,
+    replaced_by: Option<Value>,
+    removed: Option<RemovedEntry<'a>>,
+    fields: Value,
+}
+
+#[derive(serde::Serialize)]
+struct CategoryRef<'a> {
+    id: &'a str,
+    title: &'a str,
+}
+
+/// Catalog Markdown as its source and its plain text (see [`markdown`]).
+#[derive(serde::Serialize)]
+struct Markdown<'a> {
+    markdown: &'a str,
+    text: String,
+}
+
+impl<'a> Markdown<'a> {
+    fn of(text: &'a str) -> Self {
+        Markdown {
+            markdown: text,
+            text: plain_text(text),
+        }
+    }
+}
+
+#[derive(serde::Serialize)]
+struct DeprecatedEntry<'a> {
+    since: Option<&'a str>,
+    why: Option<Markdown<'a>>,
+    sunset: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct RemovedEntry<'a> {
+    since: Option<&'a str>,
+    why: Option<&'a str>,
+}
+
+impl<'a> CodeEntry<'a> {
+    fn new(catalog: &'a Catalog, plan: &Plan, i: usize) -> Self {
+        let c = &catalog.codes[i];
+        let (page, reference, docs) = urls_of(catalog, plan, i);
+        let category = &catalog.categories[c.category];
+        let text = |t: &'a Option<crate::catalog::Text>| t.as_ref().map(|t| Markdown::of(&t.value));
+        CodeEntry {
+            code: code_value(&c.key),
+            name: (!c.key.is_code()).then(|| c.key.raw()),
+            anchor: &c.anchor,
+            namespace: category.namespace.as_deref(),
+            category: &category.id,
+            category_title: &category.title,
+            categories: std::iter::once(c.category)
+                .chain(c.also_in.iter().copied())
+                .map(|k| CategoryRef {
+                    id: &catalog.categories[k].id,
+                    title: &catalog.categories[k].title,
+                })
+                .collect(),
+            envelope: catalog.envelope_for(i).map(|e| e.id.as_str()),
+            parent: c.parent.map(|p| code_ref(&catalog.codes[p].key)),
+            children: catalog
+                .children_of(i)
+                .iter()
+                .map(|&j| code_ref(&catalog.codes[j].key))
+                .collect(),
+            label: c.label.as_deref(),
+            message: c.message.as_deref(),
+            status: c.status(),
+            statuses: &c.statuses,
+            meaning: text(&c.meaning),
+            detail: text(&c.detail),
+            fix: text(&c.fix),
+            retry: retry(catalog, i),
+            docs,
+            url: page,
+            reference,
+            aliases: c.aliases.iter().map(Alias::written).collect(),
+            state: c.state(),
+            since: c.since.as_deref(),
+            deprecated: c.deprecated.as_ref().map(|d| DeprecatedEntry {
+                since: d.since.as_deref(),
+                why: text(&d.why),
+                sunset: d.sunset.as_deref(),
+            }),
+            replaced_by: c.replaced_by.map(|r| code_ref(&catalog.codes[r].key)),
+            removed: c.removed.as_ref().map(|r| RemovedEntry {
+                since: r.since.as_deref(),
+                why: r.why.as_ref().map(|w| w.value.as_str()),
+            }),
+            fields: fields(catalog, plan, i),
+        }
+    }
 }
 
 /// Every code's JSON file, in the order of the plan: (code index, site path). Beside its page

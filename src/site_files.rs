@@ -5,8 +5,6 @@
 //! plan alone, so `build` writes it while the pages render ([`write_unlinked`]); `urls.txt`
 //! lists the link registry and is written after the link check ([`write_linked`]).
 
-use rayon::prelude::*;
-
 use crate::codegen;
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::exports;
@@ -25,21 +23,25 @@ pub(crate) fn write_unlinked(inputs: Inputs, staging: &Staging) -> std::io::Resu
         plan,
         prepared,
     } = inputs;
-    // errors.json is the largest file and made one code at a time: start it first, the
-    // small files and the code files share the other thread.
+    // errors.json is the largest file, made a chunk of codes at a time on every core; each
+    // code's JSON file is its entry, written as the entry is made. The small files share the
+    // other thread.
     let (json, rest) = rayon::join(
         || {
+            let files = CodeJsonFiles::new(sources, plan, staging);
             staging.write_with(exports::ERRORS_JSON, |out| {
                 let (title, catalog) = (&sources.config.title, &sources.catalog);
-                exports::write_errors_json(out, title, catalog, plan)
-            })
+                exports::write_errors_json_each(out, title, catalog, plan, &|i, text| {
+                    files.write(i, text)
+                })
+            })?;
+            files.finish()
         },
         || -> std::io::Result<()> {
             staging.write(
                 exports::SCHEMA_JSON,
                 exports::schema().to_string().as_bytes(),
             )?;
-            write_code_json(sources, plan, staging)?;
             for (rel, text) in generated(sources, plan) {
                 staging.write(&rel, text.as_bytes())?;
             }
@@ -119,15 +121,52 @@ fn code_json_paths<'a>(
         .map(|(i, path)| (i, path.trim_start_matches('/').to_string()))
 }
 
-/// Each code's JSON file beside its page: its `errors.json` entry (none without code pages).
-/// Made and written in parallel, one code at a time.
-fn write_code_json(sources: &Sources, plan: &Plan, staging: &Staging) -> std::io::Result<()> {
-    let catalog = &sources.catalog;
-    let paths: Vec<(usize, String)> = code_json_paths(sources, plan).collect();
-    paths.par_iter().try_for_each(|(i, rel)| {
-        let entry = exports::code_entry(catalog, plan, *i);
-        staging.write(rel, exports::code_json(&entry).as_bytes())
-    })
+/// Each code's JSON file beside its page (and beside each redirect to it): its `errors.json`
+/// entry and a final newline (none without code pages). Written from any core as
+/// `errors.json` makes the entries; the first error is kept for [`CodeJsonFiles::finish`].
+struct CodeJsonFiles<'a> {
+    staging: &'a Staging,
+    /// The paths of each code's files, by code.
+    paths: Vec<Vec<String>>,
+    error: std::sync::Mutex<Option<std::io::Error>>,
+}
+
+impl<'a> CodeJsonFiles<'a> {
+    fn new(sources: &Sources, plan: &Plan, staging: &'a Staging) -> Self {
+        let mut paths = vec![Vec::new(); sources.catalog.codes.len()];
+        for (i, rel) in code_json_paths(sources, plan) {
+            paths[i].push(rel);
+        }
+        CodeJsonFiles {
+            staging,
+            paths,
+            error: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Writes the files of code `i`, whose entry is `text`.
+    fn write(&self, i: usize, text: &str) {
+        let Some(paths) = self.paths.get(i).filter(|p| !p.is_empty()) else {
+            return;
+        };
+        let mut content = String::with_capacity(text.len() + 1);
+        content.push_str(text);
+        content.push('\n');
+        for rel in paths {
+            if let Err(e) = self.staging.write(rel, content.as_bytes()) {
+                let mut first = self.error.lock().unwrap_or_else(|p| p.into_inner());
+                first.get_or_insert(e);
+            }
+        }
+    }
+
+    /// The first error of a write, if one failed.
+    fn finish(self) -> std::io::Result<()> {
+        match self.error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The modules `[exports]` asks for: (path inside the output, content). The Go package name
