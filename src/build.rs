@@ -638,11 +638,13 @@ fn facts_of(inputs: Inputs, rendered: Rendered, diags: &mut Diagnostics) -> Page
     facts
 }
 
-/// Prints how long each stage took, and the memory in use after it and at most so far (Linux),
-/// when `ERRDOCS_TIMINGS` is set (for profiling builds).
+/// Prints how long each stage took, the CPU time it used on all cores (how parallel it is),
+/// and the memory in use after it and at most so far (Linux), when `ERRDOCS_TIMINGS` is set
+/// (for profiling builds).
 struct Timings {
     on: bool,
     last: Instant,
+    last_cpu: std::time::Duration,
 }
 
 impl Timings {
@@ -650,6 +652,7 @@ impl Timings {
         Timings {
             on: std::env::var_os("ERRDOCS_TIMINGS").is_some(),
             last: Instant::now(),
+            last_cpu: cpu_time(),
         }
     }
 
@@ -663,15 +666,32 @@ impl Timings {
                     .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
                     .map_or_else(|| "?".to_string(), |k| format!("{} MB", k / 1024))
             };
+            let cpu = cpu_time();
             eprintln!(
-                "timing: {stage:<34} {:>7.1} ms   rss {:>8}   peak {:>8}",
+                "timing: {stage:<34} {:>7.1} ms   cpu {:>7.1} ms   rss {:>8}   peak {:>8}",
                 self.last.elapsed().as_secs_f64() * 1e3,
+                cpu.saturating_sub(self.last_cpu).as_secs_f64() * 1e3,
                 kib("VmRSS:"),
                 kib("VmHWM:")
             );
+            self.last_cpu = cpu;
         }
         self.last = Instant::now();
     }
+}
+
+/// The CPU time (user and system) this process has used so far, on all its threads.
+fn cpu_time() -> std::time::Duration {
+    // SAFETY: `getrusage` only writes the `rusage` it is given, which is zeroed and ours.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
+            return std::time::Duration::ZERO;
+        }
+        usage
+    };
+    let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+    std::time::Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime))
 }
 
 #[cfg(test)]

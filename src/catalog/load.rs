@@ -223,15 +223,7 @@ fn read(source: &Source, versioning: Versioning, diags: &mut Diagnostics) -> Opt
         declared: &declared,
         versioning,
     };
-    let mut codes = Vec::with_capacity(code_tables.len());
-    let mut pending = Vec::with_capacity(code_tables.len());
-    let mut seen = Seen::default();
-    for t in &code_tables {
-        if let Some((code, p)) = read_code(t, &context, &mut seen, diags) {
-            codes.push(code);
-            pending.push(p);
-        }
-    }
+    let (mut codes, pending) = read_codes(&code_tables, &context, diags);
     resolve_references(source, &mut codes, &pending, diags);
 
     let mut retry = Vec::new();
@@ -953,14 +945,58 @@ fn matches_range(pattern: &str, code: &str) -> bool {
         )
 }
 
+/// Reads the `[[code]]` tables: each one on its own on every core ([`read_code`]), then, in
+/// catalog order, what makes a code unique across the catalog (its code, anchor and aliases:
+/// the first one wins). The problems come in the order of the tables either way.
+fn read_codes(
+    tables: &[Table],
+    cx: &Context,
+    diags: &mut Diagnostics,
+) -> (Vec<Code>, Vec<Pending>) {
+    use rayon::prelude::*;
+    let read: Vec<(Option<Alone>, Diagnostics)> = tables
+        .par_iter()
+        .with_min_len(64)
+        .map(|t| {
+            let mut own = Diagnostics::default();
+            (read_code(t, cx, &mut own), own)
+        })
+        .collect();
+    let mut codes = Vec::with_capacity(read.len());
+    let mut pending = Vec::with_capacity(read.len());
+    let mut seen = Seen::default();
+    for (alone, own) in read {
+        diags.extend(own);
+        let Some(mut alone) = alone else {
+            continue;
+        };
+        let cat = &cx.categories[alone.code.category];
+        let identity = identity(&mut alone, cat, cx, &mut seen, diags);
+        if let Some((anchor, aliases)) = identity {
+            alone.code.anchor = anchor;
+            alone.code.aliases = aliases;
+            codes.push(alone.code);
+            pending.push(alone.pending);
+        }
+    }
+    (codes, pending)
+}
+
+/// A `[[code]]` table read on its own: the code without its anchor and aliases, which
+/// [`identity`] settles once the codes before it are known.
+struct Alone {
+    code: Code,
+    pending: Pending,
+    key: Located<CodeKey>,
+    /// The code as it is compared with the others (see [`identity`]).
+    unique: String,
+    explicit_anchor: Option<Located<String>>,
+    alias_values: Vec<Located<String>>,
+}
+
 // Long: every key of a [[code]] table is read here, in one place, so the table's schema reads
 // top to bottom; the checks are in the helpers below and in the sibling modules.
-fn read_code(
-    t: &Table,
-    cx: &Context,
-    seen: &mut Seen,
-    diags: &mut Diagnostics,
-) -> Option<(Code, Pending)> {
+fn read_code(t: &Table, cx: &Context, diags: &mut Diagnostics) -> Option<Alone> {
     let source = t.source();
     let key = code_key(t, diags);
     let category_name = t.required_string("category", diags);
@@ -1017,24 +1053,25 @@ fn read_code(
         &cat.id,
         diags,
     );
-    let (anchor, aliases) = identity(
-        &key,
-        explicit_anchor.as_ref(),
-        alias_values,
-        cat,
-        cx,
-        seen,
-        diags,
-    )?;
+    if !check_visible(&key, source, diags) {
+        return None;
+    }
+    // Codes that differ only by case or by Unicode normalization are one code to a reader,
+    // and their pages one file on case-insensitive file systems.
+    let unique = format!(
+        "{}\u{0}{}",
+        cat.namespace.as_deref().unwrap_or(""),
+        folded(&key.value.raw())
+    );
     let inherited_override = if retry.is_some() {
         None
     } else {
         retry_override.clone()
     };
-    Some((
-        Code {
-            key: key.value,
-            anchor,
+    Some(Alone {
+        code: Code {
+            key: key.value.clone(),
+            anchor: String::new(),
             category: category_index,
             also_in,
             parent: None,
@@ -1052,18 +1089,22 @@ fn read_code(
             deprecated: life.deprecated,
             replaced_by: None,
             removed: life.removed,
-            aliases,
+            aliases: Vec::new(),
             example,
             fields,
-            span: key.span,
+            span: key.span.clone(),
         },
-        Pending {
+        pending: Pending {
             replaced_by: life.replacement,
             parent,
             statuses,
             inherited_override,
         },
-    ))
+        key,
+        unique,
+        explicit_anchor,
+        alias_values,
+    })
 }
 
 /// A code's `also_in`: other categories, each once.
@@ -1100,29 +1141,17 @@ fn read_also_in(
     out
 }
 
-/// The identity of a code: unique (per namespace, without case), visible, with a unique
-/// anchor and aliases.
+/// The identity of a code: unique (per namespace, without case; [`read_code`] checked it is
+/// visible), with a unique anchor and aliases.
 fn identity(
-    key: &Located<CodeKey>,
-    explicit_anchor: Option<&Located<String>>,
-    alias_values: Vec<Located<String>>,
+    alone: &mut Alone,
     cat: &Category,
     cx: &Context,
     seen: &mut Seen,
     diags: &mut Diagnostics,
 ) -> Option<(String, Vec<Alias>)> {
-    let source = cx.source;
+    let (source, key) = (cx.source, &alone.key);
     let namespace = cat.namespace.as_deref();
-    if !check_visible(key, source, diags) {
-        return None;
-    }
-    // Codes that differ only by case or by Unicode normalization are one code to a reader,
-    // and their pages one file on case-insensitive file systems.
-    let unique = format!(
-        "{}\u{0}{}",
-        namespace.unwrap_or(""),
-        folded(&key.value.raw())
-    );
     let kind = match (namespace, key.value.is_code()) {
         (_, false) => "name",
         (Some(_), true) => "code in this namespace",
@@ -1130,7 +1159,7 @@ fn identity(
     };
     if !seen.codes.insert(
         kind,
-        &unique,
+        &alone.unique,
         &key.value.raw(),
         source,
         key.span.clone(),
@@ -1140,14 +1169,20 @@ fn identity(
     }
     let anchor = code_anchor(
         key,
-        explicit_anchor,
+        alone.explicit_anchor.as_ref(),
         namespace,
         cx.categories,
         &mut seen.anchors,
         source,
         diags,
     )?;
-    let aliases = code_aliases(alias_values, namespace, &mut seen.anchors, source, diags);
+    let aliases = code_aliases(
+        std::mem::take(&mut alone.alias_values),
+        namespace,
+        &mut seen.anchors,
+        source,
+        diags,
+    );
     Some((anchor, aliases))
 }
 
