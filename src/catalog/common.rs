@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::model::{Category, Code, RetryPolicy};
-use crate::diagnostics::{Choice, Diagnostics, Location, Problem, Source, did_you_mean};
+use crate::diagnostics::{Choice, Diagnostics, Problem, Source, did_you_mean};
 use crate::tomlread::{self, Located, Table};
 
 /// A code by anchor, else by the code as written (for `replaced_by` and retry rules).
@@ -16,9 +16,10 @@ pub(super) fn find_code(codes: &[Code], name: &str) -> Option<usize> {
         .or_else(|| codes.iter().position(|c| c.key.raw() == name))
 }
 
-/// Remembers where each name was first defined, to report duplicates with both places.
+/// Remembers where each name was first defined (its span in the catalog), to report
+/// duplicates with both places. Spans are located only when a duplicate is reported.
 #[derive(Default)]
-pub(super) struct FirstSeen(HashMap<String, Location>);
+pub(super) struct FirstSeen(HashMap<String, Range<usize>>);
 
 impl FirstSeen {
     /// Records `key`; reports a duplicate `kind` named `shown` if it was seen before.
@@ -32,21 +33,20 @@ impl FirstSeen {
         span: Range<usize>,
         diags: &mut Diagnostics,
     ) -> bool {
-        let here = source.locate(span);
         match self.0.get(key) {
             Some(first) => {
                 diags.push(crate::diagnostics::Diagnostic::at(
                     Problem::Duplicate {
                         kind,
                         name: shown.to_string(),
-                        first: Box::new(first.clone()),
+                        first: Box::new(source.locate(first.clone())),
                     },
-                    here,
+                    source.locate(span),
                 ));
                 false
             }
             None => {
-                self.0.insert(key.to_string(), here);
+                self.0.insert(key.to_string(), span);
                 true
             }
         }
