@@ -122,7 +122,7 @@ impl PageFacts {
         let (page_ids, hrefs) = crate::html::ids_and_hrefs(html);
         let mut ids = BTreeSet::new();
         for id in page_ids {
-            if !ids.insert(id.clone()) {
+            if ids.contains(&id) {
                 diags.push(Diagnostic::at(
                     Problem::Duplicate {
                         kind: "anchor on this page",
@@ -131,6 +131,8 @@ impl PageFacts {
                     },
                     location.clone(),
                 ));
+            } else {
+                ids.insert(id);
             }
         }
         let mut checks = Vec::new();
