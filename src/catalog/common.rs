@@ -8,12 +8,29 @@ use super::model::{Category, Code, RetryPolicy};
 use crate::diagnostics::{Choice, Diagnostics, Problem, Source, did_you_mean};
 use crate::tomlread::{self, Located, Table};
 
-/// A code by anchor, else by the code as written (for `replaced_by` and retry rules).
-pub(super) fn find_code(codes: &[Code], name: &str) -> Option<usize> {
-    codes
-        .iter()
-        .position(|c| c.anchor == name)
-        .or_else(|| codes.iter().position(|c| c.key.raw() == name))
+/// Finds codes by anchor, else by the code as written (for `replaced_by`, `parent` and retry
+/// rules): the first such code, looked up in constant time.
+pub(super) struct CodeIndex {
+    by_anchor: HashMap<String, usize>,
+    by_code: HashMap<String, usize>,
+}
+
+impl CodeIndex {
+    pub(super) fn new(codes: &[Code]) -> Self {
+        let (mut by_anchor, mut by_code) = (HashMap::new(), HashMap::new());
+        for (i, c) in codes.iter().enumerate() {
+            by_anchor.entry(c.anchor.clone()).or_insert(i);
+            by_code.entry(c.key.raw()).or_insert(i);
+        }
+        CodeIndex { by_anchor, by_code }
+    }
+
+    pub(super) fn find(&self, name: &str) -> Option<usize> {
+        self.by_anchor
+            .get(name)
+            .or_else(|| self.by_code.get(name))
+            .copied()
+    }
 }
 
 /// Remembers where each name was first defined (its span in the catalog), to report

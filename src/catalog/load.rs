@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use toml::de::DeValue;
 
 use super::common::{
-    FirstSeen, category_named, check_id, code_name, find_code, policy, status, unknown_code,
+    CodeIndex, FirstSeen, category_named, check_id, code_name, policy, status, unknown_code,
 };
 use super::fields::{FIELD_DEF_KEYS, is_url_or_site_path, read_field_def, read_field_values};
 use super::lifecycle;
@@ -224,12 +224,13 @@ fn read(source: &Source, versioning: Versioning, diags: &mut Diagnostics) -> Opt
         versioning,
     };
     let (mut codes, pending) = read_codes(&code_tables, &context, diags);
-    resolve_references(source, &mut codes, &pending, diags);
+    let index = CodeIndex::new(&codes);
+    resolve_references(source, &mut codes, &index, &pending, diags);
 
     let mut retry = Vec::new();
     let mut seen_targets = FirstSeen::default();
     for t in root.tables("retry", "[[retry]]", RETRY_KEYS, diags) {
-        if let Some(rule) = read_retry(&t, &codes, &declared, &mut seen_targets, diags) {
+        if let Some(rule) = read_retry(&t, &codes, &index, &declared, &mut seen_targets, diags) {
             retry.push(rule);
         }
     }
@@ -247,16 +248,17 @@ fn read(source: &Source, versioning: Versioning, diags: &mut Diagnostics) -> Opt
 }
 
 /// Resolves `replaced_by` and `parent` once every code is known; a `parent` chain may not
-/// go round in a circle.
+/// go round in a circle. Linear in the number of codes, however long the chains.
 fn resolve_references(
     source: &Source,
     codes: &mut [Code],
+    index: &CodeIndex,
     pending: &[Pending],
     diags: &mut Diagnostics,
 ) {
     let lookup = |codes: &[Code], r: &Option<Located<String>>, diags: &mut Diagnostics| {
         let r = r.as_ref()?;
-        let found = find_code(codes, &r.value);
+        let found = index.find(&r.value);
         if found.is_none() {
             unknown_code(source, r, codes, diags);
         }
@@ -266,30 +268,56 @@ fn resolve_references(
         codes[i].replaced_by = lookup(codes, &pending[i].replaced_by, diags);
         codes[i].parent = lookup(codes, &pending[i].parent, diags);
     }
-    for start in 0..codes.len() {
-        let mut chain = vec![start];
-        let mut at = codes[start].parent;
-        while let Some(p) = at {
-            if p == start {
-                // Reported once, at the first code of the circle in file order.
-                if chain.iter().all(|&c| c >= start) {
-                    let mut names: Vec<String> =
-                        chain.iter().map(|&c| codes[c].key.raw()).collect();
-                    names.push(codes[start].key.raw());
-                    if let Some(span) = pending[start].parent.as_ref().map(|p| p.span.clone()) {
-                        diags.at(Problem::ParentCycle { chain: names }, source, span);
-                    }
-                }
-                codes[start].parent = None;
-                break;
-            }
-            if chain.contains(&p) || chain.len() > codes.len() {
-                break;
-            }
-            chain.push(p);
+    for first in parent_cycles(codes) {
+        // Reported once, at the first code of the circle in file order, whose parent is
+        // dropped: that breaks the circle.
+        let mut names = vec![codes[first].key.raw()];
+        let mut at = codes[first].parent;
+        while let Some(p) = at.filter(|&p| p != first) {
+            names.push(codes[p].key.raw());
             at = codes[p].parent;
         }
+        names.push(codes[first].key.raw());
+        if let Some(span) = pending[first].parent.as_ref().map(|p| p.span.clone()) {
+            diags.at(Problem::ParentCycle { chain: names }, source, span);
+        }
+        codes[first].parent = None;
     }
+}
+
+/// The first code (in file order) of each circle of `parent` links, in file order. Each code
+/// is walked once: a walk stops at a code an earlier walk finished.
+fn parent_cycles(codes: &[Code]) -> Vec<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Walk {
+        Not,
+        Now,
+        Done,
+    }
+    let mut walk = vec![Walk::Not; codes.len()];
+    let mut firsts = Vec::new();
+    let mut path = Vec::new();
+    for start in 0..codes.len() {
+        path.clear();
+        let mut at = Some(start);
+        while let Some(i) = at.filter(|&i| walk[i] == Walk::Not) {
+            walk[i] = Walk::Now;
+            path.push(i);
+            at = codes[i].parent;
+        }
+        // Back at a code of this walk: the path from there on is a circle.
+        if let Some(i) = at.filter(|&i| walk[i] == Walk::Now) {
+            let from = path.iter().position(|&p| p == i).unwrap_or(0);
+            if let Some(&first) = path[from..].iter().min() {
+                firsts.push(first);
+            }
+        }
+        for &i in &path {
+            walk[i] = Walk::Done;
+        }
+    }
+    firsts.sort_unstable();
+    firsts
 }
 
 /// A code that inherits its policy from the rule of its typical status: that policy must

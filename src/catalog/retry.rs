@@ -5,7 +5,7 @@
 
 use toml::de::DeValue;
 
-use super::common::{FirstSeen, code_name, find_code, policy, status, unknown_code};
+use super::common::{CodeIndex, FirstSeen, code_name, policy, status, unknown_code};
 use super::model::{Code, RetryPolicy, RetryRule, RetryTarget, StatusDef};
 use crate::diagnostics::{Diagnostics, Need, Problem, Source};
 use crate::tomlread::{self, Located, Table};
@@ -216,6 +216,7 @@ fn read_headers(t: &Table, diags: &mut Diagnostics) -> Vec<String> {
 pub(super) fn read_retry(
     t: &Table,
     codes: &[Code],
+    index: &CodeIndex,
     declared: &[u16],
     seen: &mut FirstSeen,
     diags: &mut Diagnostics,
@@ -233,7 +234,7 @@ pub(super) fn read_retry(
     let (target, target_span, statuses) = match (&status_value, &code_name) {
         (Some(s), None) => (RetryTarget::Status(s.value), s.span.clone(), vec![s.value]),
         (None, Some(name)) => {
-            let Some(i) = find_code(codes, &name.value) else {
+            let Some(i) = index.find(&name.value) else {
                 unknown_code(source, name, codes, diags);
                 return None;
             };
