@@ -38,7 +38,8 @@ fn code_ref(key: &CodeKey) -> Value {
 
 /// Catalog Markdown as its source and its plain text.
 fn markdown(text: &str) -> Value {
-    json!({ "markdown": text, "text": plain_text(text) })
+    // Serializing borrowed strings cannot fail.
+    serde_json::to_value(Markdown::of(text)).unwrap_or_default()
 }
 
 /// The entries of `errors.json`'s `codes`, one per code, in catalog order.
