@@ -17,6 +17,9 @@ mod recursion;
 
 pub(crate) const TEMPLATES_DIR: &str = "templates";
 
+/// Where the default theme's templates are shown to be (`(default theme)/page.html`).
+const DEFAULT_THEME: &str = "(default theme)";
+
 /// The default theme's templates, by name.
 pub(crate) const THEME_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("theme/templates/base.html")),
@@ -166,7 +169,7 @@ impl Theme {
             .map(|(name, (text, path))| {
                 let shown = path
                     .clone()
-                    .unwrap_or_else(|| Path::new("(default theme)").join(name));
+                    .unwrap_or_else(|| Path::new(DEFAULT_THEME).join(name));
                 (name.clone(), (text.clone(), shown))
             })
             .collect();
@@ -213,6 +216,13 @@ impl Theme {
         })
     }
 
+    /// Whether template `name` is the default theme's (the site does not override it).
+    pub(crate) fn is_default(&self, name: &str) -> bool {
+        self.sources
+            .get(name)
+            .is_some_and(|(_, shown)| shown.starts_with(DEFAULT_THEME))
+    }
+
     /// Where a template writes the site path `href` literally, if one does.
     pub(crate) fn literal_path(&self, href: &str) -> Option<Location> {
         self.literal_paths.get(href).cloned()
@@ -256,7 +266,7 @@ impl Theme {
     /// `(default theme)/`).
     pub(crate) fn shown_path(&self, name: &str) -> PathBuf {
         self.sources.get(name).map_or_else(
-            || Path::new("(default theme)").join(name),
+            || Path::new(DEFAULT_THEME).join(name),
             |(_, shown)| shown.clone(),
         )
     }
@@ -325,7 +335,7 @@ fn context_paths(value: &tera::Value) -> Vec<String> {
 /// A template that would recurse forever, at the line that starts the recursion.
 fn recursion_error(cycle: &recursion::Cycle, text: &str, path: Option<&Path>) -> Diagnostic {
     let shown = path.map_or_else(
-        || Path::new("(default theme)").join(&cycle.template),
+        || Path::new(DEFAULT_THEME).join(&cycle.template),
         Path::to_path_buf,
     );
     let location = text
@@ -397,7 +407,7 @@ fn parse_each(
 fn literal_paths(sources: &BTreeMap<String, (String, PathBuf)>) -> BTreeMap<String, Location> {
     let mut out = BTreeMap::new();
     let mut ordered: Vec<&(String, PathBuf)> = sources.values().collect();
-    ordered.sort_by_key(|(_, shown)| shown.starts_with("(default theme)"));
+    ordered.sort_by_key(|(_, shown)| shown.starts_with(DEFAULT_THEME));
     for (text, shown) in ordered {
         let mut found = Vec::new();
         crate::html::Scanner::default().scan(text, &mut |a| {
@@ -423,10 +433,7 @@ fn literal_paths(sources: &BTreeMap<String, (String, PathBuf)>) -> BTreeMap<Stri
 
 /// The source of template `name` as diagnostics show it.
 fn template_source(name: &str, path: Option<&Path>, text: &str) -> crate::diagnostics::Source {
-    let shown = path.map_or_else(
-        || Path::new("(default theme)").join(name),
-        Path::to_path_buf,
-    );
+    let shown = path.map_or_else(|| Path::new(DEFAULT_THEME).join(name), Path::to_path_buf);
     crate::diagnostics::Source::new(shown, text.to_string())
 }
 
@@ -480,10 +487,7 @@ fn template_error(
         source = s.source();
     }
     let full = chain.join("\n");
-    let shown = path.map_or_else(
-        || Path::new("(default theme)").join(name),
-        Path::to_path_buf,
-    );
+    let shown = path.map_or_else(|| Path::new(DEFAULT_THEME).join(name), Path::to_path_buf);
     let mut location = Location::file(&shown);
     if let Some(pos) = full.find("--> ") {
         let coords: String = full[pos + 4..]

@@ -250,6 +250,18 @@ fn init_theme_copies_the_theme_and_the_copy_builds_the_same_site() {
         snapshot(&after),
         "the copied theme is the theme"
     );
+    // The default tables are written without tera; a site's own category template is still
+    // the one that renders them.
+    let category = site.join("templates/directives/category.html");
+    let edited = read(&category).replace(
+        "<td class=\"col-code",
+        "<td data-edited=\"yes\" class=\"col-code",
+    );
+    std::fs::write(&category, edited).unwrap();
+    let edited_out = dir.path().join("edited");
+    build_ok(&site, &edited_out);
+    let reference = read(&edited_out.join("errors/index.html"));
+    assert!(reference.contains("<td data-edited=\"yes\" class=\"col-code"));
     // A second copy never overwrites an edited file.
     std::fs::write(
         site.join("templates/page.html"),

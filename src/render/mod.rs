@@ -11,6 +11,7 @@ mod context;
 pub(crate) mod example;
 mod markup;
 mod split;
+mod table_html;
 mod tables;
 pub(crate) mod view;
 
@@ -392,22 +393,45 @@ fn render_category(
         return Ok(html);
     }
     let base = &views.categories[index];
-    let mut ctx = Context::new();
-    if view.columns.is_some() {
-        let shown = view::with_view(base, view, &inputs.sources.catalog.categories[index]);
-        ctx.insert("category", &shown.shown(&views.codes));
+    let with_view;
+    let category = if view.columns.is_some() {
+        with_view = view::with_view(base, view, &inputs.sources.catalog.categories[index]);
+        &with_view
     } else {
-        ctx.insert("category", &base.shown(&views.codes));
-    }
-    ctx.insert("heading", &heading);
-    ctx.insert("level", &level);
-    ctx.insert("list", &view.list);
-    let html = inputs
-        .sources
-        .theme
-        .render("directives/category.html", &ctx)?;
+        base
+    };
+    let options = table_html::Options {
+        heading,
+        level,
+        list: view.list,
+    };
+    let theme = &inputs.sources.theme;
+    let native = theme
+        .is_default(table_html::TEMPLATE)
+        .then(|| table_html::category(category, &views.codes, &options))
+        .flatten();
+    let html = match native {
+        Some(html) => html,
+        None => category_by_template(theme, category, &views.codes, &options)?,
+    };
     if let Some((tables, shown)) = kept {
         tables.insert(index, shown, &html);
     }
     Ok(html)
+}
+
+/// A category's table rendered by the theme's `directives/category.html` (the site's own, or
+/// the default one where [`table_html`] does not cover the table).
+fn category_by_template(
+    theme: &crate::theme::Theme,
+    category: &view::CategoryView,
+    codes: &[view::CodeView],
+    options: &table_html::Options,
+) -> Result<String, Problem> {
+    let mut ctx = Context::new();
+    ctx.insert("category", &category.shown(codes));
+    ctx.insert("heading", &options.heading);
+    ctx.insert("level", &options.level);
+    ctx.insert("list", &options.list);
+    theme.render(table_html::TEMPLATE, &ctx)
 }
