@@ -176,7 +176,8 @@ struct Context<'a> {
 }
 
 fn read(source: &Source, versioning: Versioning, diags: &mut Diagnostics) -> Option<Parts> {
-    let doc = tomlread::parse(source, diags)?;
+    // The `[[code]]` tables are most of a catalog: parsed a run of them at a time on every core.
+    let doc = tomlread::parse_split(source, "code", diags)?;
     let root = Table::open(
         doc.get_ref(),
         doc.span(),
