@@ -33,6 +33,17 @@
 #   --no-watch         skip the incremental rebuild section (scripts/bench_watch.sh) [WATCH=0]
 #   --codes N, --categories C, --pages P
 #                      size of the comparison site [CODES, CATEGORIES, PAGES: 10000, 50, 500]
+#   --settle S         how every build and copy gets a fresh output directory [SETTLE, default 35]:
+#                      S > 0: the previous output is moved aside (a rename: nothing is freed), the
+#                      moved trees are deleted at the end of each series (size and mode), and the
+#                      next series starts S seconds later. 0: the previous output is deleted right
+#                      before each build and copy (the method of runs before 2026-11-24). Why: on
+#                      ext4, an inode freed less than about 35 s ago (dirty_expire_centisecs / 100,
+#                      +5 while its table block is dirty) is skipped when a new file or directory
+#                      is created, and the search revisits every such inode for every creation;
+#                      deleting a tree right before a build makes each file of the build cost
+#                      time in proportion to the files just deleted, a cost quadratic in the
+#                      size of the tool's own output that no first build or CI run pays.
 #   --keep             keep the temporary directory (sites, outputs, raw results) and print its path [KEEP=1]
 #   BENCH_DIR (environment only) where the sites are generated and built (default ${TMPDIR:-/tmp});
 #     e.g. BENCH_DIR=/dev/shm to take the disk out of the measurement
@@ -70,7 +81,7 @@
 #      temporary directory so a concurrent rebuild of target/ cannot change the binary mid-run;
 #   3. comparison at CODES codes, code pages off: generates the sites, W warm-up builds of each
 #      tool, then R builds of each in alternation (errdocs, peer 1, peer 2, ..., errdocs, ...),
-#      every build into a fresh (deleted) output directory, measured with
+#      every build into a fresh output directory (see --settle), measured with
 #      `/usr/bin/time -f '%e %M %U %S'` (wall s, peak RSS KiB, user s, system s); then checks
 #      every output (every code has exactly one element with id="CODE" in the HTML files that
 #      are not code pages; with code pages, a page for each code exists; fails loudly
@@ -104,6 +115,7 @@ CODES=${CODES:-10000}
 CATEGORIES=${CATEGORIES:-50}
 PAGES=${PAGES:-500}
 KEEP=${KEEP:-0}
+SETTLE=${SETTLE:-35}
 SCALING=1
 CODE_PAGES=${CODE_PAGES:-1}
 MODES_OPT=${MODES:-"off on"}
@@ -113,6 +125,7 @@ CACHE=${BENCH_CACHE:-$HOME/.cache/errdocs-bench}
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) RUNS=$2; shift 2 ;;
+        --settle) SETTLE=$2; shift 2 ;;
         --warmup) WARMUP=$2; shift 2 ;;
         --cp-runs) CP_RUNS=$2; shift 2 ;;
         --peers) PEERS=$2; shift 2 ;;
@@ -209,6 +222,8 @@ cp "$ROOT/target/release/errdocs" "$ERRDOCS"
 RES="$WORK/results"
 mkdir -p "$RES"
 REPORT=(python3 "$ROOT/scripts/bench_report.py")
+TRASH="$WORK/trash"
+mkdir -p "$TRASH"
 
 # --- helpers ------------------------------------------------------------------------------------
 
@@ -217,6 +232,28 @@ gen() {
     python3 "$ROOT/scripts/gen_bench_site.py" --codes "$2" --categories "$3" --pages "$4" \
         --code-pages "$5" --tools "$6" --out "$1" 2>/dev/null \
         || die "scripts/gen_bench_site.py --codes $2 --categories $3 --pages $4 --code-pages $5 --tools '$6' failed"
+}
+
+# fresh DIR: DIR does not exist afterwards. With --settle, a DIR that exists is moved into the
+# trash (a rename frees no inode), emptied by settle(); without, it is deleted.
+fresh() {
+    if [ ! -e "$1" ]; then return 0; fi
+    if [ "$SETTLE" -gt 0 ]; then
+        mv "$1" "$(mktemp -u "$TRASH/old.XXXXXXXX")"
+    else
+        rm -rf "$1"
+    fi
+}
+
+# settle: deletes the trees moved aside, then (with --settle) waits until the inodes they held
+# are no longer "recently deleted" for ext4, so the next series starts on a settled file system.
+settle() {
+    rm -rf "$TRASH"
+    mkdir -p "$TRASH"
+    if [ "$SETTLE" -gt 0 ]; then
+        log "settling for ${SETTLE} s after deleting this series' outputs (--settle)"
+        sleep "$SETTLE"
+    fi
 }
 
 # tool_cmd TOOL SITE OUT: sets CMD to the build command of TOOL (the one place to change them).
@@ -233,7 +270,8 @@ tool_cmd() {
 # "wall rss user sys" to RESULTS_FILE. Returns 124 if it ran longer than LIMIT_S (0: no limit).
 timed() {
     local tool=$1 site=$2 out=$3 results=$4 limit=$5 tfile="$WORK/time.txt" logf="$WORK/build.log"
-    rm -rf "$out" "$tfile"
+    fresh "$out"
+    rm -f "$tfile"
     tool_cmd "$tool" "$site" "$out"
     local rc=0
     if [ "$limit" -gt 0 ]; then
@@ -258,10 +296,10 @@ timed() {
 # copy_floor OUT RESULTS_FILE: one timed `cp -r OUT OUT.copy` into a fresh directory.
 copy_floor() {
     local out=$1 results=$2 tfile="$WORK/time.txt"
-    rm -rf "$out.copy"
+    fresh "$out.copy"
     "$TIME" -o "$tfile" -f '%e %M %U %S' cp -r "$out" "$out.copy" || die "cp -r $out failed"
     tail -n 1 "$tfile" >>"$results"
-    rm -rf "$out.copy"
+    fresh "$out.copy"
 }
 
 # measure CODES MODE(off|on) RUNS CP_RUNS "TOOLS": generate, warm up, alternate timed runs,
@@ -360,8 +398,9 @@ measure() {
         "${REPORT[@]}" check --tool "$t" --out "$WORK/out-$t" --codes "$site/codes.txt" --mode "$mode" \
             >"$RES/$t.$n.$mode.json" || die "the check of $t's output failed ($n codes, code pages $mode)"
     done
-    for t in "${active[@]}"; do rm -rf "$WORK/out-$t"; done
-    rm -rf "$site"
+    for t in "${active[@]}"; do fresh "$WORK/out-$t"; done
+    fresh "$site"
+    settle
 }
 
 # --- setup ------------------------------------------------------------------------------------
@@ -403,6 +442,11 @@ echo "# errdocs vs mdBook and Hugo"
 echo
 echo "- Machine: $NPROC cores ($CPU_MODEL), $MEM RAM; kernel $KERNEL${OS:+, $OS}"
 echo "- Files: sites and outputs in $(dirname "$WORK") ($FSTYPE)"
+if [ "$SETTLE" -gt 0 ]; then
+    echo "- Output directories: each build and copy writes a new one; earlier outputs are moved aside, deleted at the end of each series, and the next series starts ${SETTLE} s later (--settle: no build runs right after a deletion)"
+else
+    echo "- Output directories: each build and copy first deletes the previous output (--settle 0)"
+fi
 echo "- errdocs: target/release/errdocs built from $REV$DIRTY ($(rustc --version 2>/dev/null || echo 'rustc ?'))"
 for p in $PEERS $SCALE_PEERS; do echo "$p"; done | sort -u | while read -r p; do
     case "$p" in
