@@ -161,7 +161,7 @@ pub(crate) struct Site {
     pub(crate) registry: Registry,
     /// The code entries of `errors.json`, once computed (`watch` redoes only those an edit
     /// touches).
-    pub(crate) code_entries: std::sync::OnceLock<Vec<serde_json::Value>>,
+    pub(crate) code_entries: std::sync::OnceLock<Vec<String>>,
 }
 
 impl Site {
@@ -471,7 +471,7 @@ impl Site {
             let entries = match kept.take() {
                 Some(mut entries) => {
                     for &i in &code_pages {
-                        entries[i] = exports::code_entry(catalog, &plan, i);
+                        entries[i] = exports::entry_text(catalog, &plan, i);
                     }
                     entries
                 }

@@ -42,10 +42,13 @@ fn markdown(text: &str) -> Value {
     serde_json::to_value(Markdown::of(text)).unwrap_or_default()
 }
 
-/// The entries of `errors.json`'s `codes`, one per code, in catalog order.
-pub(crate) fn code_entries(catalog: &Catalog, plan: &Plan) -> Vec<Value> {
+/// The entries of `errors.json`'s `codes`, one per code, in catalog order, each as
+/// [`entry_text`] gives it (made on every core).
+pub(crate) fn code_entries(catalog: &Catalog, plan: &Plan) -> Vec<String> {
+    use rayon::prelude::*;
     (0..catalog.codes.len())
-        .map(|i| code_entry(catalog, plan, i))
+        .into_par_iter()
+        .map(|i| entry_text(catalog, plan, i))
         .collect()
 }
 
@@ -94,11 +97,11 @@ pub(crate) fn errors_json_with(
     title: &str,
     catalog: &Catalog,
     plan: &Plan,
-    codes: &[Value],
+    codes: &[String],
 ) -> String {
     use rayon::prelude::*;
-    // Each entry is serialized on its own, on every core, then written as it is.
-    let written: Vec<Box<RawValue>> = codes.par_iter().map(entry_as_written).collect();
+    // Each entry's text is indented on every core, then written as it is.
+    let written: Vec<Box<RawValue>> = codes.par_iter().map(|text| as_written(text)).collect();
     let doc = ErrorsJson {
         title,
         catalog,
@@ -147,14 +150,8 @@ struct Codes<'a> {
 /// How many code entries are made at a time, on every core, before they are written.
 const ENTRY_CHUNK: usize = 256;
 
-/// A code entry as `errors.json` writes it in `codes`: pretty-printed, two levels in (JSON
-/// strings hold no line breaks, so indenting every line indents the entry).
-fn entry_as_written(entry: &Value) -> Box<RawValue> {
-    // Serializing a `Value` cannot fail.
-    as_written(&serde_json::to_string_pretty(entry).unwrap_or_default())
-}
-
-/// A pretty-printed entry ([`entry_text`]) as `errors.json` writes it in `codes`.
+/// A pretty-printed entry ([`entry_text`]) as `errors.json` writes it in `codes`: two levels
+/// in (JSON strings hold no line breaks, so indenting every line indents the entry).
 fn as_written(text: &str) -> Box<RawValue> {
     // The text is JSON, so this cannot fail; `null` would stand for the entry if it did.
     RawValue::from_string(text.replace('\n', "\n    ")).unwrap_or_default()
@@ -269,10 +266,6 @@ pub(crate) fn docs_urls(catalog: &Catalog, plan: &Plan) -> Vec<String> {
 }
 
 /// The entry of code `i` in `errors.json`, as a JSON value (what `watch` keeps).
-pub(crate) fn code_entry(catalog: &Catalog, plan: &Plan, i: usize) -> Value {
-    serde_json::to_value(CodeEntry::new(catalog, plan, i)).unwrap_or_default()
-}
-
 /// Code `i`'s entry, pretty-printed on its own: its JSON file without the final newline.
 pub(crate) fn entry_text(catalog: &Catalog, plan: &Plan, i: usize) -> String {
     // Serializing borrowed catalog data cannot fail.
@@ -420,12 +413,10 @@ pub(crate) fn code_json_paths(catalog: &Catalog, plan: &Plan) -> Vec<(usize, Str
         .collect()
 }
 
-/// The content of a code's JSON file: its `errors.json` entry, pretty-printed like
-/// `errors.json`, with a final newline.
-pub(crate) fn code_json(entry: &Value) -> String {
-    let mut out = serde_json::to_string_pretty(entry).unwrap_or_default();
-    out.push('\n');
-    out
+/// The content of a code's JSON file: its `errors.json` entry ([`entry_text`]), with a final
+/// newline.
+pub(crate) fn code_json(entry: &str) -> String {
+    format!("{entry}\n")
 }
 
 /// The `type` of code `i`'s problem details (RFC 9457): the absolute URL of its page, else of
