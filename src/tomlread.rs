@@ -134,33 +134,20 @@ fn parse_parts<'s>(
     join_parts(parts, name, first_is_header)
 }
 
-/// Where the parts of a split document start: 0, then the first line starting with `header`
-/// after every `part_bytes` of text.
+/// Where the parts of a split document start: 0, the first line that is `header` (the text
+/// before it is a part of its own), then the first such line after every `part_bytes` of text.
 fn part_starts(text: &str, header: &str, part_bytes: usize) -> Vec<usize> {
     let mut starts = vec![0];
-    let mut at = 0;
+    let (mut at, mut first) = (0, true);
     for line in text.split_inclusive('\n') {
-        let next = at + line.len();
-        let last = starts.last().copied().unwrap_or(0);
-        if at > 0 && at - last >= part_bytes && is_header_line(line, header) {
-            starts.push(at);
+        if is_header_line(line, header) {
+            let last = starts.last().copied().unwrap_or(0);
+            if at > 0 && (first || at - last >= part_bytes) {
+                starts.push(at);
+            }
+            first = false;
         }
-        at = next;
-    }
-    // The text before the first header is a part of its own: `name` must not be in it.
-    if let Some(first) = text
-        .split_inclusive('\n')
-        .scan(0, |at, line| {
-            let here = *at;
-            *at += line.len();
-            Some((here, line))
-        })
-        .find(|(_, line)| is_header_line(line, header))
-        .map(|(here, _)| here)
-        && first > 0
-        && starts.get(1).is_none_or(|&s| s > first)
-    {
-        starts.insert(1, first);
+        at += line.len();
     }
     starts
 }
