@@ -35,13 +35,14 @@ fn code_only(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if text[i..].starts_with("//") {
+        // On bytes: `i` may stop inside a multi-byte character of a string or comment.
+        if bytes[i..].starts_with(b"//") {
             while i < bytes.len() && bytes[i] != b'\n' {
                 i += 1;
             }
-        } else if text[i..].starts_with("r#\"") {
+        } else if bytes[i..].starts_with(b"r#\"") {
             i += 3;
-            while i < bytes.len() && !text[i..].starts_with("\"#") {
+            while i < bytes.len() && !bytes[i..].starts_with(b"\"#") {
                 i += 1;
             }
             i += 2;

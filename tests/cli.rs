@@ -262,6 +262,26 @@ fn init_theme_copies_the_theme_and_the_copy_builds_the_same_site() {
     build_ok(&site, &edited_out);
     let reference = read(&edited_out.join("errors/index.html"));
     assert!(reference.contains("<td data-edited=\"yes\" class=\"col-code"));
+    // Code pages too are written without tera, unless the site has its own `base.html` (or
+    // `code_page.html`).
+    let base = site.join("templates/base.html");
+    let edited = read(&base).replace("<body>", "<body data-edited=\"yes\">");
+    std::fs::write(&base, edited).unwrap();
+    let based_out = dir.path().join("based");
+    build_ok(&site, &based_out);
+    let code_pages: Vec<_> = std::fs::read_dir(based_out.join("errors"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("index.html"))
+        .filter(|p| p.is_file())
+        .collect();
+    assert!(!code_pages.is_empty(), "the starter has code pages");
+    for page in code_pages {
+        assert!(
+            read(&page).contains("<body data-edited=\"yes\">"),
+            "{page:?}"
+        );
+    }
     // A second copy never overwrites an edited file.
     std::fs::write(
         site.join("templates/page.html"),

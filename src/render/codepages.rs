@@ -6,38 +6,15 @@
 
 use serde::Serialize;
 
+use super::code_page_html::CodePageContext;
 use super::context::{Inputs, PageView, SiteContext, render_template};
 use super::example::{ExampleUrls, ExampleView, example_for};
-use super::view::{CategoryLink, CodeLink, CodeView};
+use super::view::{CategoryLink, CodeLink};
 use crate::diagnostics::Problem;
 use crate::urls::Target;
 
 /// How many codes of the same category a code page lists (nearest in catalog order).
 const RELATED: usize = 8;
-
-/// What `code_page.html` sees: a page context plus everything about one code.
-#[derive(Serialize)]
-struct CodePageContext<'a> {
-    site: &'a SiteContext,
-    page: PageView,
-    nav_html: &'a str,
-    code: &'a CodeView,
-    category: CategoryLink,
-    /// The envelope this code is returned in, filled in with this code (highlighted HTML).
-    example: Option<ExampleView>,
-    /// Other codes of its category near it in the catalog.
-    related: Vec<CodeLink>,
-    /// Codes that this one replaces.
-    replaces: Vec<CodeLink>,
-    /// The code it is a sub-code of (its page).
-    parent: Option<CodeLink>,
-    /// Its sub-codes (their pages).
-    children: Vec<CodeLink>,
-    /// The `type` URI of its problem details, when its envelope is one (RFC 9457): this page.
-    problem_type: Option<String>,
-    /// The href of its JSON file (its `errors.json` entry), beside the page.
-    json: String,
-}
 
 /// What `redirect.html` sees.
 #[derive(Serialize)]
@@ -49,8 +26,26 @@ struct RedirectContext<'a> {
     title: String,
 }
 
-/// Renders the page of code `i` at site path `path`.
+/// Renders the page of code `i` at site path `path`: written natively when the site
+/// overrides none of its templates ([`super::code_page_html`]), else by `code_page.html`.
 pub(crate) fn code_page(inputs: Inputs, i: usize, path: &str) -> Result<String, Problem> {
+    let context = code_page_context(inputs, i, path);
+    let theme = &inputs.sources.theme;
+    if super::code_page_html::TEMPLATES
+        .iter()
+        .all(|t| theme.is_default(t))
+    {
+        return Ok(super::code_page_html::code_page(&context));
+    }
+    render_template(inputs.sources, "code_page.html", &context)
+}
+
+/// What `code_page.html` sees for the page of code `i` at site path `path`.
+pub(super) fn code_page_context<'a>(
+    inputs: Inputs<'a>,
+    i: usize,
+    path: &str,
+) -> CodePageContext<'a> {
     let Inputs {
         sources,
         plan,
@@ -93,7 +88,7 @@ pub(crate) fn code_page(inputs: Inputs, i: usize, path: &str) -> Result<String, 
         .envelope_for(i)
         .filter(|e| e.is_problem())
         .map(|_| plan.resolver.absolute(&Target::page(path)));
-    let context = CodePageContext {
+    CodePageContext {
         site: &prepared.site,
         page: PageView {
             title,
@@ -124,8 +119,7 @@ pub(crate) fn code_page(inputs: Inputs, i: usize, path: &str) -> Result<String, 
         children: catalog.children_of(i).iter().map(|&j| link(j)).collect(),
         json: plan.resolver.href(&Target::page(plan.json_beside(path))),
         problem_type,
-    };
-    render_template(sources, "code_page.html", &context)
+    }
 }
 
 /// The example response of code `i`, whose page is at `path`: `from = "docs"` shows its docs
@@ -197,4 +191,59 @@ pub(crate) fn redirect(inputs: Inputs, i: usize) -> Result<String, Problem> {
         title: code.code.clone(),
     };
     render_template(sources, "redirect.html", &context)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::super::code_page_html::code_page;
+    use super::super::test_sites::{default_theme, hostile_site, prepared, repository_sites};
+    use super::code_page_context;
+    use crate::plan::PageKind;
+    use crate::render::Inputs;
+    use crate::theme::Theme;
+
+    /// How many code pages of `root`'s site were compared (0 when the site does not build).
+    fn compare_site(root: &Path, theme: &Theme) -> usize {
+        let Some((sources, plan, prepared)) = prepared(root) else {
+            return 0;
+        };
+        let inputs = Inputs {
+            sources: &sources,
+            plan: &plan,
+            prepared: &prepared,
+        };
+        let mut compared = 0;
+        for planned in &plan.pages {
+            let PageKind::Code(i) = planned.kind else {
+                continue;
+            };
+            let context = code_page_context(inputs, i, &planned.url);
+            let native = code_page(&context);
+            let ctx = tera::Context::from_serialize(&context).expect("the context serializes");
+            let by_template = theme
+                .render("code_page.html", &ctx)
+                .map_err(|p| format!("{p:?}"))
+                .expect("the default template renders the page");
+            assert_eq!(native, by_template, "{}: {}", root.display(), planned.url);
+            compared += 1;
+        }
+        compared
+    }
+
+    /// The native code page and the default templates give the same bytes, on every site of
+    /// the repository (the samples are real APIs' references) and on a site that uses every
+    /// part of a code page with text that must be escaped.
+    #[test]
+    fn the_native_code_page_is_the_default_template_byte_for_byte() {
+        let theme = default_theme();
+        let compared: usize = repository_sites()
+            .iter()
+            .map(|site| compare_site(site, &theme))
+            .sum();
+        let hostile = hostile_site();
+        assert_eq!(compare_site(hostile.path(), &theme), 6);
+        assert!(compared > 100, "only {compared} code pages compared");
+    }
 }

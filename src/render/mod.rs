@@ -6,6 +6,7 @@
 //! their directives, the 404 page, code pages and alias redirects, [`codepages`]) and returns
 //! its HTML with the links written on it, for the link checker.
 
+mod code_page_html;
 pub(crate) mod codepages;
 mod context;
 pub(crate) mod example;
@@ -13,6 +14,7 @@ mod markup;
 mod split;
 mod table_html;
 mod tables;
+mod test_sites;
 pub(crate) mod view;
 
 pub(crate) use context::{Inputs, NAV_PAGE, NAV_SCRIPT, Prepared};

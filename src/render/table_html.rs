@@ -346,134 +346,20 @@ fn lifecycle(out: &mut String, code: &CodeView) {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
+    use super::super::test_sites::{
+        HOSTILE_CATALOG, default_theme, hostile_site, prepared, repository_sites,
+    };
     use super::{Options, category};
     use crate::catalog::Column;
     use crate::content::directive::{Directive, TableView};
-    use crate::diagnostics::Diagnostics;
-    use crate::plan::Plan;
-    use crate::render::Prepared;
     use crate::render::view::with_view;
-    use crate::sources::Sources;
     use crate::theme::Theme;
-
-    /// Every site of the repository: the samples, the fixtures, the fuzzers' regressions.
-    fn repository_sites() -> Vec<PathBuf> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut sites: Vec<PathBuf> = walkdir::WalkDir::new(root)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| !matches!(e.file_name().to_str(), Some("target" | ".git")))
-            .filter_map(Result::ok)
-            .filter(|e| e.file_name() == "errdocs.toml")
-            .filter_map(|e| e.path().parent().map(Path::to_path_buf))
-            .collect();
-        sites.sort();
-        sites
-    }
-
-    /// A catalog with everything a row can show, and text that must be escaped everywhere.
-    const HOSTILE: &str = r#"
-[[field]]
-name = "hint"
-title = "Hint <b>&amp;</b> \"q\""
-type = "markdown"
-column = true
-
-[[category]]
-id = "a-b"
-title = "Tom & \"Jerry\" <i>'x'</i>"
-description = "Some *markdown* & <raw> text."
-columns = ["code", "message", "status", "fix", "meaning", "detail", "retry", "docs", "hint"]
-headings = { code = "C<o>de", message = "Msg & \"m\"", retry = "R'y" }
-
-[[category]]
-id = "second"
-title = "Second"
-columns = ["code", "label", "message"]
-
-[[category]]
-id = "third"
-title = "Third"
-range = "E-x"
-columns = ["code"]
-
-[[code]]
-code = "E-<1>&\"'"
-category = "a-b"
-label = "La<bel> & 'co'"
-message = "Mess<age> & \"quotes\" / 'single' — ünïcode"
-status = [429, 503]
-fix = "Do *this* & <that>."
-meaning = "It **means** `x < y`."
-detail = "See [the guide](#nowhere-here) & more."
-retry = "backoff"
-docs = "https://example.com/a?b=1&c=<2>"
-since = "1.0"
-deprecated = { since = "2.0", why = "old & <bad>", sunset = "3.0" }
-replaced_by = "E-2"
-aliases = ["OLD-1", "OLD-<2>"]
-also_in = ["second"]
-hint = "A *hint* & <b>bold</b>"
-
-[[code]]
-code = "E-2"
-category = "a-b"
-message = "Second"
-status = 400
-fix = "f"
-meaning = "m"
-detail = "d"
-retry = "never"
-docs = "https://example.com/"
-hint = "h"
-removed = { since = "4.0", why = "gone" }
-parent = "E-<1>&\"'"
-
-[[code]]
-code = "E-3-A-VERY-LONG-CODE-ÄÖÜ-1234"
-category = "second"
-label = "L"
-message = "M"
-deprecated = true
-parent = "E-<1>&\"'"
-
-[[code]]
-name = "NoCode & <name>"
-category = "second"
-label = "N"
-message = "Sent without a code"
-status = 500
-
-[[code]]
-code = "E-5"
-category = "third"
-since = "1.0"
-removed = { since = "2.0" }
-
-[[code]]
-code = "E-6"
-category = "third"
-deprecated = { sunset = "9.0" }
-"#;
-
-    fn write(path: &Path, text: &str) {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).expect("create a directory of the test site");
-        }
-        std::fs::write(path, text).expect("write a file of the test site");
-    }
 
     /// How many tables of `root`'s site were compared (0 when the site does not build).
     fn compare_site(root: &Path, theme: &Theme) -> usize {
-        let Ok((sources, _)) = Sources::load(root, None) else {
-            return 0;
-        };
-        let Ok(plan) = Plan::new(&sources, crate::site_files::names(&sources)) else {
-            return 0;
-        };
-        let Ok(prepared) = Prepared::new(&sources, &plan) else {
+        let Some((sources, _, prepared)) = prepared(root) else {
             return 0;
         };
         let views = &prepared.views;
@@ -538,31 +424,16 @@ deprecated = { sunset = "9.0" }
     /// part of a row with text that must be escaped.
     #[test]
     fn the_native_table_is_the_default_template_byte_for_byte() {
-        let empty = tempfile::tempdir().expect("temporary directory");
-        let mut diags = Diagnostics::default();
-        let theme = Theme::load(empty.path(), &mut diags).expect("the default theme loads");
+        let theme = default_theme();
         let mut compared = 0;
         let sites = repository_sites();
         assert!(sites.len() >= 8, "found the repository's sites: {sites:?}");
         for site in &sites {
             compared += compare_site(site, &theme);
         }
-        let hostile = tempfile::tempdir().expect("temporary directory");
-        let root = hostile.path();
-        write(&root.join("errdocs.toml"), "title = \"T\"\n");
-        write(&root.join("catalog/errors.toml"), HOSTILE);
-        write(
-            &root.join("content/index.md"),
-            "+++\ntitle = \"Home\"\n+++\n```errdocs\ncatalog\n```\n",
-        );
-        let hostile_tables = compare_site(root, &theme);
-        let (sources, problems) = Sources::load(root, None).expect("the hostile site loads");
-        assert!(
-            problems.is_empty(),
-            "the hostile catalog is valid: {:?}",
-            problems.into_sorted()
-        );
-        assert_eq!(sources.catalog.codes.len(), 6);
+        let hostile = hostile_site();
+        let hostile_tables = compare_site(hostile.path(), &theme);
+        assert!(HOSTILE_CATALOG.contains("also_in"));
         assert!(
             hostile_tables > 0,
             "the hostile catalog's tables were compared"
