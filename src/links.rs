@@ -47,31 +47,52 @@ impl SharedLinks {
         self.hrefs == other.hrefs
     }
 
+    /// Resolves `links` (each one on any core; the checks and refusals keep their order).
     pub(crate) fn new(links: &[LinkRef], resolver: &Resolver) -> Self {
+        use rayon::prelude::*;
+        /// What one link becomes.
+        enum Shared {
+            Refused(Diagnostic),
+            Check(LinkCheck, String),
+            /// Not a link to this site (an external URL): nothing to check.
+            Outside,
+        }
+        let each: Vec<Shared> = links
+            .par_iter()
+            .with_min_len(256)
+            .map(|link| {
+                if let Err(scheme) = scheme_allowed(&link.href) {
+                    return Shared::Refused(Diagnostic::at(
+                        Problem::DisallowedScheme {
+                            href: link.href.clone(),
+                            scheme,
+                        },
+                        link.location.clone(),
+                    ));
+                }
+                match resolver.resolve(&link.href, &link.page, link.source_dir.as_deref()) {
+                    Some(target) => Shared::Check(
+                        LinkCheck {
+                            href: link.href.clone(),
+                            target,
+                            location: link.location.clone(),
+                        },
+                        resolver.rewrite(&link.href, &link.page, None),
+                    ),
+                    None => Shared::Outside,
+                }
+            })
+            .collect();
         let mut shared = SharedLinks::default();
-        for link in links {
-            if let Err(scheme) = scheme_allowed(&link.href) {
-                shared.refused.push(Diagnostic::at(
-                    Problem::DisallowedScheme {
-                        href: link.href.clone(),
-                        scheme,
-                    },
-                    link.location.clone(),
-                ));
-                continue;
+        for one in each {
+            match one {
+                Shared::Refused(d) => shared.refused.push(d),
+                Shared::Check(check, href) => {
+                    shared.hrefs.insert(href);
+                    shared.checks.push(check);
+                }
+                Shared::Outside => {}
             }
-            let Some(target) = resolver.resolve(&link.href, &link.page, link.source_dir.as_deref())
-            else {
-                continue;
-            };
-            shared
-                .hrefs
-                .insert(resolver.rewrite(&link.href, &link.page, None));
-            shared.checks.push(LinkCheck {
-                href: link.href.clone(),
-                target,
-                location: link.location.clone(),
-            });
         }
         shared
     }

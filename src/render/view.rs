@@ -311,8 +311,20 @@ pub(crate) fn build(sources: &Sources, plan: &Plan, links: &mut Vec<LinkRef>) ->
         codes.extend(views);
         b.links.extend(links);
     }
-    let categories = (0..catalog.categories.len())
-        .map(|ci| b.category(ci))
+    // Category views too, each with its own links, put back in catalog order.
+    let categories: Vec<(CategoryView, Vec<LinkRef>)> = (0..catalog.categories.len())
+        .into_par_iter()
+        .map(|ci| {
+            let mut own = b.fork();
+            (own.category(ci), own.links)
+        })
+        .collect();
+    let categories = categories
+        .into_iter()
+        .map(|(view, links)| {
+            b.links.extend(links);
+            view
+        })
         .collect();
     let envelopes = (0..catalog.envelopes.len())
         .map(|e| b.envelope(e))
