@@ -98,6 +98,9 @@ impl SharedLinks {
     }
 }
 
+/// How many pages' links one task of [`Registry::check_all`] checks.
+const PAGES_PER_CHECK: usize = 64;
+
 /// The broken targets found so far in one check, with what each lacks.
 type Broken = HashMap<Target, MissingTarget>;
 
@@ -433,19 +436,40 @@ impl Registry {
         shared: &SharedLinks,
         pages: impl IntoIterator<Item = &'a PageFacts>,
     ) -> Diagnostics {
+        use rayon::prelude::*;
         let mut diags = Diagnostics::default();
         let mut broken = Broken::new();
         for d in &shared.refused {
             diags.push(d.clone());
         }
-        for link in &shared.checks {
-            self.check_one(link, &mut diags, &mut broken);
-        }
+        let pages: Vec<&PageFacts> = pages.into_iter().collect();
+        // The shared links and each page's are checked on every core, a run of pages at a
+        // time (each run with its own cache of broken targets); the problems keep their order.
+        let (shared_diags, page_diags) = rayon::join(
+            || {
+                let (mut diags, mut broken) = (Diagnostics::default(), Broken::new());
+                for link in &shared.checks {
+                    self.check_one(link, &mut diags, &mut broken);
+                }
+                diags
+            },
+            || {
+                pages
+                    .par_chunks(PAGES_PER_CHECK)
+                    .map(|run| {
+                        let (mut diags, mut broken) = (Diagnostics::default(), Broken::new());
+                        for link in run.iter().flat_map(|page| &page.checks) {
+                            self.check_one(link, &mut diags, &mut broken);
+                        }
+                        diags
+                    })
+                    .collect::<Vec<_>>()
+            },
+        );
+        diags.extend(shared_diags);
+        page_diags.into_iter().for_each(|d| diags.extend(d));
         let mut first: HashMap<&str, &Location> = HashMap::new();
-        for page in pages {
-            for link in &page.checks {
-                self.check_one(link, &mut diags, &mut broken);
-            }
+        for page in &pages {
             for (href, at) in &page.template_hrefs {
                 first.entry(href.as_str()).or_insert(at);
             }
