@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::context::{PageView, SiteContext};
 use super::example::ExampleView;
+use super::table_html::{code_link, filled};
 use super::view::{CategoryLink, CodeLink, CodeView};
 use crate::html::escape;
 
@@ -55,11 +56,6 @@ pub(crate) fn code_page(ctx: &CodePageContext) -> String {
     content(&mut out, ctx, &json);
     base_bottom(&mut out, ctx.site);
     out
-}
-
-/// `{% if value %}` of an optional text: present and not empty.
-fn filled(value: &Option<String>) -> Option<&str> {
-    value.as_deref().filter(|s| !s.is_empty())
 }
 
 /// `base.html` up to its `content` block, with `head` in its `head` block.
@@ -130,17 +126,7 @@ fn base_bottom(out: &mut String, site: &SiteContext) {
     out.push_str("</main>\n</div>\n</body>\n</html>\n");
 }
 
-/// A related code: a link when it has somewhere to go, else its text; then its message.
-fn code_link(out: &mut String, link: &CodeLink, class: &str) {
-    let shown = escape(&link.code);
-    match filled(&link.href) {
-        Some(href) => {
-            let _ = write!(out, "<a{class} href=\"{}\">{shown}</a>", escape(href));
-        }
-        None => out.push_str(&shown),
-    }
-}
-
+/// A related code's message after its link.
 fn with_message(out: &mut String, link: &CodeLink) {
     if let Some(message) = filled(&link.message) {
         let _ = write!(out, " {}", escape(message));
@@ -153,6 +139,16 @@ fn replacement(out: &mut String, replaced_by: &Option<CodeLink>) {
         out.push_str(" Use ");
         code_link(out, r, "");
         out.push_str(" instead.");
+    }
+}
+
+/// `<code>A</code>, <code>B</code>`.
+fn code_list(out: &mut String, items: &[String]) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "<code>{}</code>", escape(item));
     }
 }
 
@@ -300,12 +296,7 @@ fn content(out: &mut String, ctx: &CodePageContext, json: &str) {
     }
     if !code.aliases.is_empty() {
         out.push_str("<dt>Formerly</dt><dd>");
-        for (i, a) in code.aliases.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            let _ = write!(out, "<code>{}</code>", escape(a));
-        }
+        code_list(out, &code.aliases);
         out.push_str("</dd>\n");
     }
     out.push_str("</dl>\n");
@@ -358,12 +349,7 @@ fn content(out: &mut String, ctx: &CodePageContext, json: &str) {
         let _ = writeln!(out, "{}</figure>", example.html);
         if !example.omitted.is_empty() {
             out.push_str("<p class=\"example-note\">Left out: ");
-            for (i, f) in example.omitted.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                let _ = write!(out, "<code>{}</code>", escape(f));
-            }
+            code_list(out, &example.omitted);
             out.push_str("; the catalog gives no value for this code.</p>\n");
         }
     }

@@ -43,7 +43,7 @@ pub(super) fn default_theme() -> Theme {
 
 /// A catalog with everything a row and a code page can show, and text that must be escaped
 /// everywhere.
-pub(super) const HOSTILE_CATALOG: &str = r#"
+const HOSTILE_CATALOG: &str = r#"
 [[envelope]]
 id = "error"
 title = "Error <object> & 'more'"
