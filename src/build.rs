@@ -378,10 +378,11 @@ impl Site {
     /// output files to write, or `Ok(None)` when the edit reaches further (another table, a
     /// URL, an anchor, a link written in the catalog) and a full build is needed. The site
     /// changes only when everything succeeded.
-    pub(crate) fn update_catalog(
-        &mut self,
-    ) -> Result<Option<Vec<(String, String)>>, Vec<Diagnostic>> {
+    pub(crate) fn update_catalog(&mut self) -> CatalogUpdate {
         let mut timings = Timings::start();
+        if let Some(result) = self.update_one_code(&mut timings) {
+            return result;
+        }
         let mut diags = Diagnostics::default();
         let root = &self.options.root;
         let Some(catalog) = crate::sources::load_catalog(root, &self.sources.config, &mut diags).0
@@ -416,29 +417,71 @@ impl Site {
         }
         timings.lap("catalog edit: compare, directives");
         let old = std::mem::replace(&mut self.sources.catalog, catalog);
-        let result = self.apply_catalog(&old, edited, &mut timings);
+        let result = self.apply_catalog(Some(&old), edited, &mut timings);
         if !matches!(result, Ok(Some(_))) {
             self.sources.catalog = old;
         }
         result
     }
 
+    /// [`Site::update_catalog`] for an edit inside the table of one code that leaves what ties
+    /// the code to the rest of the catalog as it was (`catalog::reload_code`): that code is
+    /// read again alone, the directives and the plan stay. `None` for any other edit.
+    fn update_one_code(&mut self, timings: &mut Timings) -> Option<CatalogUpdate> {
+        let config = &self.sources.config;
+        let path = self.options.root.join(&config.catalog);
+        let source = crate::diagnostics::Source::read(&path, &config.catalog).ok()?;
+        let catalog = &mut self.sources.catalog;
+        let old_text = &catalog.source.text;
+        let index = crate::catalog_edit::edited_code(old_text, &source.text, catalog.codes.len())?;
+        let old_range = crate::catalog_edit::code_table(old_text, index)?;
+        let new_range = crate::catalog_edit::code_table(&source.text, index)?;
+        let versioning = config.versioning;
+        let edit =
+            crate::catalog::reload_code(catalog, source, index, old_range, new_range, versioning)
+                .ok()?;
+        timings.lap("catalog edit: read the edited code");
+        let result = self.apply_catalog(None, index, timings);
+        if matches!(result, Ok(Some(_))) {
+            let (from, by) = edit.lines(&self.sources.catalog);
+            let catalog = &self.sources.catalog;
+            self.plan.move_catalog_locations(catalog, index, from, by);
+            for planned in &self.plan.pages {
+                if let Some(f) = self.facts.get_mut(&planned.url) {
+                    f.location = planned.location.clone();
+                }
+            }
+        } else {
+            edit.undo(&mut self.sources.catalog);
+        }
+        Some(result)
+    }
+
     /// The rest of [`Site::update_catalog`], with the new catalog in `self.sources`.
     // Long: one recompute-then-swap sequence (plan, views, pages, checks, swap); split, the
     // steps would have to pass the half-built values between them.
+    /// With `old`, the new catalog was loaded whole and the site is planned again; without,
+    /// only what is not tied to the rest of the catalog changed and the plan stays.
     fn apply_catalog(
         &mut self,
-        old: &crate::catalog::Catalog,
+        old: Option<&crate::catalog::Catalog>,
         edited: usize,
         timings: &mut Timings,
-    ) -> Result<Option<Vec<(String, String)>>, Vec<Diagnostic>> {
-        let plan =
-            Plan::new(&self.sources, self.plan.files.clone()).map_err(Diagnostics::into_sorted)?;
-        if !plan.same_layout(&self.plan) {
-            return Ok(None);
-        }
-        timings.lap("catalog edit: plan");
-        let mut prepared = Prepared::new(&self.sources, &plan).map_err(Diagnostics::into_sorted)?;
+    ) -> CatalogUpdate {
+        let new_plan = match old {
+            Some(_) => {
+                let plan = Plan::new(&self.sources, self.plan.files.clone())
+                    .map_err(Diagnostics::into_sorted)?;
+                if !plan.same_layout(&self.plan) {
+                    return Ok(None);
+                }
+                timings.lap("catalog edit: plan");
+                Some(plan)
+            }
+            None => None,
+        };
+        let plan = new_plan.as_ref().unwrap_or(&self.plan);
+        let mut prepared = Prepared::new(&self.sources, plan).map_err(Diagnostics::into_sorted)?;
         timings.lap("catalog edit: catalog views");
         if !prepared.shared.same_hrefs(&self.prepared.shared) {
             return Ok(None);
@@ -455,11 +498,12 @@ impl Site {
             .tables
             .as_ref()
             .map(|t| t.still_true(&self.prepared.views, &prepared.views, &changed));
+        let catalog = &self.sources.catalog;
         let code_pages =
-            crate::catalog_edit::code_pages_showing(&changed, [old, &self.sources.catalog]);
+            crate::catalog_edit::code_pages_showing(&changed, [old.unwrap_or(catalog), catalog]);
         let inputs = Inputs {
             sources: &self.sources,
-            plan: &plan,
+            plan,
             prepared: &prepared,
         };
         // errors.json is made while the pages render: the kept entries with those of the
@@ -471,14 +515,14 @@ impl Site {
             let entries = match kept.take() {
                 Some(mut entries) => {
                     for &i in &code_pages {
-                        entries[i] = exports::entry_text(catalog, &plan, i);
+                        entries[i] = exports::entry_text(catalog, plan, i);
                     }
                     entries
                 }
-                None => exports::code_entries(catalog, &plan),
+                None => exports::code_entries(catalog, plan),
             };
             let json =
-                exports::errors_json_with(&self.sources.config.title, catalog, &plan, &entries);
+                exports::errors_json_with(&self.sources.config.title, catalog, plan, &entries);
             (entries, json)
         };
         let render_pages = || -> Vec<Result<(PageFacts, String), Diagnostics>> {
@@ -542,9 +586,9 @@ impl Site {
         let catalog = &self.sources.catalog;
         self.code_entries = std::sync::OnceLock::from(entries);
         let mut files = vec![(exports::ERRORS_JSON.to_string(), json)];
-        files.extend(site_files::split_indexes(&self.sources, &plan));
+        files.extend(site_files::split_indexes(&self.sources, plan));
         if let Some(entries) = self.code_entries.get() {
-            for (i, path) in exports::code_json_paths(catalog, &plan) {
+            for (i, path) in exports::code_json_paths(catalog, plan) {
                 if code_pages.contains(&i) {
                     let rel = path.trim_start_matches('/').to_string();
                     files.push((rel, exports::code_json(&entries[i])));
@@ -562,7 +606,9 @@ impl Site {
             }
         }
         timings.lap("catalog edit: code files, facts");
-        self.plan = plan;
+        if let Some(plan) = new_plan {
+            self.plan = plan;
+        }
         self.prepared = prepared;
         Ok(Some(files))
     }
@@ -586,6 +632,10 @@ impl Site {
         Ok((facts, html))
     }
 }
+
+/// What an incremental catalog edit gives: the output files to write (path, content), `None`
+/// when a full build is needed, or the problems found.
+type CatalogUpdate = Result<Option<Vec<(String, String)>>, Vec<Diagnostic>>;
 
 /// The problems found so far followed by `more`, sorted: a stage that cannot go on reports
 /// them with the problems of the stages before it.

@@ -75,6 +75,20 @@ pub(crate) fn edited_code(old: &str, new: &str, codes: usize) -> Option<usize> {
         .checked_sub(1)
 }
 
+/// Where the table of the `index`-th `[[code]]` header of `text` lies: from its header to the
+/// next line that starts a table (or the end of the text).
+pub(crate) fn code_table(text: &str, index: usize) -> Option<std::ops::Range<usize>> {
+    let start = *code_headers(text).get(index)?;
+    let mut at = start;
+    for (n, line) in text[start..].split_inclusive('\n').enumerate() {
+        if n > 0 && line.trim_start().starts_with('[') {
+            return Some(start..at);
+        }
+        at += line.len();
+    }
+    Some(start..text.len())
+}
+
 fn is_code_header(line: &str) -> bool {
     let rest = line.trim();
     let Some(rest) = rest.strip_prefix("[[") else {

@@ -285,15 +285,8 @@ impl Plan {
                 continue;
             }
             for alias in &code.aliases {
-                let url = match alias {
-                    Alias::Code { anchor, .. } => match self.code_page_prefix(catalog, i) {
-                        Some(prefix) => crate::urls::pretty(
-                            &format!("{prefix}/{anchor}"),
-                            self.resolver.trailing_slash(),
-                        ),
-                        None => continue,
-                    },
-                    Alias::Url { url, .. } => url.clone(),
+                let Some(url) = self.alias_url(catalog, i, alias) else {
+                    continue;
                 };
                 let location = catalog.source.locate(alias.span());
                 if claims.claim(&url, location.clone()) {
@@ -314,6 +307,54 @@ impl Plan {
 }
 
 impl Plan {
+    /// The site path where `alias` of code `i` redirects from, if it has one.
+    fn alias_url(&self, catalog: &Catalog, i: usize, alias: &Alias) -> Option<String> {
+        match alias {
+            Alias::Code { anchor, .. } => self.code_page_prefix(catalog, i).map(|prefix| {
+                crate::urls::pretty(
+                    &format!("{prefix}/{anchor}"),
+                    self.resolver.trailing_slash(),
+                )
+            }),
+            Alias::Url { url, .. } => Some(url.clone()),
+        }
+    }
+
+    /// After the table of `code` was re-read alone (`watch`, `catalog::reload_code`): the
+    /// pages made from the catalog below it come from `by` lines further down (those at line
+    /// `from` and after), and those of `code` itself are located again.
+    pub(crate) fn move_catalog_locations(
+        &mut self,
+        catalog: &Catalog,
+        code: usize,
+        from: usize,
+        by: isize,
+    ) {
+        let source = &catalog.source;
+        let aliases = &catalog.codes[code].aliases;
+        let mut found = Vec::with_capacity(self.pages.len());
+        for planned in &self.pages {
+            found.push(match planned.kind {
+                PageKind::Code(i) if i == code => {
+                    Some(source.locate(catalog.codes[code].span.clone()))
+                }
+                PageKind::Redirect(i) if i == code => aliases
+                    .iter()
+                    .find(|a| self.alias_url(catalog, code, a).as_deref() == Some(&planned.url))
+                    .map(|a| source.locate(a.span())),
+                _ => None,
+            });
+        }
+        for (planned, found) in self.pages.iter_mut().zip(found) {
+            let location = &mut planned.location;
+            if let Some(found) = found {
+                *location = found;
+            } else if location.file == source.path && location.line >= from {
+                location.line = location.line.saturating_add_signed(by);
+            }
+        }
+    }
+
     /// Claims the page of each category of each split catalog.
     fn category_pages(&self, sources: &Sources, claims: &mut Claims, pages: &mut Vec<PlannedPage>) {
         for (s, split) in self.splits.iter().enumerate() {

@@ -134,6 +134,17 @@ fn parse_parts<'s>(
     join_parts(parts, name, first_is_header)
 }
 
+/// The part `range` of `text` parsed alone, its spans moved to where it starts in `text`;
+/// `None` when it does not parse (or nests deeper than a split part may).
+pub(crate) fn parse_part(text: &str, range: Range<usize>) -> Option<DeTable<'_>> {
+    let start = range.start;
+    let (table, errors) = DeTable::parse_recoverable(text.get(range)?);
+    if !errors.is_empty() {
+        return None;
+    }
+    shift_table(table.into_inner(), start, 0)
+}
+
 /// Where the parts of a split document start: 0, the first line that is `header` (the text
 /// before it is a part of its own), then the first such line after every `part_bytes` of text.
 fn part_starts(text: &str, header: &str, part_bytes: usize) -> Vec<usize> {

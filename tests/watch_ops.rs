@@ -120,6 +120,19 @@ impl Fixture {
         self.settle();
     }
 
+    /// Some catalog edit took the incremental path (not a full build).
+    fn assert_some_catalog_edit_was_incremental(&mut self) {
+        self.read_status();
+        assert!(
+            self.watch
+                .seen
+                .iter()
+                .any(|l| l.starts_with("rebuilt: errors.toml (") && l.contains("files written")),
+            "no incremental catalog rebuild:\n{}",
+            self.watch.seen.join("\n")
+        );
+    }
+
     fn read_status(&mut self) {
         for line in self.watch.take_available() {
             if line.starts_with("rebuilt:") {
@@ -565,6 +578,38 @@ struct Model {
 }
 
 impl Model {
+    /// 24 codes in two categories (every fifth with an alias), written with code pages on
+    /// and the page `content/errors.md` given, then watched.
+    fn watched(errors_page: &str) -> (Model, Fixture) {
+        let model = Model {
+            codes: (0..24)
+                .map(|i| {
+                    let message = format!("Message {i}");
+                    (
+                        i % 2,
+                        message,
+                        "Retry later.".into(),
+                        None,
+                        None,
+                        i % 5 == 0,
+                    )
+                })
+                .collect(),
+            titles: ["Authentication".into(), "Rate limits".into()],
+            broken: false,
+        };
+        let config = format!("{CONFIG}\n[code_pages]\nenabled = true\npath = \"errors\"\n");
+        let f = Fixture::new(
+            &[("a.md", "A")],
+            &[
+                ("errdocs.toml", &config),
+                ("catalog/errors.toml", &model.toml()),
+                ("content/errors.md", errors_page),
+            ],
+        );
+        (model, f)
+    }
+
     fn toml(&self) -> String {
         let mut s = String::from(
             "[[envelope]]\nid = \"error\"\ntitle = \"Error\"\nlanguage = \"json\"\nexample = '''\n{\"code\": \"X\", \"message\": \"Y\"}\n'''\n\n[[envelope.field]]\nname = \"code\"\nfrom = \"code\"\n\n[[envelope.field]]\nname = \"message\"\nfrom = \"message\"\n\n",
@@ -574,10 +619,16 @@ impl Model {
         }
         for (i, (cat, message, fix, parent, replaced, alias)) in self.codes.iter().enumerate() {
             s += &format!(
-                "[[code]]\ncode = \"EX-{}\"\ncategory = \"{}\"\nmessage = \"{message}\"\nstatus = {}\nfix = \"{fix}\"\n",
+                "[[code]]\ncode = \"EX-{}\"\ncategory = \"{}\"\nmessage = \"{message}\"\nstatus = {}\nfix = {}\n",
                 100 + i,
                 ["auth", "rate"][*cat],
-                [400, 401, 403, 404, 409, 429, 500, 503][i % 8]
+                [400, 401, 403, 404, 409, 429, 500, 503][i % 8],
+                // On lines of its own when it has several.
+                if fix.contains('\n') {
+                    format!("\"\"\"\n{fix}\"\"\"")
+                } else {
+                    format!("\"{fix}\"")
+                }
             );
             if let Some(p) = parent {
                 s += &format!("parent = \"EX-{}\"\n", 100 + p);
@@ -599,32 +650,8 @@ impl Model {
 
 #[test]
 fn watch_output_equals_a_fresh_build_after_random_catalog_edits() {
-    let mut model = Model {
-        codes: (0..24)
-            .map(|i| {
-                (
-                    i % 2,
-                    format!("Message {i}"),
-                    "Retry later.".to_string(),
-                    None,
-                    None,
-                    i % 5 == 0,
-                )
-            })
-            .collect(),
-        titles: ["Authentication".into(), "Rate limits".into()],
-        broken: false,
-    };
-    let config = format!("{CONFIG}\n[code_pages]\nenabled = true\npath = \"errors\"\n");
     let errors_page = "+++\ntitle = \"Errors\"\n+++\n## Intro\n\n```errdocs\nsearch\ncatalog\nstatuses\ncode EX-103\n```\n";
-    let mut f = Fixture::new(
-        &[("a.md", "A")],
-        &[
-            ("errdocs.toml", &config),
-            ("catalog/errors.toml", &model.toml()),
-            ("content/errors.md", errors_page),
-        ],
-    );
+    let (mut model, mut f) = Model::watched(errors_page);
     let mut rng = Rng(0x5eed_c47a);
     let n = model.codes.len();
     for step in 0..30 {
@@ -667,13 +694,78 @@ fn watch_output_equals_a_fresh_build_after_random_catalog_edits() {
         f.op(&what, |s, _| write(&s.join("catalog/errors.toml"), &text));
     }
     // Message edits took the incremental path (not a full build), and stayed exact.
-    f.read_status();
-    assert!(
-        f.watch
-            .seen
-            .iter()
-            .any(|l| l.starts_with("rebuilt: errors.toml (") && l.contains("files written")),
-        "no incremental catalog rebuild:\n{}",
-        f.watch.seen.join("\n")
-    );
+    f.assert_some_catalog_edit_was_incremental();
+}
+
+/// The `file:line:col` of every problem in `text` (the lines that point at one).
+fn problem_locations(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--> "))
+        .map(str::to_string)
+        .collect();
+    found.sort();
+    found
+}
+
+/// A catalog edit `watch` applies by reading one code's table again (nothing else of the
+/// catalog changed) moves everything written below that table: after edits that add and
+/// remove lines, the links written further down, broken by a page edit, are reported where
+/// `errdocs check` reports them, and so is a broken link written in the edited code itself.
+#[test]
+fn watch_reports_problems_where_check_does_after_edits_that_move_lines() {
+    let errors_page = "+++\ntitle = \"Errors\"\n+++\n## Intro\n\n```errdocs\ncatalog\n```\n";
+    let (mut model, mut f) = Model::watched(errors_page);
+    let long = "Wait.\n\nThen [retry](/a/#section).\n\nStill failing? Ask.\n";
+    let linked = "See [the section](/a/#section).";
+    let with_section = page("A", "Hello.");
+    let without = "+++\ntitle = \"A\"\n+++\nNo sections.\n";
+    // A code and its new fix, or a new text of the page `a.md`; and whether the site is then
+    // broken.
+    let steps: [(Option<usize>, &str, bool); 13] = [
+        (Some(20), linked, false),
+        (Some(3), long, false),
+        (None, without, true),
+        (None, &with_section, false),
+        (Some(10), "See\n\n[this](/nowhere/).\n\n", true),
+        (Some(10), "Retry\n\nlater.", false),
+        (Some(7), long, false),
+        (Some(3), "Short.", false),
+        (None, without, true),
+        (None, &with_section, false),
+        (Some(12), "Gone: [x](/gone/).", true),
+        (Some(12), linked, false),
+        (None, without, true),
+    ];
+    for (n, (code, text, broken)) in steps.into_iter().enumerate() {
+        let before = f.watch.seen.len();
+        match code {
+            Some(code) => {
+                model.codes[code].2 = text.to_string();
+                let toml = model.toml();
+                f.op(&format!("fix of EX-{}", 100 + code), |s, _| {
+                    write(&s.join("catalog/errors.toml"), &toml)
+                });
+            }
+            None => f.op("page a.md", |s, _| write(&s.join("content/a.md"), text)),
+        }
+        let check = errdocs(&["check", "--root", f.site.to_str().unwrap()]);
+        assert_eq!(
+            !check.status.success(),
+            broken,
+            "step {n}: {}",
+            stderr(&check)
+        );
+        if broken {
+            let said = f.watch.seen[before..].join("\n");
+            assert_eq!(
+                problem_locations(&said),
+                problem_locations(&stderr(&check)),
+                "step {n}: watch said\n{said}\ncheck said\n{}",
+                stderr(&check)
+            );
+            assert!(!problem_locations(&said).is_empty(), "{said}");
+        }
+    }
+    f.assert_some_catalog_edit_was_incremental();
 }

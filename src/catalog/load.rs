@@ -27,7 +27,7 @@ use super::values::{check_category, read_sources, read_values};
 use crate::diagnostics::{Choice, Diagnostics, Need, Problem, Source, did_you_mean};
 use crate::tomlread::{self, Located, Table};
 
-const ROOT_KEYS: &[&str] = &["envelope", "category", "code", "retry", "field", "status"];
+pub(super) const ROOT_KEYS: &[&str] = &["envelope", "category", "code", "retry", "field", "status"];
 const ENVELOPE_KEYS: &[&str] = &[
     "id",
     "title",
@@ -54,7 +54,7 @@ const CATEGORY_KEYS: &[&str] = &[
     "from",
     "page_path",
 ];
-const CODE_KEYS: &[&str] = &[
+pub(super) const CODE_KEYS: &[&str] = &[
     "code",
     "name",
     "category",
@@ -149,30 +149,30 @@ struct Parts {
 }
 
 /// What a `[[code]]` table refers to that is checked once every code is read.
-struct Pending {
-    replaced_by: Option<Located<String>>,
-    parent: Option<Located<String>>,
-    statuses: Vec<Located<u16>>,
+pub(super) struct Pending {
+    pub(super) replaced_by: Option<Located<String>>,
+    pub(super) parent: Option<Located<String>>,
+    pub(super) statuses: Vec<Located<u16>>,
     /// `retry_override`, when the code has no `retry` of its own.
-    inherited_override: Option<Located<String>>,
+    pub(super) inherited_override: Option<Located<String>>,
 }
 
 /// The codes and anchors read so far.
 #[derive(Default)]
-struct Seen {
-    codes: FirstSeen,
-    anchors: FirstSeen,
+pub(super) struct Seen {
+    pub(super) codes: FirstSeen,
+    pub(super) anchors: FirstSeen,
 }
 
 /// What reading a code needs to know of the rest of the catalog.
-struct Context<'a> {
-    source: &'a Source,
-    categories: &'a [Category],
-    envelopes: &'a [Envelope],
-    fields: &'a [FieldDef],
+pub(super) struct Context<'a> {
+    pub(super) source: &'a Source,
+    pub(super) categories: &'a [Category],
+    pub(super) envelopes: &'a [Envelope],
+    pub(super) fields: &'a [FieldDef],
     /// The statuses `[[status]]` declares.
-    declared: &'a [u16],
-    versioning: Versioning,
+    pub(super) declared: &'a [u16],
+    pub(super) versioning: Versioning,
 }
 
 fn read(source: &Source, versioning: Versioning, diags: &mut Diagnostics) -> Option<Parts> {
@@ -330,38 +330,49 @@ fn check_inherited_policies(
     diags: &mut Diagnostics,
 ) {
     for (i, (code, p)) in parts.codes.iter().zip(pending).enumerate() {
-        if code.retry.is_some() {
-            continue;
-        }
-        let has_code_rule = parts.retry.iter().any(|r| r.target == RetryTarget::Code(i));
-        if has_code_rule {
-            if let Some(reason) = &p.inherited_override {
-                // The code's own rule carries its own override; this one explains nothing.
-                check_inherited(None, &p.statuses, Some(reason), source, diags);
-            }
-            continue;
-        }
-        let policy = code.status().and_then(|typical| {
-            parts
-                .retry
-                .iter()
-                .find(|r| r.target == RetryTarget::Status(typical))
-                .map(|r| r.policy)
-        });
-        let others: Vec<Located<u16>> = p.statuses.iter().skip(1).cloned().collect();
-        let statuses = if p.inherited_override.is_some() {
-            &p.statuses
-        } else {
-            &others
-        };
-        check_inherited(
-            policy,
-            statuses,
-            p.inherited_override.as_ref(),
-            source,
-            diags,
-        );
+        check_inherited_policy(source, &parts.retry, i, code, p, diags);
     }
+}
+
+/// [`check_inherited_policies`] for code `i`.
+pub(super) fn check_inherited_policy(
+    source: &Source,
+    retry: &[RetryRule],
+    i: usize,
+    code: &Code,
+    p: &Pending,
+    diags: &mut Diagnostics,
+) {
+    if code.retry.is_some() {
+        return;
+    }
+    let has_code_rule = retry.iter().any(|r| r.target == RetryTarget::Code(i));
+    if has_code_rule {
+        if let Some(reason) = &p.inherited_override {
+            // The code's own rule carries its own override; this one explains nothing.
+            check_inherited(None, &p.statuses, Some(reason), source, diags);
+        }
+        return;
+    }
+    let policy = code.status().and_then(|typical| {
+        retry
+            .iter()
+            .find(|r| r.target == RetryTarget::Status(typical))
+            .map(|r| r.policy)
+    });
+    let others: Vec<Located<u16>> = p.statuses.iter().skip(1).cloned().collect();
+    let statuses = if p.inherited_override.is_some() {
+        &p.statuses
+    } else {
+        &others
+    };
+    check_inherited(
+        policy,
+        statuses,
+        p.inherited_override.as_ref(),
+        source,
+        diags,
+    );
 }
 
 fn read_envelope(
@@ -1013,19 +1024,19 @@ fn read_codes(
 
 /// A `[[code]]` table read on its own: the code without its anchor and aliases, which
 /// [`identity`] settles once the codes before it are known.
-struct Alone {
-    code: Code,
-    pending: Pending,
-    key: Located<CodeKey>,
+pub(super) struct Alone {
+    pub(super) code: Code,
+    pub(super) pending: Pending,
+    pub(super) key: Located<CodeKey>,
     /// The code as it is compared with the others (see [`identity`]).
-    unique: String,
-    explicit_anchor: Option<Located<String>>,
-    alias_values: Vec<Located<String>>,
+    pub(super) unique: String,
+    pub(super) explicit_anchor: Option<Located<String>>,
+    pub(super) alias_values: Vec<Located<String>>,
 }
 
 // Long: every key of a [[code]] table is read here, in one place, so the table's schema reads
 // top to bottom; the checks are in the helpers below and in the sibling modules.
-fn read_code(t: &Table, cx: &Context, diags: &mut Diagnostics) -> Option<Alone> {
+pub(super) fn read_code(t: &Table, cx: &Context, diags: &mut Diagnostics) -> Option<Alone> {
     let source = t.source();
     let key = code_key(t, diags);
     let category_name = t.required_string("category", diags);
@@ -1172,7 +1183,7 @@ fn read_also_in(
 
 /// The identity of a code: unique (per namespace, without case; [`read_code`] checked it is
 /// visible), with a unique anchor and aliases.
-fn identity(
+pub(super) fn identity(
     alone: &mut Alone,
     cat: &Category,
     cx: &Context,
@@ -1459,27 +1470,39 @@ fn code_aliases(
 /// A `retry` column needs a policy for each of its codes (own, per-code rule, or its status').
 fn check_retry_columns(source: &Source, parts: &Parts, diags: &mut Diagnostics) {
     for (i, code) in parts.codes.iter().enumerate() {
-        let category = &parts.categories[code.category];
-        if !category.columns.contains(&Column::Retry) || code.retry.is_some() {
-            continue;
-        }
-        let has_rule = parts.retry.iter().any(|r| match r.target {
-            RetryTarget::Code(c) => c == i,
-            RetryTarget::Status(s) => Some(s) == code.status(),
-        });
-        if !has_rule {
-            diags.at(
-                Problem::MissingField {
-                    field: "retry".into(),
-                    table: format!("code `{}`", code.key),
-                    need: Need::RetryColumn {
-                        category: category.id.clone(),
-                    },
+        check_retry_column(source, &parts.categories, &parts.retry, i, code, diags);
+    }
+}
+
+/// [`check_retry_columns`] for code `i`.
+pub(super) fn check_retry_column(
+    source: &Source,
+    categories: &[Category],
+    retry: &[RetryRule],
+    i: usize,
+    code: &Code,
+    diags: &mut Diagnostics,
+) {
+    let category = &categories[code.category];
+    if !category.columns.contains(&Column::Retry) || code.retry.is_some() {
+        return;
+    }
+    let has_rule = retry.iter().any(|r| match r.target {
+        RetryTarget::Code(c) => c == i,
+        RetryTarget::Status(s) => Some(s) == code.status(),
+    });
+    if !has_rule {
+        diags.at(
+            Problem::MissingField {
+                field: "retry".into(),
+                table: format!("code `{}`", code.key),
+                need: Need::RetryColumn {
+                    category: category.id.clone(),
                 },
-                source,
-                code.span.clone(),
-            );
-        }
+            },
+            source,
+            code.span.clone(),
+        );
     }
 }
 

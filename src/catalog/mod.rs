@@ -10,10 +10,13 @@ mod fields;
 mod lifecycle;
 mod load;
 mod model;
+mod reload;
 mod retry;
+mod shift;
 mod text;
 mod values;
 
 pub(crate) use load::load;
 pub(crate) use model::*;
+pub(crate) use reload::reload_code;
 pub(crate) use text::{plain_text, shorten};
