@@ -11,7 +11,7 @@
 //! are rendered, so a build keeps only each page's facts (ids and links), never all the HTML.
 //! [`Site`] holds the values of one build, which `watch` keeps to apply the next change.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -417,7 +417,7 @@ impl Site {
         }
         timings.lap("catalog edit: compare, directives");
         let old = std::mem::replace(&mut self.sources.catalog, catalog);
-        let result = self.apply_catalog(Some(&old), edited, &mut timings);
+        let result = self.apply_catalog(&old, edited, &mut timings);
         if !matches!(result, Ok(Some(_))) {
             self.sources.catalog = old;
         }
@@ -426,7 +426,8 @@ impl Site {
 
     /// [`Site::update_catalog`] for an edit inside the table of one code that leaves what ties
     /// the code to the rest of the catalog as it was (`catalog::reload_code`): that code is
-    /// read again alone, the directives and the plan stay. `None` for any other edit.
+    /// read again alone, the directives and the plan stay, and only the views of the codes
+    /// that show something of it are built again. `None` for any other edit.
     fn update_one_code(&mut self, timings: &mut Timings) -> Option<CatalogUpdate> {
         let config = &self.sources.config;
         let path = self.options.root.join(&config.catalog);
@@ -441,53 +442,76 @@ impl Site {
             crate::catalog::reload_code(catalog, source, index, old_range, new_range, versioning)
                 .ok()?;
         timings.lap("catalog edit: read the edited code");
-        let result = self.apply_catalog(None, index, timings);
-        if matches!(result, Ok(Some(_))) {
-            let (from, by) = edit.lines(&self.sources.catalog);
+        let catalog = &self.sources.catalog;
+        let (from, by) = edit.lines(catalog);
+        let moved = crate::links::Moved {
+            file: catalog.source.path.clone(),
+            from,
+            by,
+        };
+        let mut affected: BTreeSet<usize> = [index].into();
+        affected.extend(catalog.codes[index].parent);
+        affected.extend(catalog.children_of(index));
+        affected.extend(catalog.replacing(index));
+        // The pages rendered again are located where they now come from.
+        let locations: Vec<Location> = self.plan.pages.iter().map(|p| p.location.clone()).collect();
+        self.plan.move_catalog_locations(catalog, index, from, by);
+        let (mut changed, fresh, undo) =
+            self.prepared
+                .edit_codes(&self.sources, &self.plan, &affected, &moved);
+        timings.lap("catalog edit: views of the codes showing it");
+        // The links of the edited codes lead where they led: same hrefs (else a full build
+        // checks what they now resolve to).
+        let result = if self.prepared.shared.same_hrefs(&undo.shared) {
+            changed.insert(index);
             let catalog = &self.sources.catalog;
-            self.plan.move_catalog_locations(catalog, index, from, by);
+            let code_pages = crate::catalog_edit::code_pages_showing(&changed, [catalog, catalog]);
+            self.finish_catalog_edit(None, None, &changed, &code_pages, Some(&fresh), timings)
+        } else {
+            Ok(None)
+        };
+        if matches!(result, Ok(Some(_))) {
+            // Code pages not rendered again (their facts are where they came from before)
+            // keep their facts; what is written there moved with them.
             for planned in &self.plan.pages {
-                if let Some(f) = self.facts.get_mut(&planned.url) {
+                if let Some(f) = self.facts.get_mut(&planned.url)
+                    && f.location != planned.location
+                {
+                    f.move_locations(&moved);
                     f.location = planned.location.clone();
                 }
             }
         } else {
+            for (planned, location) in self.plan.pages.iter_mut().zip(locations) {
+                planned.location = location;
+            }
+            self.prepared.undo(undo);
             edit.undo(&mut self.sources.catalog);
         }
         Some(result)
     }
 
-    /// The rest of [`Site::update_catalog`], with the new catalog in `self.sources`.
-    // Long: one recompute-then-swap sequence (plan, views, pages, checks, swap); split, the
-    // steps would have to pass the half-built values between them.
-    /// With `old`, the new catalog was loaded whole and the site is planned again; without,
-    /// only what is not tied to the rest of the catalog changed and the plan stays.
+    /// The rest of [`Site::update_catalog`] once the new catalog, loaded whole, is in
+    /// `self.sources`: the site is planned again and every catalog view built again.
     fn apply_catalog(
         &mut self,
-        old: Option<&crate::catalog::Catalog>,
+        old: &crate::catalog::Catalog,
         edited: usize,
         timings: &mut Timings,
     ) -> CatalogUpdate {
-        let new_plan = match old {
-            Some(_) => {
-                let plan = Plan::new(&self.sources, self.plan.files.clone())
-                    .map_err(Diagnostics::into_sorted)?;
-                if !plan.same_layout(&self.plan) {
-                    return Ok(None);
-                }
-                timings.lap("catalog edit: plan");
-                Some(plan)
-            }
-            None => None,
-        };
-        let plan = new_plan.as_ref().unwrap_or(&self.plan);
-        let mut prepared = Prepared::new(&self.sources, plan).map_err(Diagnostics::into_sorted)?;
+        let plan =
+            Plan::new(&self.sources, self.plan.files.clone()).map_err(Diagnostics::into_sorted)?;
+        if !plan.same_layout(&self.plan) {
+            return Ok(None);
+        }
+        timings.lap("catalog edit: plan");
+        let mut prepared = Prepared::new(&self.sources, &plan).map_err(Diagnostics::into_sorted)?;
         timings.lap("catalog edit: catalog views");
         if !prepared.shared.same_hrefs(&self.prepared.shared) {
             return Ok(None);
         }
         let (new_views, old_views) = (&prepared.views.codes, &self.prepared.views.codes);
-        let mut changed: std::collections::BTreeSet<usize> = (0..new_views.len())
+        let mut changed: BTreeSet<usize> = (0..new_views.len())
             .filter(|&i| new_views[i] != old_views[i])
             .collect();
         changed.insert(edited);
@@ -498,13 +522,39 @@ impl Site {
             .tables
             .as_ref()
             .map(|t| t.still_true(&self.prepared.views, &prepared.views, &changed));
-        let catalog = &self.sources.catalog;
         let code_pages =
-            crate::catalog_edit::code_pages_showing(&changed, [old.unwrap_or(catalog), catalog]);
+            crate::catalog_edit::code_pages_showing(&changed, [old, &self.sources.catalog]);
+        self.finish_catalog_edit(
+            Some(plan),
+            Some(prepared),
+            &changed,
+            &code_pages,
+            None,
+            timings,
+        )
+    }
+
+    /// Renders again what a catalog edit changed (the pages showing a code of `changed`, the
+    /// code pages `code_pages`, `errors.json`), checks it, and on success takes the new values
+    /// (`plan` and `prepared` when given; else the site's own, already edited). `fresh`: the
+    /// only shared links to check again (all of them if `None`).
+    // Long: one recompute-then-swap sequence (pages, checks, swap); split, the steps would
+    // have to pass the half-built values between them.
+    fn finish_catalog_edit(
+        &mut self,
+        plan: Option<Plan>,
+        prepared: Option<Prepared>,
+        changed: &BTreeSet<usize>,
+        code_pages: &BTreeSet<usize>,
+        fresh: Option<&[std::ops::Range<usize>]>,
+        timings: &mut Timings,
+    ) -> CatalogUpdate {
+        let plan_now = plan.as_ref().unwrap_or(&self.plan);
+        let prepared_now = prepared.as_ref().unwrap_or(&self.prepared);
         let inputs = Inputs {
             sources: &self.sources,
-            plan,
-            prepared: &prepared,
+            plan: plan_now,
+            prepared: prepared_now,
         };
         // errors.json is made while the pages render: the kept entries with those of the
         // codes the edit touched made again (all of them if none are kept). The entries are
@@ -514,19 +564,20 @@ impl Site {
             let catalog = &self.sources.catalog;
             let entries = match kept.take() {
                 Some(mut entries) => {
-                    for &i in &code_pages {
-                        entries[i] = exports::entry_text(catalog, plan, i);
+                    for &i in code_pages {
+                        entries[i] = exports::entry_text(catalog, plan_now, i);
                     }
                     entries
                 }
-                None => exports::code_entries(catalog, plan),
+                None => exports::code_entries(catalog, plan_now),
             };
             let json =
-                exports::errors_json_with(&self.sources.config.title, catalog, plan, &entries);
+                exports::errors_json_with(&self.sources.config.title, catalog, plan_now, &entries);
             (entries, json)
         };
         let render_pages = || -> Vec<Result<(PageFacts, String), Diagnostics>> {
-            plan.pages
+            plan_now
+                .pages
                 .par_iter()
                 .filter(|planned| match planned.kind {
                     plan::PageKind::Content(i) => !self.sources.directives[i].is_empty(),
@@ -570,11 +621,14 @@ impl Site {
         {
             return Ok(None);
         }
-        let resolver = &plan.resolver;
-        diags.extend(
-            self.registry
-                .check_all(resolver, &prepared.shared, std::iter::empty()),
-        );
+        let resolver = &plan_now.resolver;
+        let shared = &prepared_now.shared;
+        diags.extend(match fresh {
+            Some(fresh) => self.registry.check_shared(shared, fresh),
+            None => self
+                .registry
+                .check_all(resolver, shared, std::iter::empty()),
+        });
         for (facts, _) in &pages {
             diags.extend(self.registry.check_page(resolver, facts));
         }
@@ -586,9 +640,9 @@ impl Site {
         let catalog = &self.sources.catalog;
         self.code_entries = std::sync::OnceLock::from(entries);
         let mut files = vec![(exports::ERRORS_JSON.to_string(), json)];
-        files.extend(site_files::split_indexes(&self.sources, plan));
+        files.extend(site_files::split_indexes(&self.sources, plan_now));
         if let Some(entries) = self.code_entries.get() {
-            for (i, path) in exports::code_json_paths(catalog, plan) {
+            for (i, path) in exports::code_json_paths(catalog, plan_now) {
                 if code_pages.contains(&i) {
                     let rel = path.trim_start_matches('/').to_string();
                     files.push((rel, exports::code_json(&entries[i])));
@@ -596,20 +650,22 @@ impl Site {
             }
         }
         for (facts, html) in pages {
-            files.push((plan.output_file(&facts.url), html));
+            files.push((plan_now.output_file(&facts.url), html));
             self.facts.insert(facts.url.clone(), facts);
         }
-        // Code pages not re-rendered keep their facts; where they come from may have moved.
-        for planned in &plan.pages {
-            if let Some(f) = self.facts.get_mut(&planned.url) {
-                f.location = planned.location.clone();
+        if let Some(plan) = plan {
+            // Code pages not re-rendered keep their facts; where they come from may have moved.
+            for planned in &plan.pages {
+                if let Some(f) = self.facts.get_mut(&planned.url) {
+                    f.location = planned.location.clone();
+                }
             }
-        }
-        timings.lap("catalog edit: code files, facts");
-        if let Some(plan) = new_plan {
             self.plan = plan;
         }
-        self.prepared = prepared;
+        if let Some(prepared) = prepared {
+            self.prepared = prepared;
+        }
+        timings.lap("catalog edit: code files, facts");
         Ok(Some(files))
     }
 
@@ -835,6 +891,86 @@ mod tests {
             .find(|(rel, _)| rel == exports::ERRORS_JSON)
             .expect("errors.json is written again");
         assert_eq!(*json, read(exports::ERRORS_JSON));
+    }
+
+    /// Under watch, edits inside one code's table that keep what ties it to the rest of the
+    /// catalog (re-read alone, `catalog::reload_code`; views built again only for the codes
+    /// showing it) leave the site's values as a fresh build makes them: every code, envelope
+    /// and status view, every shared link with where it was written, every page's location and
+    /// link facts. The catalog has sub-codes, a replacement, a problem details envelope (its
+    /// example shows a code), a code page no edit renders again and links in catalog text;
+    /// the edits add and remove lines.
+    #[test]
+    fn one_code_edits_leave_the_values_of_a_fresh_build() {
+        let catalog = |parent_message: &str, fix: &str, child_fix: &str| {
+            format!(
+                "[[envelope]]\nid = \"problem\"\ntitle = \"Problem\"\nkind = \"problem\"\n\
+                 example = '{{\"type\": \"https://example.com/errors/EX-1\", \"title\": \"T\"}}'\n\n\
+                 [[category]]\nid = \"auth\"\ntitle = \"Authentication\"\n\n\
+                 [[category]]\nid = \"rate\"\ntitle = \"Rate limits\"\n\n\
+                 [[code]]\ncode = \"EX-1\"\ncategory = \"auth\"\nmessage = \"{parent_message}\"\n\
+                 status = 401\nfix = \"\"\"\n{fix}\"\"\"\n\n\
+                 [[code]]\ncode = \"EX-2\"\ncategory = \"auth\"\nparent = \"EX-1\"\n\
+                 message = \"Child\"\nstatus = 403\nfix = \"{child_fix}\"\n\n\
+                 [[code]]\ncode = \"EX-3\"\ncategory = \"auth\"\nmessage = \"Old\"\nstatus = 400\n\
+                 deprecated = true\nreplaced_by = \"EX-1\"\nfix = \"See [home](/errors/).\"\n\n\
+                 [[code]]\ncode = \"EX-9\"\ncategory = \"rate\"\nmessage = \"Slow\"\nstatus = 429\nfix = \"Wait.\"\n\n\
+                 [[status]]\nstatus = 401\ndescription = \"See [errors](/errors/).\"\n"
+            )
+        };
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let mut options = site(dir.path());
+        options.base_url = Some("https://example.com".into());
+        let root = options.root.clone();
+        write(
+            &root.join("errdocs.toml"),
+            "title = \"T\"\n\n[code_pages]\nenabled = true\npath = \"errors\"\n",
+        );
+        write(
+            &root.join("content/errors.md"),
+            "+++\ntitle = \"Errors\"\n+++\n```errdocs\ncatalog\nenvelope problem\nstatuses\n```\n",
+        );
+        write(
+            &root.join("catalog/errors.toml"),
+            &catalog("Key", "Send one.\n", "Ask."),
+        );
+        let (mut site, _) = build_keeping(&options, true).expect("the site builds");
+        let long = "Send one.\n\nSee [the errors](/errors/).\n\nOr ask.\n";
+        let edits = [
+            catalog("Missing key", "Send one.\n", "Ask."),
+            catalog("Missing key", long, "Ask."),
+            catalog("Missing key", long, "Ask [home](/errors/)."),
+            catalog("No key", "Short.\n", "Ask [home](/errors/)."),
+        ];
+        let views = |s: &Site| {
+            let v = &s.prepared.views;
+            let envelopes = serde_json::to_string(&v.envelopes).expect("views serialize");
+            let statuses = serde_json::to_string(&v.statuses).expect("views serialize");
+            (v.codes.clone(), envelopes, statuses)
+        };
+        for (n, text) in edits.iter().enumerate() {
+            write(&root.join("catalog/errors.toml"), text);
+            site.update_catalog()
+                .expect("the edit is valid")
+                .expect("the edit is applied incrementally");
+            let fresh_options = Options {
+                output: Some(dir.path().join(format!("fresh-{n}"))),
+                ..options.clone()
+            };
+            let (fresh, _) = build_keeping(&fresh_options, true).expect("the edited site builds");
+            assert!(views(&site) == views(&fresh), "edit {n}: views differ");
+            assert_eq!(
+                site.prepared.shared.dump(),
+                fresh.prepared.shared.dump(),
+                "edit {n}"
+            );
+            let locations = |s: &Site| {
+                let pages: Vec<String> = s.plan.pages.iter().map(|p| format!("{p:?}")).collect();
+                let facts: Vec<String> = s.facts.values().map(|f| format!("{f:?}")).collect();
+                (pages, facts)
+            };
+            assert_eq!(locations(&site), locations(&fresh), "edit {n}");
+        }
     }
 
     /// A build keeps no tables: it renders each one once.

@@ -33,68 +33,212 @@ pub(crate) struct LinkCheck {
 /// Links written once and shown on many pages (catalog text, the footer), resolved once.
 #[derive(Default)]
 pub(crate) struct SharedLinks {
-    checks: Vec<LinkCheck>,
-    /// The hrefs these links become in the output, so pages do not check them again.
-    hrefs: HashSet<String>,
-    /// Links whose scheme is refused (`javascript:`, `data:`, ...): shown as text only, and
-    /// reported where they were written.
-    refused: Vec<Diagnostic>,
+    /// What each link became, in the order they were written.
+    each: Vec<Shared>,
+    /// The hrefs these links become in the output (with how many links became each), so
+    /// pages do not check them again.
+    hrefs: HashMap<String, usize>,
+    /// For each code, its links in `each` (`watch` replaces them when the code is edited).
+    codes: Vec<std::ops::Range<usize>>,
+}
+
+/// What one shared link becomes.
+#[derive(Clone, Debug)]
+enum Shared {
+    /// A link whose scheme is refused (`javascript:`, `data:`, ...): shown as text only, and
+    /// reported where it was written.
+    Refused {
+        href: String,
+        scheme: String,
+        location: Location,
+    },
+    /// A link to this site, and the href it becomes in the output.
+    Check(LinkCheck, String),
+    /// Not a link to this site (an external URL): nothing to check.
+    Outside,
+}
+
+impl Shared {
+    fn of(link: &LinkRef, resolver: &Resolver) -> Shared {
+        if let Err(scheme) = scheme_allowed(&link.href) {
+            return Shared::Refused {
+                href: link.href.clone(),
+                scheme,
+                location: link.location.clone(),
+            };
+        }
+        match resolver.resolve(&link.href, &link.page, link.source_dir.as_deref()) {
+            Some(target) => Shared::Check(
+                LinkCheck {
+                    href: link.href.clone(),
+                    target,
+                    location: link.location.clone(),
+                },
+                resolver.rewrite(&link.href, &link.page, None),
+            ),
+            None => Shared::Outside,
+        }
+    }
+
+    fn refused(&self) -> Option<Diagnostic> {
+        match self {
+            Shared::Refused {
+                href,
+                scheme,
+                location,
+            } => Some(Diagnostic::at(
+                Problem::DisallowedScheme {
+                    href: href.clone(),
+                    scheme: scheme.clone(),
+                },
+                location.clone(),
+            )),
+            _ => None,
+        }
+    }
+
+    fn check(&self) -> Option<&LinkCheck> {
+        match self {
+            Shared::Check(check, _) => Some(check),
+            _ => None,
+        }
+    }
+
+    fn location_mut(&mut self) -> Option<&mut Location> {
+        match self {
+            Shared::Refused { location, .. } | Shared::Check(LinkCheck { location, .. }, _) => {
+                Some(location)
+            }
+            Shared::Outside => None,
+        }
+    }
+}
+
+/// Lines of a file that moved (`watch`, after an edit of the catalog): those at `from` and
+/// after are now `by` lines further down.
+pub(crate) struct Moved {
+    pub(crate) file: std::path::PathBuf,
+    pub(crate) from: usize,
+    pub(crate) by: isize,
+}
+
+impl Moved {
+    pub(crate) fn apply(&self, location: &mut Location) {
+        if location.line >= self.from && location.file == self.file {
+            location.line = location.line.saturating_add_signed(self.by);
+        }
+    }
 }
 
 impl SharedLinks {
     /// Whether both hold links to the same hrefs (pages skip these when they check theirs).
     pub(crate) fn same_hrefs(&self, other: &SharedLinks) -> bool {
-        self.hrefs == other.hrefs
+        self.hrefs.len() == other.hrefs.len()
+            && self.hrefs.keys().all(|h| other.hrefs.contains_key(h))
+    }
+
+    /// Whether `href` is the output href of one of these links.
+    fn has_href(&self, href: &str) -> bool {
+        self.hrefs.contains_key(href)
     }
 
     /// Resolves `links` (each one on any core; the checks and refusals keep their order).
-    pub(crate) fn new(links: &[LinkRef], resolver: &Resolver) -> Self {
+    /// `codes` gives each code's links, as ranges of `links`.
+    pub(crate) fn new(
+        links: &[LinkRef],
+        codes: Vec<std::ops::Range<usize>>,
+        resolver: &Resolver,
+    ) -> Self {
         use rayon::prelude::*;
-        /// What one link becomes.
-        enum Shared {
-            Refused(Diagnostic),
-            Check(LinkCheck, String),
-            /// Not a link to this site (an external URL): nothing to check.
-            Outside,
-        }
         let each: Vec<Shared> = links
             .par_iter()
             .with_min_len(256)
-            .map(|link| {
-                if let Err(scheme) = scheme_allowed(&link.href) {
-                    return Shared::Refused(Diagnostic::at(
-                        Problem::DisallowedScheme {
-                            href: link.href.clone(),
-                            scheme,
-                        },
-                        link.location.clone(),
-                    ));
-                }
-                match resolver.resolve(&link.href, &link.page, link.source_dir.as_deref()) {
-                    Some(target) => Shared::Check(
-                        LinkCheck {
-                            href: link.href.clone(),
-                            target,
-                            location: link.location.clone(),
-                        },
-                        resolver.rewrite(&link.href, &link.page, None),
-                    ),
-                    None => Shared::Outside,
-                }
-            })
+            .map(|link| Shared::of(link, resolver))
             .collect();
-        let mut shared = SharedLinks::default();
-        for one in each {
-            match one {
-                Shared::Refused(d) => shared.refused.push(d),
-                Shared::Check(check, href) => {
-                    shared.hrefs.insert(href);
-                    shared.checks.push(check);
-                }
-                Shared::Outside => {}
+        let mut hrefs = HashMap::new();
+        for one in &each {
+            if let Shared::Check(_, href) = one {
+                *hrefs.entry(href.clone()).or_insert(0) += 1;
             }
         }
-        shared
+        SharedLinks { each, hrefs, codes }
+    }
+
+    /// These links after an edit of some codes (`watch`): each code of `edited` has the links
+    /// given, every other link is the same, moved by `moved`. Also returns the new links of
+    /// the edited codes (the only ones to check again).
+    pub(crate) fn with_codes(
+        &self,
+        edited: Vec<(usize, Vec<LinkRef>)>,
+        moved: &Moved,
+        resolver: &Resolver,
+    ) -> (SharedLinks, Vec<std::ops::Range<usize>>) {
+        let mut edited = edited;
+        edited.sort_by_key(|(code, _)| *code);
+        let mut each = Vec::with_capacity(self.each.len());
+        let mut codes = Vec::with_capacity(self.codes.len());
+        let mut hrefs = self.hrefs.clone();
+        let mut fresh = Vec::new();
+        let mut at = 0;
+        let keep = |each: &mut Vec<Shared>, range: std::ops::Range<usize>| {
+            for one in &self.each[range] {
+                let mut one = one.clone();
+                if let Some(location) = one.location_mut() {
+                    moved.apply(location);
+                }
+                each.push(one);
+            }
+        };
+        let mut edits = edited.into_iter().peekable();
+        // How many links the edits so far added (negative: removed).
+        let mut grown = 0isize;
+        for (code, range) in self.codes.iter().enumerate() {
+            let Some((_, links)) = edits.next_if(|(c, _)| *c == code) else {
+                let start = range.start.saturating_add_signed(grown);
+                codes.push(start..start + range.len());
+                continue;
+            };
+            keep(&mut each, at..range.start);
+            at = range.end;
+            for old in &self.each[range.clone()] {
+                if let Shared::Check(_, href) = old
+                    && let Some(n) = hrefs.get_mut(href)
+                {
+                    *n -= 1;
+                    if *n == 0 {
+                        hrefs.remove(href);
+                    }
+                }
+            }
+            let start = each.len();
+            for link in &links {
+                let one = Shared::of(link, resolver);
+                if let Shared::Check(_, href) = &one {
+                    *hrefs.entry(href.clone()).or_insert(0) += 1;
+                }
+                each.push(one);
+            }
+            codes.push(start..each.len());
+            fresh.push(start..each.len());
+            grown += links.len() as isize - range.len() as isize;
+        }
+        keep(&mut each, at..self.each.len());
+        (SharedLinks { each, hrefs, codes }, fresh)
+    }
+
+    /// Every link, what it became and where, and each code's links (for tests that compare
+    /// two sets of shared links).
+    #[cfg(test)]
+    pub(crate) fn dump(&self) -> String {
+        format!("{:#?}\n{:?}", self.each, self.codes)
+    }
+
+    fn refused(&self) -> impl Iterator<Item = Diagnostic> + '_ {
+        self.each.iter().filter_map(Shared::refused)
+    }
+
+    fn checks(&self) -> impl Iterator<Item = &LinkCheck> {
+        self.each.iter().filter_map(Shared::check)
     }
 }
 
@@ -129,6 +273,17 @@ impl PageFacts {
             if let Some(found) = locate(href) {
                 *at = found;
             }
+        }
+    }
+
+    /// What is located in a file where lines moved (`watch`) moves with them.
+    pub(crate) fn move_locations(&mut self, moved: &Moved) {
+        moved.apply(&mut self.location);
+        for check in &mut self.checks {
+            moved.apply(&mut check.location);
+        }
+        for (_, at) in &mut self.template_hrefs {
+            moved.apply(at);
         }
     }
 
@@ -176,7 +331,7 @@ impl PageFacts {
         let mut template_hrefs = Vec::new();
         for href in hrefs {
             if written.contains(&href)
-                || (!href.starts_with('#') && shared.hrefs.contains(&href))
+                || (!href.starts_with('#') && shared.has_href(&href))
                 || !seen.insert(href.clone())
             {
                 continue;
@@ -439,8 +594,8 @@ impl Registry {
         use rayon::prelude::*;
         let mut diags = Diagnostics::default();
         let mut broken = Broken::new();
-        for d in &shared.refused {
-            diags.push(d.clone());
+        for d in shared.refused() {
+            diags.push(d);
         }
         let pages: Vec<&PageFacts> = pages.into_iter().collect();
         // The shared links and each page's are checked on every core, a run of pages at a
@@ -448,7 +603,7 @@ impl Registry {
         let (shared_diags, page_diags) = rayon::join(
             || {
                 let (mut diags, mut broken) = (Diagnostics::default(), Broken::new());
-                for link in &shared.checks {
+                for link in shared.checks() {
                     self.check_one(link, &mut diags, &mut broken);
                 }
                 diags
@@ -480,6 +635,24 @@ impl Registry {
             if let Some(target) = resolver.resolve_output(href, "/") {
                 self.check(href, &target, location, &mut diags, &mut broken);
             }
+        }
+        diags
+    }
+
+    /// Checks the shared links at `ranges` of `shared` only (those an edit made).
+    pub(crate) fn check_shared(
+        &self,
+        shared: &SharedLinks,
+        ranges: &[std::ops::Range<usize>],
+    ) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        let mut broken = Broken::new();
+        let links = || ranges.iter().flat_map(|r| &shared.each[r.clone()]);
+        links()
+            .filter_map(Shared::refused)
+            .for_each(|d| diags.push(d));
+        for link in links().filter_map(Shared::check) {
+            self.check_one(link, &mut diags, &mut broken);
         }
         diags
     }

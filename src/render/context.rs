@@ -1,13 +1,16 @@
 //! What templates see (the site, the page), what every page of a build shares (computed once),
 //! and the inputs every renderer reads.
 
+use std::collections::BTreeSet;
+use std::ops::Range;
+
 use serde::Serialize;
 use tera::Context;
 
 use super::view::{self, CatalogView};
 use crate::content::markdown;
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
-use crate::links::{LinkRef, SharedLinks};
+use crate::links::{LinkRef, Moved, SharedLinks};
 use crate::plan::Plan;
 use crate::sources::Sources;
 
@@ -92,7 +95,7 @@ pub(crate) struct Prepared {
 impl Prepared {
     pub(crate) fn new(sources: &Sources, plan: &Plan) -> Result<Prepared, Diagnostics> {
         let mut links = Vec::new();
-        let views = view::build(sources, plan, &mut links);
+        let (views, code_links) = view::build(sources, plan, &mut links);
         let site = site_context(sources, plan, &mut links);
         let mut ctx = Context::new();
         ctx.insert("site", &site);
@@ -115,9 +118,60 @@ impl Prepared {
             nav_html,
             nav,
             nav_page,
-            shared: SharedLinks::new(&links, &plan.resolver),
+            shared: SharedLinks::new(&links, code_links, &plan.resolver),
             tables: None,
         })
+    }
+
+    /// After an edit of one code that left what ties it to the rest of the catalog as it was
+    /// (`watch`, `catalog::reload_code`): the views of `affected` (the codes that may show
+    /// something of it) and those made from every code are built again, their links replace
+    /// theirs, the other links move by `moved`, and the kept tables of the categories listing
+    /// a code whose view changed are dropped. Returns the codes whose views changed, where the
+    /// new links are (the only ones to check again) and what to put back if the edit fails.
+    pub(crate) fn edit_codes(
+        &mut self,
+        sources: &Sources,
+        plan: &Plan,
+        affected: &BTreeSet<usize>,
+        moved: &Moved,
+    ) -> (BTreeSet<usize>, Vec<Range<usize>>, PreparedUndo) {
+        let rebuilt = view::rebuild_codes(sources, plan, &self.views, affected);
+        let mut links = Vec::with_capacity(rebuilt.codes.len());
+        let mut changed = BTreeSet::new();
+        let mut codes = Vec::with_capacity(rebuilt.codes.len());
+        for (i, view, own) in rebuilt.codes {
+            links.push((i, own));
+            let old = std::mem::replace(&mut self.views.codes[i], view);
+            if old != self.views.codes[i] {
+                changed.insert(i);
+            }
+            codes.push((i, old));
+        }
+        let (shared, fresh) = self.shared.with_codes(links, moved, &plan.resolver);
+        let tables = self
+            .tables
+            .as_ref()
+            .map(|t| t.still_true(&self.views, &self.views, &changed));
+        let undo = PreparedUndo {
+            codes,
+            envelopes: std::mem::replace(&mut self.views.envelopes, rebuilt.envelopes),
+            statuses: std::mem::replace(&mut self.views.statuses, rebuilt.statuses),
+            shared: std::mem::replace(&mut self.shared, shared),
+            tables: std::mem::replace(&mut self.tables, tables),
+        };
+        (changed, fresh, undo)
+    }
+
+    /// Puts back what [`Prepared::edit_codes`] replaced.
+    pub(crate) fn undo(&mut self, undo: PreparedUndo) {
+        for (i, view) in undo.codes {
+            self.views.codes[i] = view;
+        }
+        self.views.envelopes = undo.envelopes;
+        self.views.statuses = undo.statuses;
+        self.shared = undo.shared;
+        self.tables = undo.tables;
     }
 
     /// The navigation script: inserts the navigation where it runs and marks the link to the
@@ -145,6 +199,16 @@ impl Prepared {
              }})();\n"
         )
     }
+}
+
+/// What [`Prepared::edit_codes`] replaced.
+pub(crate) struct PreparedUndo {
+    codes: Vec<(usize, view::CodeView)>,
+    envelopes: Vec<view::EnvelopeView>,
+    statuses: Vec<view::StatusRowView>,
+    /// The shared links before the edit.
+    pub(crate) shared: SharedLinks,
+    tables: Option<super::tables::Tables>,
 }
 
 /// The file holding the navigation script, at the root of the output.

@@ -5,6 +5,7 @@
 //! found in catalog text are collected with their catalog location for the link checker.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -276,39 +277,46 @@ pub(crate) struct CatalogView {
     pub(crate) statuses: Vec<StatusRowView>,
 }
 
-/// Builds the views; links found in catalog text are added to `links`.
-pub(crate) fn build(sources: &Sources, plan: &Plan, links: &mut Vec<LinkRef>) -> CatalogView {
+/// Builds the views; links found in catalog text are added to `links`. Also returns where
+/// each code's links are in `links`.
+pub(crate) fn build(
+    sources: &Sources,
+    plan: &Plan,
+    links: &mut Vec<LinkRef>,
+) -> (CatalogView, Vec<Range<usize>>) {
     let catalog = &sources.catalog;
-    let pages = sources
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.url.as_str(), i))
-        .collect();
-    let headings: Vec<OnceLock<_>> = sources.pages.iter().map(|_| OnceLock::new()).collect();
-    let mut b = Builder {
-        catalog,
-        plan,
-        sources,
-        links: Vec::new(),
-        pages: &pages,
-        headings: &headings,
-    };
+    let (pages, headings) = page_index(sources);
+    let mut b = Builder::new(sources, plan, &pages, &headings);
     let retry = b.retry_rows();
     // Code views are independent of each other: built on every core, in chunks whose views
     // and links are put back in catalog order.
-    let chunks: Vec<(Vec<CodeView>, Vec<LinkRef>)> = (0..catalog.codes.len())
+    let chunks: Vec<(Vec<CodeView>, Vec<usize>, Vec<LinkRef>)> = (0..catalog.codes.len())
         .into_par_iter()
         .chunks(CODES_PER_CHUNK)
         .map(|chunk| {
             let mut own = b.fork();
-            let views = chunk.into_iter().map(|i| own.code(i, &retry)).collect();
-            (views, own.links)
+            let mut counts = Vec::with_capacity(chunk.len());
+            let views = chunk
+                .into_iter()
+                .map(|i| {
+                    let before = own.links.len();
+                    let view = own.code(i, &retry);
+                    counts.push(own.links.len() - before);
+                    view
+                })
+                .collect();
+            (views, counts, own.links)
         })
         .collect();
     let mut codes = Vec::with_capacity(catalog.codes.len());
-    for (views, links) in chunks {
+    let mut ranges = Vec::with_capacity(catalog.codes.len());
+    let mut at = links.len() + b.links.len();
+    for (views, counts, links) in chunks {
         codes.extend(views);
+        for n in counts {
+            ranges.push(at..at + n);
+            at += n;
+        }
         b.links.extend(links);
     }
     // Category views too, each with its own links, put back in catalog order.
@@ -329,13 +337,78 @@ pub(crate) fn build(sources: &Sources, plan: &Plan, links: &mut Vec<LinkRef>) ->
     let envelopes = (0..catalog.envelopes.len())
         .map(|e| b.envelope(e))
         .collect();
-    let statuses = b.status_rows(&codes, &retry);
+    let statuses = b.status_rows(&codes.iter().collect::<Vec<_>>(), &retry);
     links.extend(b.links);
-    CatalogView {
+    let view = CatalogView {
         codes,
         categories,
         envelopes,
         retry,
+        statuses,
+    };
+    (view, ranges)
+}
+
+/// The content pages by URL, and a slot for the headings of each (read when a docs link first
+/// points there).
+type PageIndex<'a> = (
+    HashMap<&'a str, usize>,
+    Vec<OnceLock<Vec<(String, String)>>>,
+);
+
+fn page_index(sources: &Sources) -> PageIndex<'_> {
+    let pages = sources
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.url.as_str(), i))
+        .collect();
+    let headings = sources.pages.iter().map(|_| OnceLock::new()).collect();
+    (pages, headings)
+}
+
+/// What [`rebuild_codes`] builds again.
+pub(crate) struct Rebuilt {
+    /// Each code's view, with the links written in its text.
+    pub(crate) codes: Vec<(usize, CodeView, Vec<LinkRef>)>,
+    pub(crate) envelopes: Vec<EnvelopeView>,
+    pub(crate) statuses: Vec<StatusRowView>,
+}
+
+/// The views of the codes `codes` built again (`watch`, after an edit of them), and those made
+/// from every code: the envelopes (a problem details example shows one of their codes) and
+/// the statuses. The links of the envelope and status views are those of `[[envelope]]` and
+/// `[[status]]` tables, which the edit did not change: they are not collected again.
+pub(crate) fn rebuild_codes(
+    sources: &Sources,
+    plan: &Plan,
+    views: &CatalogView,
+    codes: &std::collections::BTreeSet<usize>,
+) -> Rebuilt {
+    let (pages, headings) = page_index(sources);
+    let b = Builder::new(sources, plan, &pages, &headings);
+    let rebuilt: Vec<(usize, CodeView, Vec<LinkRef>)> = codes
+        .iter()
+        .map(|&i| {
+            let mut own = b.fork();
+            let view = own.code(i, &views.retry);
+            (i, view, own.links)
+        })
+        .collect();
+    let mut all: Vec<&CodeView> = views.codes.iter().collect();
+    for (i, view, _) in &rebuilt {
+        if let Some(slot) = all.get_mut(*i) {
+            *slot = view;
+        }
+    }
+    let statuses = b.fork().status_rows(&all, &views.retry);
+    let mut own = b.fork();
+    let envelopes = (0..sources.catalog.envelopes.len())
+        .map(|e| own.envelope(e))
+        .collect();
+    Rebuilt {
+        codes: rebuilt,
+        envelopes,
         statuses,
     }
 }
@@ -355,7 +428,23 @@ struct Builder<'a> {
     headings: &'a [OnceLock<Vec<(String, String)>>],
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn new(
+        sources: &'a Sources,
+        plan: &'a Plan,
+        pages: &'a HashMap<&'a str, usize>,
+        headings: &'a [OnceLock<Vec<(String, String)>>],
+    ) -> Self {
+        Builder {
+            catalog: &sources.catalog,
+            plan,
+            sources,
+            links: Vec::new(),
+            pages,
+            headings,
+        }
+    }
+
     /// A builder sharing this one's inputs, with links of its own.
     fn fork(&self) -> Self {
         Builder {
@@ -752,7 +841,7 @@ impl Builder<'_> {
 
     /// One row per HTTP status that codes use, in ascending order; a code with several
     /// statuses is listed under each.
-    fn status_rows(&mut self, codes: &[CodeView], retry: &[RetryRowView]) -> Vec<StatusRowView> {
+    fn status_rows(&mut self, codes: &[&CodeView], retry: &[RetryRowView]) -> Vec<StatusRowView> {
         let catalog = self.catalog;
         let mut by_status: BTreeMap<u16, Vec<StatusCodeView>> = BTreeMap::new();
         for (i, c) in catalog.codes.iter().enumerate() {
