@@ -159,9 +159,9 @@ pub(crate) struct Site {
     /// What the link checker knows of every page, by site path.
     pub(crate) facts: BTreeMap<String, PageFacts>,
     pub(crate) registry: Registry,
-    /// The code entries of `errors.json`, once computed (`watch` redoes only those an edit
+    /// The pieces of `errors.json`, once made (`watch` makes again only those an edit
     /// touches).
-    pub(crate) code_entries: std::sync::OnceLock<Vec<String>>,
+    pub(crate) json_parts: Option<exports::JsonParts>,
 }
 
 impl Site {
@@ -219,7 +219,7 @@ impl Site {
                     }
                     // Kept with its problems (an id written twice): the links to the page
                     // still resolve, so they are not reported as broken as well.
-                    Ok((facts_of(inputs, rendered, &mut diags), diags))
+                    Ok((facts_of(inputs, rendered, keep_tables, &mut diags), diags))
                 })
                 .collect()
         };
@@ -250,9 +250,9 @@ impl Site {
         }
         let registry = registry_of(&sources, &plan, &facts, failed);
         // The shared navigation is a file, not a page, but its links are checked like a page's.
-        let nav = PageFacts::of(
+        let nav = PageFacts::of_scan(
             &format!("/{}", render::NAV_PAGE),
-            &prepared.nav_page,
+            crate::html::ids_and_hrefs(&prepared.nav_page),
             Location::file(&sources.theme.shown_path("nav.html")),
             &[],
             &plan.resolver,
@@ -272,7 +272,7 @@ impl Site {
             prepared,
             facts,
             registry,
-            code_entries: std::sync::OnceLock::new(),
+            json_parts: None,
         })
     }
 
@@ -559,23 +559,23 @@ impl Site {
         // errors.json is made while the pages render: the kept entries with those of the
         // codes the edit touched made again (all of them if none are kept). The entries are
         // taken: if the edit fails, the next one makes them all.
-        let mut kept = self.code_entries.take();
+        let mut kept = self.json_parts.take();
         let make_json = || {
             let catalog = &self.sources.catalog;
-            let entries = match kept.take() {
-                Some(mut entries) => {
+            let parts = match kept.take() {
+                Some(mut parts) => {
                     for &i in code_pages {
-                        entries[i] = exports::entry_text(catalog, plan_now, i);
+                        parts.update(catalog, plan_now, i);
                     }
-                    entries
+                    parts
                 }
-                None => exports::code_entries(catalog, plan_now),
+                None => exports::JsonParts::new(catalog, plan_now),
             };
-            let json =
-                exports::errors_json_with(&self.sources.config.title, catalog, plan_now, &entries);
-            (entries, json)
+            let json = parts.document(&self.sources.config.title, catalog, plan_now);
+            (parts, json)
         };
-        let render_pages = || -> Vec<Result<(PageFacts, String), Diagnostics>> {
+        type Page = (Option<PageFacts>, String, String);
+        let render_pages = || -> Vec<Result<Page, Diagnostics>> {
             plan_now
                 .pages
                 .par_iter()
@@ -592,12 +592,19 @@ impl Site {
                 .map(|planned| {
                     let rendered = render::render_page(inputs, planned)?;
                     let html = rendered.html.clone();
+                    let scan = crate::html::ids_and_hrefs(&html);
+                    let digest = digest_of(&rendered, &scan);
+                    // Rendered again the same in all its facts are read from: the kept facts
+                    // stand (their links were checked against the same pages).
+                    if self.facts.get(&planned.url).map(|f| f.digest) == Some(digest) {
+                        return Ok((None, planned.url.clone(), html));
+                    }
                     let mut diags = Diagnostics::default();
-                    let facts = facts_of(inputs, rendered, &mut diags);
+                    let facts = facts_of_scan(inputs, rendered, scan, digest, &mut diags);
                     if diags.has_errors() {
                         return Err(diags);
                     }
-                    Ok((facts, html))
+                    Ok((Some(facts), planned.url.clone(), html))
                 })
                 .collect()
         };
@@ -617,7 +624,8 @@ impl Site {
         // New anchors would change what links elsewhere resolve to: a full build checks them.
         if pages
             .iter()
-            .any(|(f, _)| self.registry.ids(&f.url) != Some(&*f.ids))
+            .filter_map(|(f, _, _)| f.as_ref())
+            .any(|f| self.registry.ids(&f.url) != Some(&*f.ids))
         {
             return Ok(None);
         }
@@ -629,8 +637,10 @@ impl Site {
                 .registry
                 .check_all(resolver, shared, std::iter::empty()),
         });
-        for (facts, _) in &pages {
-            diags.extend(self.registry.check_page(resolver, facts));
+        for (facts, _, _) in &pages {
+            if let Some(facts) = facts {
+                diags.extend(self.registry.check_page(resolver, facts));
+            }
         }
         if diags.has_errors() {
             return Err(diags.into_sorted());
@@ -638,20 +648,22 @@ impl Site {
         timings.lap("catalog edit: link check");
         // Everything succeeded: the new values replace the old ones.
         let catalog = &self.sources.catalog;
-        self.code_entries = std::sync::OnceLock::from(entries);
         let mut files = vec![(exports::ERRORS_JSON.to_string(), json)];
         files.extend(site_files::split_indexes(&self.sources, plan_now));
-        if let Some(entries) = self.code_entries.get() {
-            for (i, path) in exports::code_json_paths(catalog, plan_now) {
-                if code_pages.contains(&i) {
-                    let rel = path.trim_start_matches('/').to_string();
-                    files.push((rel, exports::code_json(&entries[i])));
-                }
+        for (i, path) in exports::code_json_paths(catalog, plan_now) {
+            if code_pages.contains(&i)
+                && let Some(entry) = entries.entry(i)
+            {
+                let rel = path.trim_start_matches('/').to_string();
+                files.push((rel, exports::code_json(&entry)));
             }
         }
-        for (facts, html) in pages {
-            files.push((plan_now.output_file(&facts.url), html));
-            self.facts.insert(facts.url.clone(), facts);
+        self.json_parts = Some(entries);
+        for (facts, url, html) in pages {
+            files.push((plan_now.output_file(&url), html));
+            if let Some(facts) = facts {
+                self.facts.insert(url, facts);
+            }
         }
         if let Some(plan) = plan {
             // Code pages not re-rendered keep their facts; where they come from may have moved.
@@ -681,7 +693,7 @@ impl Site {
         let rendered = render::with_base_path(rendered, &self.plan.resolver);
         let html = rendered.html.clone();
         let mut diags = Diagnostics::default();
-        let facts = facts_of(inputs, rendered, &mut diags);
+        let facts = facts_of(inputs, rendered, true, &mut diags);
         if diags.has_errors() {
             return Err(diags.into_sorted());
         }
@@ -719,17 +731,62 @@ fn registry_of(
         )
 }
 
-/// Reduces a rendered page to what the link checker needs.
-fn facts_of(inputs: Inputs, rendered: Rendered, diags: &mut Diagnostics) -> PageFacts {
-    let mut facts = PageFacts::of(
+/// Reduces a rendered page to what the link checker needs; with `digest` (`watch`), notes a
+/// digest of what they were read from ([`digest_of`]).
+fn facts_of(
+    inputs: Inputs,
+    rendered: Rendered,
+    digest: bool,
+    diags: &mut Diagnostics,
+) -> PageFacts {
+    let scan = crate::html::ids_and_hrefs(&rendered.html);
+    let digest = if digest {
+        digest_of(&rendered, &scan)
+    } else {
+        0
+    };
+    facts_of_scan(inputs, rendered, scan, digest, diags)
+}
+
+/// A digest of all [`facts_of`] reads of a rendered page (`scan`: its ids and hrefs): the
+/// same digest, the same facts. The theme, the resolver and the shared links' hrefs are
+/// read too: `watch` compares digests only while they stay the same.
+fn digest_of(rendered: &Rendered, scan: &crate::links::Scan) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let r = rendered;
+    (
+        &r.url,
+        &r.location,
+        &r.links,
+        &r.redirect_to,
+        &*r.chrome,
+        &r.based,
+        scan,
+    )
+        .hash(&mut h);
+    // Never 0, which stands for "no digest".
+    h.finish().max(1)
+}
+
+/// [`facts_of`] with the page's ids and hrefs read, and its digest.
+fn facts_of_scan(
+    inputs: Inputs,
+    rendered: Rendered,
+    scan: crate::links::Scan,
+    digest: u64,
+    diags: &mut Diagnostics,
+) -> PageFacts {
+    let mut facts = PageFacts::of_scan(
         &rendered.url,
-        &rendered.html,
+        scan,
         rendered.location,
         &rendered.links,
         &inputs.plan.resolver,
         &inputs.prepared.shared,
         diags,
     );
+    facts.digest = digest;
     facts.redirect_to = rendered.redirect_to;
     facts.chrome = rendered.chrome;
     let theme = &inputs.sources.theme;
@@ -966,7 +1023,16 @@ mod tests {
             );
             let locations = |s: &Site| {
                 let pages: Vec<String> = s.plan.pages.iter().map(|p| format!("{p:?}")).collect();
-                let facts: Vec<String> = s.facts.values().map(|f| format!("{f:?}")).collect();
+                // The digest notes what the facts were read from, not what they are.
+                let facts: Vec<String> = s
+                    .facts
+                    .values()
+                    .map(|f| {
+                        let mut f = f.clone();
+                        f.digest = 0;
+                        format!("{f:?}")
+                    })
+                    .collect();
                 (pages, facts)
             };
             assert_eq!(locations(&site), locations(&fresh), "edit {n}");

@@ -223,7 +223,7 @@ impl Source {
 }
 
 /// A bounded window of a source line, with the span to underline inside it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Snippet {
     /// The shown text: tabs as spaces, cut to about [`SNIPPET_WIDTH`] columns.
     text: String,
@@ -291,7 +291,7 @@ impl Snippet {
 }
 
 /// Where a problem is: `file:line:col`, and a window of the line for the snippet.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Location {
     pub(crate) file: PathBuf,
     pub(crate) line: usize,

@@ -42,16 +42,6 @@ fn markdown(text: &str) -> Value {
     serde_json::to_value(Markdown::of(text)).unwrap_or_default()
 }
 
-/// The entries of `errors.json`'s `codes`, one per code, in catalog order, each as
-/// [`entry_text`] gives it (made on every core).
-pub(crate) fn code_entries(catalog: &Catalog, plan: &Plan) -> Vec<String> {
-    use rayon::prelude::*;
-    (0..catalog.codes.len())
-        .into_par_iter()
-        .map(|i| entry_text(catalog, plan, i))
-        .collect()
-}
-
 /// `errors.json`: every code of the catalog, in catalog order, with its URLs, and an index of
 /// the codes by code (`by_code`) for lookups. Written as it is made, a chunk of codes at a
 /// time (each chunk's entries made on every core), so a build never holds the whole document
@@ -85,32 +75,109 @@ struct ErrorsJson<'a> {
 /// Where the entries of `codes` come from.
 #[derive(Clone, Copy)]
 enum Entries<'a> {
-    /// Already made ([`code_entries`], kept by `watch`), as written.
-    Kept(&'a [Box<RawValue>]),
     /// Made as they are written; each one's text is handed to the function as well.
     Made(&'a (dyn Fn(usize, &str) + Sync)),
+    /// Written elsewhere ([`JsonParts`]): `codes` and `by_code` are marks in the skeleton.
+    Marked,
 }
 
-/// `errors.json` made from its code entries ([`code_entries`], kept by `watch` to redo only
-/// the entries of the codes an edit touched); the same bytes as [`write_errors_json_each`].
-pub(crate) fn errors_json_with(
-    title: &str,
-    catalog: &Catalog,
-    plan: &Plan,
-    codes: &[String],
-) -> String {
-    use rayon::prelude::*;
-    // Each entry's text is indented on every core, then written as it is.
-    let written: Vec<Box<RawValue>> = codes.par_iter().map(|text| as_written(text)).collect();
-    let doc = ErrorsJson {
-        title,
-        catalog,
-        plan,
-        entries: Entries::Kept(&written),
-    };
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
+/// `errors.json` in pieces, kept by `watch` to make again only what an edit touched: each
+/// code's entry in `codes` and its member of `by_code`, as the document writes them. The
+/// document is made from them with the same bytes as [`write_errors_json_each`].
+pub(crate) struct JsonParts {
+    /// Each code's entry ([`entry_text`]) indented as `codes` writes it.
+    written: Vec<String>,
+    /// Each code's member of `by_code`, as written.
+    by_code: Vec<String>,
+}
+
+/// What stands for `codes` and `by_code` in the document's skeleton ([`JsonParts::document`]):
+/// strings no catalog writes (they start with a control character), as serde writes them.
+const CODES_MARK: &str = "\u{1}errdocs codes";
+const BY_CODE_MARK: &str = "\u{1}errdocs by_code";
+
+impl JsonParts {
+    /// The pieces of every code (made on every core).
+    pub(crate) fn new(catalog: &Catalog, plan: &Plan) -> JsonParts {
+        use rayon::prelude::*;
+        let (written, by_code) = (0..catalog.codes.len())
+            .into_par_iter()
+            .map(|i| Self::of(catalog, plan, i))
+            .unzip();
+        JsonParts { written, by_code }
+    }
+
+    fn of(catalog: &Catalog, plan: &Plan, i: usize) -> (String, String) {
+        let (key, value) = by_code_member(catalog, plan, i);
+        // Serializing strings and a `json!` value cannot fail.
+        let key = serde_json::to_string(&key).unwrap_or_default();
+        let value = serde_json::to_string_pretty(&value).unwrap_or_default();
+        let member = format!("    {key}: {}", value.replace('\n', "\n    "));
+        (indented(&entry_text(catalog, plan, i)), member)
+    }
+
+    /// Makes code `i`'s pieces again.
+    pub(crate) fn update(&mut self, catalog: &Catalog, plan: &Plan, i: usize) {
+        if let (Some(written), Some(member)) = (self.written.get_mut(i), self.by_code.get_mut(i)) {
+            (*written, *member) = Self::of(catalog, plan, i);
+        }
+    }
+
+    /// Code `i`'s entry as its JSON file holds it ([`entry_text`]).
+    pub(crate) fn entry(&self, i: usize) -> Option<String> {
+        let written = self.written.get(i)?;
+        let first = written.strip_prefix("    ").unwrap_or(written);
+        Some(first.replace("\n    ", "\n"))
+    }
+
+    /// The document.
+    pub(crate) fn document(&self, title: &str, catalog: &Catalog, plan: &Plan) -> String {
+        let doc = ErrorsJson {
+            title,
+            catalog,
+            plan,
+            entries: Entries::Marked,
+        };
+        let skeleton = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        let mark = |m: &str| serde_json::to_string(m).unwrap_or_default();
+        let (codes, by_code) = (mark(CODES_MARK), mark(BY_CODE_MARK));
+        let list = |items: &[String], open: &str, close: &str| -> String {
+            if items.is_empty() {
+                return format!("{open}{close}");
+            }
+            let mut out = String::with_capacity(items.iter().map(|t| t.len() + 6).sum());
+            out.push_str(open);
+            for (n, item) in items.iter().enumerate() {
+                out.push_str(if n == 0 { "\n" } else { ",\n" });
+                out.push_str(item);
+            }
+            out.push_str("\n  ");
+            out.push_str(close);
+            out
+        };
+        let mut out = String::with_capacity(skeleton.len() + self.size());
+        let (Some(at_codes), Some(at_by_code)) = (skeleton.find(&codes), skeleton.find(&by_code))
+        else {
+            return skeleton;
+        };
+        out.push_str(&skeleton[..at_codes]);
+        out.push_str(&list(&self.written, "[", "]"));
+        out.push_str(&skeleton[at_codes + codes.len()..at_by_code]);
+        out.push_str(&list(&self.by_code, "{", "}"));
+        out.push_str(&skeleton[at_by_code + by_code.len()..]);
+        out.push('\n');
+        out
+    }
+
+    fn size(&self) -> usize {
+        let sum = |v: &[String]| v.iter().map(|t| t.len() + 8).sum::<usize>();
+        sum(&self.written) + sum(&self.by_code)
+    }
+}
+
+/// An entry's text as the array `codes` writes it: two levels in, its first line too.
+fn indented(text: &str) -> String {
+    format!("    {}", text.replace('\n', "\n    "))
 }
 
 impl serde::Serialize for ErrorsJson<'_> {
@@ -161,7 +228,7 @@ impl serde::Serialize for Codes<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (catalog, plan) = (self.catalog, self.plan);
         match self.entries {
-            Entries::Kept(entries) => s.collect_seq(entries),
+            Entries::Marked => s.serialize_str(CODES_MARK),
             Entries::Made(each) => {
                 use rayon::prelude::*;
                 let n = catalog.codes.len();
@@ -187,15 +254,22 @@ struct ByCode<'a>(Codes<'a>);
 impl serde::Serialize for ByCode<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (catalog, plan) = (self.0.catalog, self.0.plan);
-        s.collect_map(catalog.codes.iter().enumerate().map(|(i, c)| {
-            let key = match &catalog.categories[c.category].namespace {
-                Some(ns) => format!("{ns}:{}", c.key.raw()),
-                None => c.key.raw(),
-            };
-            let docs = docs_of(catalog, plan, i);
-            (key, json!({ "index": i, "anchor": c.anchor, "docs": docs }))
-        }))
+        if let Entries::Marked = self.0.entries {
+            return s.serialize_str(BY_CODE_MARK);
+        }
+        s.collect_map((0..catalog.codes.len()).map(|i| by_code_member(catalog, plan, i)))
     }
+}
+
+/// Code `i`'s member of `by_code`: code (with its namespace) -> index, anchor and docs URL.
+fn by_code_member(catalog: &Catalog, plan: &Plan, i: usize) -> (String, Value) {
+    let c = &catalog.codes[i];
+    let key = match &catalog.categories[c.category].namespace {
+        Some(ns) => format!("{ns}:{}", c.key.raw()),
+        None => c.key.raw(),
+    };
+    let docs = docs_of(catalog, plan, i);
+    (key, json!({ "index": i, "anchor": c.anchor, "docs": docs }))
 }
 
 /// The statuses the catalog names, by number.
@@ -482,4 +556,40 @@ pub(crate) fn urls_txt(registry: &Registry) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::test_sites::{hostile_site, prepared, repository_sites};
+
+    /// `errors.json` made from its kept pieces (`watch`) has the bytes of the one a build
+    /// streams, and each kept entry is the code's JSON file: on every site of the repository
+    /// and on a hostile one; also after every code's pieces were made again.
+    #[test]
+    fn the_kept_pieces_make_the_document_a_build_writes() {
+        let hostile = hostile_site();
+        let mut sites = repository_sites();
+        sites.push(hostile.path().to_path_buf());
+        let mut compared = 0;
+        for root in sites {
+            let Some((sources, plan, _)) = prepared(&root) else {
+                continue;
+            };
+            let (catalog, title) = (&sources.catalog, &sources.config.title);
+            let mut streamed = Vec::new();
+            write_errors_json_each(&mut streamed, title, catalog, &plan, &|_, _| {})
+                .expect("writes to memory");
+            let streamed = String::from_utf8(streamed).expect("UTF-8");
+            let mut parts = JsonParts::new(catalog, &plan);
+            assert_eq!(parts.document(title, catalog, &plan), streamed, "{root:?}");
+            for i in 0..catalog.codes.len() {
+                assert_eq!(parts.entry(i), Some(entry_text(catalog, &plan, i)));
+                parts.update(catalog, &plan, i);
+            }
+            assert_eq!(parts.document(title, catalog, &plan), streamed, "{root:?}");
+            compared += 1;
+        }
+        assert!(compared >= 8, "{compared} sites compared");
+    }
 }

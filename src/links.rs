@@ -12,7 +12,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location, MissingTarget, Probl
 use crate::urls::{Resolver, Target, scheme_allowed};
 
 /// A link found in a page, the catalog or the config, with where it was written.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub(crate) struct LinkRef {
     pub(crate) href: String,
     /// Site path of the page the link appears on (relative links resolve against it).
@@ -264,7 +264,13 @@ pub(crate) struct PageFacts {
     template_hrefs: Vec<(String, Location)>,
     /// For a redirect page: the site path it sends readers to.
     pub(crate) redirect_to: Option<String>,
+    /// Under `watch`, a digest of what the facts were read from (0 in a build): a page
+    /// rendered again with the same digest has the same facts.
+    pub(crate) digest: u64,
 }
+
+/// The ids and hrefs of a rendered page, as written ([`crate::html::ids_and_hrefs`]).
+pub(crate) type Scan = (Vec<String>, Vec<String>);
 
 impl PageFacts {
     /// Places each template href where `locate` finds it written (a template's line).
@@ -287,18 +293,18 @@ impl PageFacts {
         }
     }
 
-    /// Reads a rendered page: its ids (an id defined twice is reported), the links recorded
-    /// while rendering it (`links`), then every other href of the HTML.
-    pub(crate) fn of(
+    /// Reads a rendered page from its ids and hrefs (`scan`, [`crate::html::ids_and_hrefs`]):
+    /// its ids (an id defined twice is reported), the links recorded while rendering it
+    /// (`links`), then every other href of the HTML.
+    pub(crate) fn of_scan(
         url: &str,
-        html: &str,
+        (page_ids, hrefs): Scan,
         location: Location,
         links: &[LinkRef],
         resolver: &Resolver,
         shared: &SharedLinks,
         diags: &mut Diagnostics,
     ) -> PageFacts {
-        let (page_ids, hrefs) = crate::html::ids_and_hrefs(html);
         let mut ids = BTreeSet::new();
         for id in page_ids {
             if ids.contains(&id) {
@@ -354,6 +360,7 @@ impl PageFacts {
             checks,
             template_hrefs,
             redirect_to: None,
+            digest: 0,
         }
     }
 }

@@ -14,7 +14,7 @@ mod markup;
 mod split;
 mod table_html;
 mod tables;
-mod test_sites;
+pub(crate) mod test_sites;
 pub(crate) mod view;
 
 pub(crate) use context::{Inputs, NAV_PAGE, NAV_SCRIPT, Prepared};

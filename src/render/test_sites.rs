@@ -11,7 +11,7 @@ use crate::sources::Sources;
 use crate::theme::Theme;
 
 /// Every site of the repository: the samples, the fixtures, the fuzzers' regressions.
-pub(super) fn repository_sites() -> Vec<PathBuf> {
+pub(crate) fn repository_sites() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut sites: Vec<PathBuf> = walkdir::WalkDir::new(root)
         .sort_by_file_name()
@@ -27,7 +27,7 @@ pub(super) fn repository_sites() -> Vec<PathBuf> {
 }
 
 /// The site at `root` read, planned and prepared, as a build does; `None` when it does not build.
-pub(super) fn prepared(root: &Path) -> Option<(Sources, Plan, Prepared)> {
+pub(crate) fn prepared(root: &Path) -> Option<(Sources, Plan, Prepared)> {
     let (sources, _) = Sources::load(root, None).ok()?;
     let plan = Plan::new(&sources, crate::site_files::names(&sources)).ok()?;
     let prepared = Prepared::new(&sources, &plan).ok()?;
@@ -170,7 +170,7 @@ deprecated = { sunset = "9.0" }
 
 /// The site of [`HOSTILE_CATALOG`] (a config with a description, a footer and a base URL; a
 /// page showing the catalog), in a temporary directory; its catalog is checked to be valid.
-pub(super) fn hostile_site() -> tempfile::TempDir {
+pub(crate) fn hostile_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temporary directory");
     let root = dir.path();
     write(

@@ -210,13 +210,7 @@ impl Session {
                     Change::Page(rel) => site.update_page(rel),
                     _ => site.update_catalog(),
                 } {
-                    Ok(Some(files)) => files
-                        .iter()
-                        .try_for_each(|(file, text)| {
-                            output::write_file(&out_dir, file, text.as_bytes())
-                                .map_err(|e| io_error(&out_dir.join(file), e))
-                        })
-                        .map(|()| Some(files.len())),
+                    Ok(Some(files)) => write_changed(&out_dir, &files).map(Some),
                     Ok(None) => Ok(None),
                     Err(d) => Err(d),
                 },
@@ -341,6 +335,25 @@ impl Session {
                 .any(|(r, _)| r == name || r.starts_with(&prefix))
         })
     }
+}
+
+/// Writes each file (path in the output, content) whose content differs from what the output
+/// holds, on every core; returns how many were written.
+fn write_changed(out_dir: &Path, files: &[(String, String)]) -> Result<usize, Vec<Diagnostic>> {
+    use rayon::prelude::*;
+    let written: Result<Vec<bool>, Vec<Diagnostic>> = files
+        .par_iter()
+        .map(|(file, text)| {
+            let path = out_dir.join(file);
+            if std::fs::read(&path).is_ok_and(|now| now == text.as_bytes()) {
+                return Ok(false);
+            }
+            output::write_file(out_dir, file, text.as_bytes())
+                .map(|()| true)
+                .map_err(|e| io_error(&path, e))
+        })
+        .collect();
+    Ok(written?.into_iter().filter(|&w| w).count())
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Vec<Diagnostic> {
