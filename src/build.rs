@@ -162,6 +162,8 @@ pub(crate) struct Site {
     /// The pieces of `errors.json`, once made (`watch` makes again only those an edit
     /// touches).
     pub(crate) json_parts: Option<exports::JsonParts>,
+    /// Where the catalog's `[[code]]` headers are, once read (`watch`).
+    pub(crate) catalog_headers: Option<Vec<usize>>,
 }
 
 impl Site {
@@ -273,6 +275,7 @@ impl Site {
             facts,
             registry,
             json_parts: None,
+            catalog_headers: None,
         })
     }
 
@@ -397,8 +400,12 @@ impl Site {
         if catalog.codes.len() != old.codes.len() {
             return Ok(None);
         }
-        let Some(edited) = crate::catalog_edit::edited_code(
+        let headers = self
+            .catalog_headers
+            .get_or_insert_with(|| crate::catalog_edit::code_headers(&old.source.text));
+        let Some(edit) = crate::catalog_edit::edited_code(
             &old.source.text,
+            headers,
             &catalog.source.text,
             old.codes.len(),
         ) else {
@@ -417,8 +424,10 @@ impl Site {
         }
         timings.lap("catalog edit: compare, directives");
         let old = std::mem::replace(&mut self.sources.catalog, catalog);
-        let result = self.apply_catalog(&old, edited, &mut timings);
-        if !matches!(result, Ok(Some(_))) {
+        let result = self.apply_catalog(&old, edit.index, &mut timings);
+        if matches!(result, Ok(Some(_))) {
+            self.edited_headers(&edit);
+        } else {
             self.sources.catalog = old;
         }
         result
@@ -434,9 +443,13 @@ impl Site {
         let source = crate::diagnostics::Source::read(&path, &config.catalog).ok()?;
         let catalog = &mut self.sources.catalog;
         let old_text = &catalog.source.text;
-        let index = crate::catalog_edit::edited_code(old_text, &source.text, catalog.codes.len())?;
-        let old_range = crate::catalog_edit::code_table(old_text, index)?;
-        let new_range = crate::catalog_edit::code_table(&source.text, index)?;
+        let headers = self
+            .catalog_headers
+            .get_or_insert_with(|| crate::catalog_edit::code_headers(old_text));
+        let codes = catalog.codes.len();
+        let at = crate::catalog_edit::edited_code(old_text, headers, &source.text, codes)?;
+        let index = at.index;
+        let (old_range, new_range) = (at.old.clone(), at.new.clone());
         let versioning = config.versioning;
         let edit =
             crate::catalog::reload_code(catalog, source, index, old_range, new_range, versioning)
@@ -471,6 +484,7 @@ impl Site {
             Ok(None)
         };
         if matches!(result, Ok(Some(_))) {
+            self.edited_headers(&at);
             // Code pages not rendered again (their facts are where they came from before)
             // keep their facts; what is written there moved with them.
             for planned in &self.plan.pages {
@@ -489,6 +503,13 @@ impl Site {
             edit.undo(&mut self.sources.catalog);
         }
         Some(result)
+    }
+
+    /// The `[[code]]` headers of the catalog moved by `edit`, which succeeded.
+    fn edited_headers(&mut self, edit: &crate::catalog_edit::Edit) {
+        if let Some(headers) = self.catalog_headers.as_mut() {
+            crate::catalog_edit::headers_after(headers, edit);
+        }
     }
 
     /// The rest of [`Site::update_catalog`] once the new catalog, loaded whole, is in

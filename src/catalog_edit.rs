@@ -9,6 +9,7 @@
 //! "not incremental", and the caller does a full build.
 
 use std::collections::BTreeSet;
+use std::ops::Range;
 
 use crate::catalog::Catalog;
 
@@ -16,48 +17,43 @@ use crate::catalog::Catalog;
 /// that may show a code in their list are those this close to it in its category.
 const NEIGHBOURS: usize = 8 + 1;
 
-/// The index (in file order) of the one code whose `[[code]]` table holds every change from
-/// `old` to `new`, or `None` when the change reaches further (or there is none).
-pub(crate) fn edited_code(old: &str, new: &str, codes: usize) -> Option<usize> {
-    if old == new {
+/// An edit of the catalog inside one `[[code]]` table.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Edit {
+    /// The code's index (in file order).
+    pub(crate) index: usize,
+    /// Where its table is in the text before the edit, and after.
+    pub(crate) old: Range<usize>,
+    pub(crate) new: Range<usize>,
+}
+
+/// The one code whose `[[code]]` table holds every change from `old` to `new`, or `None` when
+/// the change reaches further (or there is none). `headers` are where the `[[code]]` headers
+/// of `old` are ([`code_headers`]): the text away from the change is compared, not read again.
+pub(crate) fn edited_code(old: &str, headers: &[usize], new: &str, codes: usize) -> Option<Edit> {
+    if old == new || headers.len() != codes {
         return None;
     }
-    let prefix = old
-        .bytes()
-        .zip(new.bytes())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let room = old.len().min(new.len()) - prefix;
-    let suffix = old
-        .bytes()
-        .rev()
-        .zip(new.bytes().rev())
-        .take(room)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let prefix = common_prefix(a, b);
+    let room = a.len().min(b.len()) - prefix;
+    let suffix = common_suffix(&a[a.len() - room..], &b[b.len() - room..]);
     // Whole lines around the change, in each text.
     // (On bytes: the prefix and suffix may end inside a character.)
-    let start = old.as_bytes()[..prefix]
+    let start = a[..prefix]
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
-    let changed_lines = |text: &str| {
-        let end = text.len() - suffix;
-        let end = text.as_bytes()[end..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(text.len(), |i| end + i);
-        text.get(start..end).map(str::to_string)
-    };
-    let (old_lines, new_lines) = (changed_lines(old)?, changed_lines(new)?);
+    let (old_lines, new_lines) = (
+        changed_lines(old, start, suffix)?,
+        changed_lines(new, start, suffix)?,
+    );
+    // No header was added or removed: `new` has the headers of `old`.
     if old_lines
         .lines()
         .chain(new_lines.lines())
         .any(|l| l.trim_start().starts_with('['))
     {
-        return None;
-    }
-    if code_headers(old).len() != codes || code_headers(new).len() != codes {
         return None;
     }
     // The nearest header above the change must be a `[[code]]` one.
@@ -68,25 +64,79 @@ pub(crate) fn edited_code(old: &str, new: &str, codes: usize) -> Option<usize> {
     if !is_code_header(above) {
         return None;
     }
-    code_headers(old)
+    let index = headers
         .iter()
         .filter(|&&at| at < start)
         .count()
-        .checked_sub(1)
+        .checked_sub(1)?;
+    let header = headers[index];
+    Some(Edit {
+        index,
+        old: header..table_end(old, header),
+        new: header..table_end(new, header),
+    })
 }
 
-/// Where the table of the `index`-th `[[code]]` header of `text` lies: from its header to the
-/// next line that starts a table (or the end of the text).
-pub(crate) fn code_table(text: &str, index: usize) -> Option<std::ops::Range<usize>> {
-    let start = *code_headers(text).get(index)?;
-    let mut at = start;
-    for (n, line) in text[start..].split_inclusive('\n').enumerate() {
+/// The whole lines of `text` from `start` to the line holding its last `suffix` bytes' start.
+fn changed_lines(text: &str, start: usize, suffix: usize) -> Option<&str> {
+    let end = text.len() - suffix;
+    let end = text.as_bytes()[end..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |i| end + i);
+    text.get(start..end)
+}
+
+/// `headers` of the text before `edit` moved to where they are after it.
+pub(crate) fn headers_after(headers: &mut [usize], edit: &Edit) {
+    let by = edit.new.len() as isize - edit.old.len() as isize;
+    for at in headers.iter_mut().filter(|at| **at > edit.old.start) {
+        *at = at.saturating_add_signed(by);
+    }
+}
+
+/// How many bytes `a` and `b` start with in common (compared a block at a time).
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    i + a[i..n]
+        .iter()
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many bytes `a` and `b` (of the same length) end with in common.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let n = a.len();
+    let mut i = 0;
+    while i + BLOCK <= n && a[n - i - BLOCK..n - i] == b[n - i - BLOCK..n - i] {
+        i += BLOCK;
+    }
+    i + a[..n - i]
+        .iter()
+        .rev()
+        .zip(b[..n - i].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// Where the table whose header line starts at `header` ends: at the next line that starts a
+/// table, or the end of the text.
+fn table_end(text: &str, header: usize) -> usize {
+    let mut at = header;
+    for (n, line) in text[header..].split_inclusive('\n').enumerate() {
         if n > 0 && line.trim_start().starts_with('[') {
-            return Some(start..at);
+            return at;
         }
         at += line.len();
     }
-    Some(start..text.len())
+    text.len()
 }
 
 fn is_code_header(line: &str) -> bool {
@@ -105,7 +155,7 @@ fn is_code_header(line: &str) -> bool {
 }
 
 /// Byte offsets of the lines that are `[[code]]` headers.
-fn code_headers(text: &str) -> Vec<usize> {
+pub(crate) fn code_headers(text: &str) -> Vec<usize> {
     let mut at = 0;
     let mut found = Vec::new();
     for line in text.split_inclusive('\n') {
@@ -147,31 +197,53 @@ pub(crate) fn code_pages_showing(
 
 #[cfg(test)]
 mod tests {
-    use super::edited_code;
+    use super::{Edit, code_headers, edited_code};
 
     const OLD: &str = "[[category]]\nid = \"a\"\n\n[[code]]\ncode = \"A1\"\nmessage = \"One\"\n\n[[code]]\ncode = \"A2\"\nmessage = \"Two\"\n";
 
+    /// The index of the code an edit of `OLD` to `new` is in.
+    fn edited(new: &str) -> Option<usize> {
+        edited_code(OLD, &code_headers(OLD), new, 2).map(|e| e.index)
+    }
+
     #[test]
     fn a_message_edit_is_in_its_code() {
+        let (first, second) = (OLD.find("[[code]]"), OLD.rfind("[[code]]"));
+        let (Some(first), Some(second)) = (first, second) else {
+            panic!("two codes");
+        };
         let new = OLD.replace("\"Two\"", "\"Two, longer\"");
-        assert_eq!(edited_code(OLD, &new, 2), Some(1));
+        assert_eq!(
+            edited_code(OLD, &code_headers(OLD), &new, 2),
+            Some(Edit {
+                index: 1,
+                old: second..OLD.len(),
+                new: second..new.len()
+            })
+        );
         let new = OLD.replace("\"One\"", "\"Uno\"");
-        assert_eq!(edited_code(OLD, &new, 2), Some(0));
+        assert_eq!(
+            edited_code(OLD, &code_headers(OLD), &new, 2),
+            Some(Edit {
+                index: 0,
+                old: first..second,
+                new: first..second
+            })
+        );
     }
 
     #[test]
     fn other_tables_and_headers_are_not() {
-        assert_eq!(edited_code(OLD, &OLD.replace("\"a\"", "\"b\""), 2), None);
+        assert_eq!(edited(&OLD.replace("\"a\"", "\"b\"")), None);
         let new = OLD.replace(
             "[[code]]\ncode = \"A2\"",
             "[[code]]\ncode = \"A2\"\n[[code]]",
         );
-        assert_eq!(edited_code(OLD, &new, 2), None);
-        assert_eq!(edited_code(OLD, OLD, 2), None);
-        assert_eq!(edited_code(OLD, &OLD.replace("One", "[One"), 2), Some(0));
-        assert_eq!(
-            edited_code(OLD, &OLD.replace("\"One\"", "\"One\"\n[x]"), 2),
-            None
-        );
+        assert_eq!(edited(&new), None);
+        assert_eq!(edited(OLD), None);
+        assert_eq!(edited(&OLD.replace("One", "[One")), Some(0));
+        assert_eq!(edited(&OLD.replace("\"One\"", "\"One\"\n[x]")), None);
+        // A `[[code]]` header in a multi-line string: the headers are not the codes.
+        assert_eq!(edited_code(OLD, &[0], &OLD.replace("One", "Uno"), 2), None);
     }
 }

@@ -95,11 +95,15 @@ impl Source {
                 Location::file(&shown),
             )
         })?;
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        match std::str::from_utf8(bytes) {
-            Ok(text) => Ok(Source::new(shown, text.to_string())),
+        let mut bytes = bytes;
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Source::new(shown, text)),
             Err(e) => {
-                let good = e.valid_up_to();
+                let good = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
                 // Locate the bad byte in the valid prefix (the source cannot hold it).
                 let prefix = Source::new(shown, String::from_utf8_lossy(&bytes[..good]).into());
                 Err(Diagnostic::at(Problem::NotUtf8, prefix.locate(good..good)))

@@ -337,15 +337,22 @@ impl Session {
     }
 }
 
-/// Writes each file (path in the output, content) whose content differs from what the output
-/// holds, on every core; returns how many were written.
+/// Files up to this size are compared with what the output holds before they are written
+/// (a code page near an edited code often comes out the same); larger ones (the reference
+/// page, `errors.json`) are written without reading them first.
+const COMPARED_BYTES: usize = 256 * 1024;
+
+/// Writes each file (path in the output, content) unless it is a small one the output already
+/// holds as it is, on every core; returns how many were written.
 fn write_changed(out_dir: &Path, files: &[(String, String)]) -> Result<usize, Vec<Diagnostic>> {
     use rayon::prelude::*;
     let written: Result<Vec<bool>, Vec<Diagnostic>> = files
         .par_iter()
         .map(|(file, text)| {
             let path = out_dir.join(file);
-            if std::fs::read(&path).is_ok_and(|now| now == text.as_bytes()) {
+            let same_size = text.len() <= COMPARED_BYTES
+                && std::fs::metadata(&path).is_ok_and(|m| m.len() == text.len() as u64);
+            if same_size && std::fs::read(&path).is_ok_and(|now| now == text.as_bytes()) {
                 return Ok(false);
             }
             output::write_file(out_dir, file, text.as_bytes())
