@@ -94,8 +94,10 @@
 #   5. scaling series: errdocs and the scale peers at 1,000 / 10,000 / 100,000 codes (500 pages,
 #      50 categories), code pages off and on: time, peak RSS, output size (sizes already
 #      measured by the comparisons are reused, not rebuilt);
-#   6. the targets: the ratios the project tracks, computed from the figures above;
-#   7. incremental rebuild times: scripts/bench_watch.sh, if it exists.
+#   6. incremental rebuild times: scripts/bench_watch.sh, if it exists, on the comparison's size
+#      with code pages on (a page edit; a one-code catalog edit);
+#   7. the targets: the ratios the project tracks, computed from the figures above (the catalog
+#      edit of 6 included).
 #
 # The tables on stdout are Markdown; progress goes to stderr.
 set -euo pipefail
@@ -483,10 +485,7 @@ if [ "$SCALING" = 1 ]; then
     done
 fi
 
-# --- 6. targets ---------------------------------------------------------------------------------
-"${REPORT[@]}" targets --res "$RES" --codes "$CODES" --sizes "$([ "$SCALING" = 1 ] && echo "$SCALE_CODES")"
-
-# --- 7. incremental rebuilds --------------------------------------------------------------------
+# --- 6. incremental rebuilds (before the targets, which include them) --------------------------------------------------------------------
 if [ "$WATCH" = 1 ]; then
     printf '## Incremental rebuild times\n\n'
     # scripts/bench_watch.sh generates its own site and prints its own report. It is given the
@@ -495,10 +494,15 @@ if [ "$WATCH" = 1 ]; then
     if [ -f "$ROOT/scripts/bench_watch.sh" ]; then
         log "running scripts/bench_watch.sh"
         ERRDOCS="$ERRDOCS" RUNS="$RUNS" bash "$ROOT/scripts/bench_watch.sh" --binary "$ERRDOCS" \
+            --codes "$CODES" --categories "$CATEGORIES" --pages "$PAGES" --json "$RES/watch.json" \
             || die "scripts/bench_watch.sh failed"
     else
         echo "Skipped: scripts/bench_watch.sh does not exist."
     fi
     echo
 fi
+# --- 7. targets ---------------------------------------------------------------------------------
+"${REPORT[@]}" targets --res "$RES" --codes "$CODES" --sizes "$([ "$SCALING" = 1 ] && echo "$SCALE_CODES")" \
+    --watch "$([ "$WATCH" = 1 ] && echo "$RES/watch.json")"
+
 log "done"
