@@ -22,12 +22,14 @@ pub(crate) struct LinkRef {
     pub(crate) location: Location,
 }
 
-/// An internal link to verify: as written, where it points, where it was written.
+/// An internal link to verify: as written, where it points, where it was written (`None`: at
+/// the location of the page it is on, which is not copied into each of its links: a code
+/// page has a dozen of them, 100,000 code pages a million).
 #[derive(Clone, Debug)]
 pub(crate) struct LinkCheck {
     href: String,
     target: Target,
-    location: Location,
+    location: Option<Location>,
 }
 
 /// Links written once and shown on many pages (catalog text, the footer), resolved once.
@@ -72,7 +74,7 @@ impl Shared {
                 LinkCheck {
                     href: link.href.clone(),
                     target,
-                    location: link.location.clone(),
+                    location: Some(link.location.clone()),
                 },
                 resolver.rewrite(&link.href, &link.page, None),
             ),
@@ -106,9 +108,8 @@ impl Shared {
 
     fn location_mut(&mut self) -> Option<&mut Location> {
         match self {
-            Shared::Refused { location, .. } | Shared::Check(LinkCheck { location, .. }, _) => {
-                Some(location)
-            }
+            Shared::Refused { location, .. } => Some(location),
+            Shared::Check(LinkCheck { location, .. }, _) => location.as_mut(),
             Shared::Outside => None,
         }
     }
@@ -260,8 +261,8 @@ pub(crate) struct PageFacts {
     checks: Vec<LinkCheck>,
     /// Absolute hrefs written by templates (navigation, assets): the same on many pages, so
     /// they are resolved and checked once per build, not once per page.
-    /// Each with where a template writes it (else the page's location).
-    template_hrefs: Vec<(String, Location)>,
+    /// Each with where a template writes it (`None`: the page's location).
+    template_hrefs: Vec<(String, Option<Location>)>,
     /// For a redirect page: the site path it sends readers to.
     pub(crate) redirect_to: Option<String>,
     /// Under `watch`, a digest of what the facts were read from (0 in a build): a page
@@ -277,7 +278,7 @@ impl PageFacts {
     pub(crate) fn locate_template_hrefs(&mut self, locate: impl Fn(&str) -> Option<Location>) {
         for (href, at) in &mut self.template_hrefs {
             if let Some(found) = locate(href) {
-                *at = found;
+                *at = Some(found);
             }
         }
     }
@@ -285,10 +286,12 @@ impl PageFacts {
     /// What is located in a file where lines moved (`watch`) moves with them.
     pub(crate) fn move_locations(&mut self, moved: &Moved) {
         moved.apply(&mut self.location);
-        for check in &mut self.checks {
-            moved.apply(&mut check.location);
-        }
-        for (_, at) in &mut self.template_hrefs {
+        let checks = self.checks.iter_mut().filter_map(|c| c.location.as_mut());
+        let templates = self
+            .template_hrefs
+            .iter_mut()
+            .filter_map(|(_, at)| at.as_mut());
+        for at in checks.chain(templates) {
             moved.apply(at);
         }
     }
@@ -329,7 +332,7 @@ impl PageFacts {
                 checks.push(LinkCheck {
                     href: link.href.clone(),
                     target,
-                    location: link.location.clone(),
+                    location: Some(link.location.clone()),
                 });
             }
         }
@@ -343,12 +346,12 @@ impl PageFacts {
                 continue;
             }
             if href.starts_with('/') && !href.starts_with("//") {
-                template_hrefs.push((href, location.clone()));
+                template_hrefs.push((href, None));
             } else if let Some(target) = resolver.resolve_output(&href, url) {
                 checks.push(LinkCheck {
                     href,
                     target,
-                    location: location.clone(),
+                    location: None,
                 });
             }
         }
@@ -586,8 +589,18 @@ impl Registry {
         }
     }
 
-    fn check_one(&self, link: &LinkCheck, diags: &mut Diagnostics, broken: &mut Broken) {
-        self.check(&link.href, &link.target, &link.location, diags, broken);
+    /// Checks one link of the page located at `page` (`None` for shared links, which carry
+    /// their own locations).
+    fn check_one(
+        &self,
+        link: &LinkCheck,
+        page: Option<&Location>,
+        diags: &mut Diagnostics,
+        broken: &mut Broken,
+    ) {
+        if let Some(at) = link.location.as_ref().or(page) {
+            self.check(&link.href, &link.target, at, diags, broken);
+        }
     }
 
     /// Checks every link of a build: the shared ones, each page's, and each distinct template
@@ -611,7 +624,7 @@ impl Registry {
             || {
                 let (mut diags, mut broken) = (Diagnostics::default(), Broken::new());
                 for link in shared.checks() {
-                    self.check_one(link, &mut diags, &mut broken);
+                    self.check_one(link, None, &mut diags, &mut broken);
                 }
                 diags
             },
@@ -620,8 +633,10 @@ impl Registry {
                     .par_chunks(PAGES_PER_CHECK)
                     .map(|run| {
                         let (mut diags, mut broken) = (Diagnostics::default(), Broken::new());
-                        for link in run.iter().flat_map(|page| &page.checks) {
-                            self.check_one(link, &mut diags, &mut broken);
+                        for page in run {
+                            for link in &page.checks {
+                                self.check_one(link, Some(&page.location), &mut diags, &mut broken);
+                            }
                         }
                         diags
                     })
@@ -633,7 +648,9 @@ impl Registry {
         let mut first: HashMap<&str, &Location> = HashMap::new();
         for page in &pages {
             for (href, at) in &page.template_hrefs {
-                first.entry(href.as_str()).or_insert(at);
+                first
+                    .entry(href.as_str())
+                    .or_insert(at.as_ref().unwrap_or(&page.location));
             }
         }
         let mut unique: Vec<(&str, &Location)> = first.into_iter().collect();
@@ -659,7 +676,7 @@ impl Registry {
             .filter_map(Shared::refused)
             .for_each(|d| diags.push(d));
         for link in links().filter_map(Shared::check) {
-            self.check_one(link, &mut diags, &mut broken);
+            self.check_one(link, None, &mut diags, &mut broken);
         }
         diags
     }
@@ -669,10 +686,11 @@ impl Registry {
         let mut diags = Diagnostics::default();
         let mut broken = Broken::new();
         for link in &page.checks {
-            self.check_one(link, &mut diags, &mut broken);
+            self.check_one(link, Some(&page.location), &mut diags, &mut broken);
         }
         for (href, at) in &page.template_hrefs {
             if let Some(target) = resolver.resolve_output(href, "/") {
+                let at = at.as_ref().unwrap_or(&page.location);
                 self.check(href, &target, at, &mut diags, &mut broken);
             }
         }
