@@ -980,7 +980,7 @@ mod tests {
     /// the edits add and remove lines.
     #[test]
     fn one_code_edits_leave_the_values_of_a_fresh_build() {
-        let catalog = |parent_message: &str, fix: &str, child_fix: &str| {
+        let catalog = |parent_message: &str, fix: &str, child_fix: &str, child_status: u16| {
             format!(
                 "[[envelope]]\nid = \"problem\"\ntitle = \"Problem\"\nkind = \"problem\"\n\
                  example = '{{\"type\": \"https://example.com/errors/EX-1\", \"title\": \"T\"}}'\n\n\
@@ -989,11 +989,12 @@ mod tests {
                  [[code]]\ncode = \"EX-1\"\ncategory = \"auth\"\nmessage = \"{parent_message}\"\n\
                  status = 401\nfix = \"\"\"\n{fix}\"\"\"\n\n\
                  [[code]]\ncode = \"EX-2\"\ncategory = \"auth\"\nparent = \"EX-1\"\n\
-                 message = \"Child\"\nstatus = 403\nfix = \"{child_fix}\"\n\n\
+                 message = \"Child\"\nstatus = {child_status}\nfix = \"{child_fix}\"\n\n\
                  [[code]]\ncode = \"EX-3\"\ncategory = \"auth\"\nmessage = \"Old\"\nstatus = 400\n\
                  deprecated = true\nreplaced_by = \"EX-1\"\nfix = \"See [home](/errors/).\"\n\n\
                  [[code]]\ncode = \"EX-9\"\ncategory = \"rate\"\nmessage = \"Slow\"\nstatus = 429\nfix = \"Wait.\"\n\n\
-                 [[status]]\nstatus = 401\ndescription = \"See [errors](/errors/).\"\n"
+                 [[status]]\nstatus = 401\ndescription = \"See [errors](/errors/).\"\n\n\
+                 [[status]]\nstatus = 418\ndescription = \"Unused until [an edit](/errors/).\"\n"
             )
         };
         let dir = tempfile::tempdir().expect("temporary directory");
@@ -1010,16 +1011,21 @@ mod tests {
         );
         write(
             &root.join("catalog/errors.toml"),
-            &catalog("Key", "Send one.\n", "Ask."),
+            &catalog("Key", "Send one.\n", "Ask.", 403),
         );
         let (mut site, _) = build_keeping(&options, true).expect("the site builds");
         let long = "Send one.\n\nSee [the errors](/errors/).\n\nOr ask.\n";
         let edits = [
-            catalog("Missing key", "Send one.\n", "Ask."),
-            catalog("Missing key", long, "Ask."),
-            catalog("Missing key", long, "Ask [home](/errors/)."),
-            catalog("No key", "Short.\n", "Ask [home](/errors/)."),
+            catalog("Missing key", "Send one.\n", "Ask.", 403),
+            catalog("Missing key", long, "Ask.", 403),
+            catalog("Missing key", long, "Ask [home](/errors/).", 403),
+            catalog("No key", "Short.\n", "Ask [home](/errors/).", 403),
+            // A status no code used before (its row, its description and the links in it
+            // appear): a full build, as `watch` does after this answer; then back.
+            catalog("No key", "Short.\n", "Ask [home](/errors/).", 418),
+            catalog("No key", "Short.\n", "Ask.", 403),
         ];
+        let full = [4, 5];
         let views = |s: &Site| {
             let v = &s.prepared.views;
             let envelopes = serde_json::to_string(&v.envelopes).expect("views serialize");
@@ -1028,9 +1034,15 @@ mod tests {
         };
         for (n, text) in edits.iter().enumerate() {
             write(&root.join("catalog/errors.toml"), text);
-            site.update_catalog()
-                .expect("the edit is valid")
-                .expect("the edit is applied incrementally");
+            let applied = site.update_catalog().expect("the edit is valid");
+            assert_eq!(
+                applied.is_none(),
+                full.contains(&n),
+                "edit {n}: incremental or not"
+            );
+            if applied.is_none() {
+                site = build_keeping(&options, true).expect("the site builds").0;
+            }
             let fresh_options = Options {
                 output: Some(dir.path().join(format!("fresh-{n}"))),
                 ..options.clone()

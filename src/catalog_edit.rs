@@ -70,11 +70,28 @@ pub(crate) fn edited_code(old: &str, headers: &[usize], new: &str, codes: usize)
         .count()
         .checked_sub(1)?;
     let header = headers[index];
+    let (old_end, new_end) = (table_end(old, header), table_end(new, header));
+    // A `[code.deprecated]` (or any `[code.…]`) table after it is part of the same code.
+    if continues_code(&old[old_end..]) {
+        return None;
+    }
     Some(Edit {
         index,
-        old: header..table_end(old, header),
-        new: header..table_end(new, header),
+        old: header..old_end,
+        new: header..new_end,
     })
+}
+
+/// Whether `text` starts with a table header inside `[[code]]` (`[code.deprecated]`,
+/// `[[code.x]]`, `["code".y]`...), which belongs to the code above it; any header naming
+/// `code` that is not a `[[code]]` header counts.
+fn continues_code(text: &str) -> bool {
+    let line = text.lines().next().unwrap_or("");
+    let name = line.trim_start().trim_start_matches('[').trim_start();
+    let names_code = ["code", "\"code\"", "'code'"]
+        .iter()
+        .any(|c| name.starts_with(c));
+    names_code && !is_code_header(line)
 }
 
 /// The whole lines of `text` from `start` to the line holding its last `suffix` bytes' start.
@@ -243,6 +260,26 @@ mod tests {
         assert_eq!(edited(OLD), None);
         assert_eq!(edited(&OLD.replace("One", "[One")), Some(0));
         assert_eq!(edited(&OLD.replace("\"One\"", "\"One\"\n[x]")), None);
+        // A sub-table of the code after its body is part of the code.
+        for sub in [
+            "[code.deprecated]",
+            "[ code.removed ]",
+            "[\"code\".example]",
+            "[[code.x]]",
+        ] {
+            let old = format!("{OLD}{sub}\nsince = \"1\"\n");
+            let new = old.replace("\"Two\"", "\"Deux\"");
+            assert_eq!(
+                edited_code(&old, &code_headers(&old), &new, 2),
+                None,
+                "{sub}"
+            );
+        }
+        // Another table after the last code ends it.
+        let old = format!("{OLD}[[retry]]\nstatus = 429\n");
+        let new = old.replace("\"Two\"", "\"Deux\"");
+        let edit = edited_code(&old, &code_headers(&old), &new, 2);
+        assert_eq!(edit.map(|e| e.index), Some(1));
         // A `[[code]]` header in a multi-line string: the headers are not the codes.
         assert_eq!(edited_code(OLD, &[0], &OLD.replace("One", "Uno"), 2), None);
     }

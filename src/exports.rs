@@ -156,8 +156,12 @@ impl JsonParts {
             out
         };
         let mut out = String::with_capacity(skeleton.len() + self.size());
-        let (Some(at_codes), Some(at_by_code)) = (skeleton.find(&codes), skeleton.find(&by_code))
-        else {
+        // The marks are the last such strings: catalog text (the title, statuses, fields) is
+        // written before `codes`, nothing after `by_code`.
+        let Some(at_by_code) = skeleton.rfind(&by_code) else {
+            return skeleton;
+        };
+        let Some(at_codes) = skeleton[..at_by_code].rfind(&codes) else {
             return skeleton;
         };
         out.push_str(&skeleton[..at_codes]);
@@ -591,5 +595,36 @@ mod tests {
             compared += 1;
         }
         assert!(compared >= 8, "{compared} sites compared");
+    }
+
+    /// Catalog text that reads like the skeleton's marks (a control character in a status
+    /// name) does not take their place.
+    #[test]
+    fn catalog_text_like_the_marks_stays_text() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
+            std::fs::write(path, text).expect("a file");
+        };
+        write("errdocs.toml", "title = \"\\u0001errdocs codes\"\n");
+        write(
+            "catalog/errors.toml",
+            "[[status]]\nstatus = 400\nname = \"\\u0001errdocs by_code\"\n\n\
+             [[category]]\nid = \"a\"\ntitle = \"A\"\n\n\
+             [[code]]\ncode = \"A-1\"\ncategory = \"a\"\nmessage = \"m\"\nstatus = 400\nfix = \"f\"\n",
+        );
+        write(
+            "content/index.md",
+            "+++\ntitle = \"Home\"\n+++\n```errdocs\ncatalog\n```\n",
+        );
+        let (sources, plan, _) = prepared(root).expect("the site builds");
+        let (catalog, title) = (&sources.catalog, &sources.config.title);
+        let mut streamed = Vec::new();
+        write_errors_json_each(&mut streamed, title, catalog, &plan, &|_, _| {})
+            .expect("writes to memory");
+        let kept = JsonParts::new(catalog, &plan).document(title, catalog, &plan);
+        assert_eq!(kept, String::from_utf8(streamed).expect("UTF-8"));
     }
 }

@@ -3,8 +3,8 @@
 //! the catalog as it was, the code is read from its table alone, with the same checks a whole
 //! load makes of it, and put in place of the old one; the spans of everything after the table
 //! move by what the edit added ([`super::shift`]). Anything else (a problem in the table, a
-//! new code, anchor, alias, category, parent or replacement) answers "load it whole", which
-//! reports exactly what a build reports.
+//! new code, anchor, alias, category, parent, replacement or status) answers "load it whole",
+//! which reports exactly what a build reports.
 
 use std::ops::Range;
 
@@ -12,7 +12,7 @@ use super::load::{
     CODE_KEYS, Context, ROOT_KEYS, Seen, check_inherited_policy, check_retry_column, identity,
     read_code,
 };
-use super::model::{Alias, Catalog, Code, RetryTarget, Versioning};
+use super::model::{Alias, Catalog, Code, Versioning};
 use super::shift::Shift;
 use crate::diagnostics::{Diagnostics, Source};
 use crate::tomlread::{self, Table};
@@ -30,7 +30,8 @@ pub(crate) struct CodeEdit {
 }
 
 /// What ties a code to the rest of the catalog: its code, anchor, aliases, category, the other
-/// categories listing it, its parent and its replacement, as written.
+/// categories listing it, its parent and its replacement, as written; and its statuses (the
+/// status view shows, with the links in their descriptions, only the statuses codes use).
 #[derive(PartialEq)]
 struct Ties {
     key: String,
@@ -41,6 +42,7 @@ struct Ties {
     also_in: Vec<usize>,
     parent: Option<String>,
     replaced_by: Option<String>,
+    statuses: Vec<u16>,
 }
 
 /// Reads the one `[[code]]` table at `range` of `source` with the catalog's other tables
@@ -51,7 +53,7 @@ fn read_alone(
     index: usize,
     range: Range<usize>,
     versioning: Versioning,
-) -> Option<(Code, Ties, Vec<u16>)> {
+) -> Option<(Code, Ties)> {
     let doc = tomlread::parse_part(&source.text, range.clone())?;
     let mut diags = Diagnostics::default();
     let root = Table::open(&doc, range, "the catalog", ROOT_KEYS, source, &mut diags);
@@ -94,8 +96,8 @@ fn read_alone(
         also_in: alone.code.also_in.clone(),
         parent: alone.pending.parent.as_ref().map(|p| p.value.clone()),
         replaced_by: alone.pending.replaced_by.as_ref().map(|r| r.value.clone()),
+        statuses: alone.code.statuses.clone(),
     };
-    let statuses = alone.code.statuses.clone();
     let mut code = alone.code;
     code.anchor = anchor;
     code.aliases = aliases;
@@ -103,7 +105,7 @@ fn read_alone(
     let (categories, retry) = (&catalog.categories, &catalog.retry);
     check_retry_column(source, categories, retry, index, &code, &mut diags);
     check_inherited_policy(source, retry, index, &code, &alone.pending, &mut diags);
-    diags.is_empty().then_some((code, ties, statuses))
+    diags.is_empty().then_some((code, ties))
 }
 
 /// Re-reads code `index` of `catalog` from `source`, the catalog's new text, where its table
@@ -121,27 +123,24 @@ pub(crate) fn reload_code(
     if source.check_toml_line_endings().is_err() || index >= catalog.codes.len() {
         return Err(source);
     }
-    let Some((_, old_ties, old_statuses)) = read_alone(
+    let old_range_read = read_alone(
         catalog,
         &catalog.source,
         index,
         old_range.clone(),
         versioning,
-    ) else {
+    );
+    let Some((_, old_ties)) = old_range_read else {
         return Err(source);
     };
-    let Some((mut code, ties, statuses)) =
-        read_alone(catalog, &source, index, new_range.clone(), versioning)
+    let Some((mut code, ties)) = read_alone(catalog, &source, index, new_range.clone(), versioning)
     else {
         return Err(source);
     };
-    // A rule of its own is checked against its statuses when the rules are read.
-    let own_rule = catalog
-        .retry
-        .iter()
-        .any(|r| r.target == RetryTarget::Code(index));
+    // The same statuses too: a retry rule of its own, checked against them when the rules are
+    // read, still holds.
     let old = &catalog.codes[index];
-    if ties != old_ties || old.anchor != ties.anchor || (own_rule && statuses != old_statuses) {
+    if ties != old_ties || old.anchor != ties.anchor {
         return Err(source);
     }
     code.parent = old.parent;
