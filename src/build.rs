@@ -671,6 +671,12 @@ impl Site {
         let catalog = &self.sources.catalog;
         let mut files = vec![(exports::ERRORS_JSON.to_string(), json)];
         files.extend(site_files::split_indexes(&self.sources, plan_now));
+        // Made from the catalog too: the generated modules (`[exports]`) and the changelog's
+        // feed (only the files whose bytes changed are written).
+        files.extend(site_files::generated(&self.sources, plan_now));
+        if let Some(feed) = site_files::changelog_feed(&self.sources, plan_now) {
+            files.push((crate::changelog::FEED.to_string(), feed));
+        }
         for (i, path) in exports::code_json_paths(catalog, plan_now) {
             if code_pages.contains(&i)
                 && let Some(entry) = entries.entry(i)

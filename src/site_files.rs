@@ -171,7 +171,7 @@ impl<'a> CodeJsonFiles<'a> {
 
 /// The modules `[exports]` asks for: (path inside the output, content). The Go package name
 /// was checked when the site was built.
-fn generated(sources: &Sources, plan: &Plan) -> Vec<(String, String)> {
+pub(crate) fn generated(sources: &Sources, plan: &Plan) -> Vec<(String, String)> {
     let files = &sources.config.exports.files;
     if files.is_empty() {
         return Vec::new();
@@ -197,7 +197,7 @@ fn sitemap(sources: &Sources, plan: &Plan) -> Vec<(String, String)> {
 }
 
 /// `changelog.xml`, the Atom feed of the changelog, when the site keeps releases.
-fn changelog_feed(sources: &Sources, plan: &Plan) -> Option<String> {
+pub(crate) fn changelog_feed(sources: &Sources, plan: &Plan) -> Option<String> {
     let config = &sources.config;
     let entries = crate::changelog::entries(&sources.releases, &sources.catalog, plan);
     crate::changelog::feed(&config.title, config.base_url.as_deref(), &entries)

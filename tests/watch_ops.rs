@@ -598,7 +598,10 @@ impl Model {
             titles: ["Authentication".into(), "Rate limits".into()],
             broken: false,
         };
-        let config = format!("{CONFIG}\n[code_pages]\nenabled = true\npath = \"errors\"\n");
+        // Generated modules are made from the catalog too.
+        let config = format!(
+            "{CONFIG}\n[code_pages]\nenabled = true\npath = \"errors\"\n\n[exports]\ntypescript = \"errors.ts\"\n"
+        );
         let f = Fixture::new(
             &[("a.md", "A")],
             &[
