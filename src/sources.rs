@@ -61,7 +61,13 @@ impl Sources {
         let mut failed = BTreeSet::new();
         let (catalog, catalog_text, pages, theme) =
             load_catalog_and_pages(root, &config, &mut diags, &mut failed);
-        let catalog = catalog.filter(|c| fits_site(c, &config, theme.as_ref(), &mut diags));
+        let (catalog, catalog_text) = match catalog {
+            Some(c) if fits_site(&c, &config, theme.as_ref(), &mut diags) => {
+                (Some(c), catalog_text)
+            }
+            Some(c) => (None, c.source.text),
+            None => (None, catalog_text),
+        };
         let statics = static_files(root, &mut diags);
         let releases = crate::releases::load(root, &mut diags);
         if let Some(theme) = &theme {
@@ -207,8 +213,8 @@ fn check_theme_ids(catalog: &Catalog, theme: &Theme, diags: &mut Diagnostics) ->
     diags.len() == before
 }
 
-/// The catalog, its text, the pages and the theme: the catalog (the largest source) is read
-/// on one core, the pages and the theme on the other.
+/// The catalog (or, if it has problems, its text), the pages and the theme: the catalog (the
+/// largest source) is read on one core, the pages and the theme on the other.
 fn load_catalog_and_pages(
     root: &Path,
     config: &Config,
@@ -233,6 +239,8 @@ fn load_catalog_and_pages(
     (catalog, text, pages, theme)
 }
 
+/// The catalog; if it cannot be read or has problems, `None` and its text (empty if it could
+/// not be read). The text of a good catalog is in its `source` only (20 MB at 100,000 codes).
 pub(crate) fn load_catalog(
     root: &Path,
     config: &Config,
@@ -255,10 +263,10 @@ pub(crate) fn load_catalog(
         return (None, String::new());
     }
     match Source::read(&path, &config.catalog) {
-        Ok(source) => {
-            let text = source.text.clone();
-            (catalog::load(source, config.versioning, diags), text)
-        }
+        Ok(source) => match catalog::load(source, config.versioning, diags) {
+            Ok(catalog) => (Some(catalog), String::new()),
+            Err(source) => (None, source.text),
+        },
         Err(d) => {
             diags.push(d);
             (None, String::new())

@@ -250,6 +250,39 @@ fn shift_value(
     Some(Spanned::new(span.start + by..span.end + by, value))
 }
 
+/// The array of tables `key` taken out of `doc` (so its items can be read, and their trees
+/// dropped, a run at a time); a value of another type is reported as [`Table::tables`]
+/// reports it, and gives none.
+pub(crate) fn take_tables<'s>(
+    doc: &mut DeTable<'s>,
+    key: &str,
+    source: &Source,
+    diags: &mut Diagnostics,
+) -> Vec<Spanned<DeValue<'s>>> {
+    let Some(value) = doc.remove(key) else {
+        return Vec::new();
+    };
+    let span = value.span();
+    match value.into_inner() {
+        DeValue::Array(items) => items.into_iter().collect(),
+        other => {
+            diags.at(
+                Problem::WrongType {
+                    key: key.to_string(),
+                    expected: ARRAY_OF_TABLES,
+                    found: type_name(&other),
+                },
+                source,
+                span,
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// What [`Table::tables`] expects.
+const ARRAY_OF_TABLES: &str = "an array of tables";
+
 /// A TOML table being read: every key must be one of `allowed`.
 pub(crate) struct Table<'a, 's> {
     table: &'a DeTable<'s>,
@@ -526,7 +559,7 @@ impl<'a, 's> Table<'a, 's> {
             return Vec::new();
         };
         let DeValue::Array(items) = value.get_ref() else {
-            self.wrong_type(key, "an array of tables", value, diags);
+            self.wrong_type(key, ARRAY_OF_TABLES, value, diags);
             return Vec::new();
         };
         items

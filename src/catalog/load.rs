@@ -8,6 +8,7 @@
 //! ([`super::lifecycle`]), statuses and retry ([`super::retry`]).
 
 use std::collections::HashMap;
+use toml::Spanned;
 use toml::de::DeValue;
 
 use super::common::{
@@ -79,20 +80,23 @@ pub(super) const CODE_KEYS: &[&str] = &[
     "example",
 ];
 
-/// Validates a catalog read into `source`; dates and versions follow `versioning`.
+/// Validates a catalog read into `source`; dates and versions follow `versioning`. A catalog
+/// with problems gives its source back (its text, to read what it can of it).
 pub(crate) fn load(
     source: Source,
     versioning: Versioning,
     diags: &mut Diagnostics,
-) -> Option<Catalog> {
+) -> Result<Catalog, Source> {
     if let Err(d) = source.check_toml_line_endings() {
         diags.push(d);
-        return None;
+        return Err(source);
     }
     let before = diags.len();
-    let parts = read(&source, versioning, diags)?;
+    let Some(parts) = read(&source, versioning, diags) else {
+        return Err(source);
+    };
     if diags.len() > before {
-        return None;
+        return Err(source);
     }
     let mut by_anchor = HashMap::new();
     let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
@@ -121,7 +125,7 @@ pub(crate) fn load(
             }
         }
     }
-    Some(Catalog {
+    Ok(Catalog {
         source,
         fields: parts.fields,
         statuses: parts.statuses,
@@ -177,7 +181,10 @@ pub(super) struct Context<'a> {
 
 fn read(source: &Source, versioning: Versioning, diags: &mut Diagnostics) -> Option<Parts> {
     // The `[[code]]` tables are most of a catalog: parsed a run of them at a time on every core.
-    let doc = tomlread::parse_split(source, "code", diags)?;
+    let mut doc = tomlread::parse_split(source, "code", diags)?;
+    // Their trees are most of the document's (100,000 codes: about 140 MB, more than the codes
+    // read from them): taken out, to be dropped a run at a time as the codes are read.
+    let code_items = tomlread::take_tables(doc.get_mut(), "code", source, diags);
     let root = Table::open(
         doc.get_ref(),
         doc.span(),
@@ -215,7 +222,6 @@ fn read(source: &Source, versioning: Versioning, diags: &mut Diagnostics) -> Opt
 
     let mut code_keys: Vec<&str> = CODE_KEYS.to_vec();
     code_keys.extend(fields.iter().map(|f| f.name.as_str()));
-    let code_tables = root.tables("code", "[[code]]", &code_keys, diags);
     let context = Context {
         source,
         categories: &categories,
@@ -224,7 +230,7 @@ fn read(source: &Source, versioning: Versioning, diags: &mut Diagnostics) -> Opt
         declared: &declared,
         versioning,
     };
-    let (mut codes, pending) = read_codes(&code_tables, &context, diags);
+    let (mut codes, pending) = read_codes(code_items, &code_keys, &context, diags);
     let index = CodeIndex::new(&codes);
     resolve_references(source, &mut codes, &index, &pending, diags);
 
@@ -989,23 +995,36 @@ fn matches_range(pattern: &str, code: &str) -> bool {
 /// catalog order, what makes a code unique across the catalog (its code, anchor and aliases:
 /// the first one wins). The problems come in the order of the tables either way.
 fn read_codes(
-    tables: &[Table],
+    items: Vec<Spanned<DeValue<'_>>>,
+    keys: &[&str],
     cx: &Context,
     diags: &mut Diagnostics,
 ) -> (Vec<Code>, Vec<Pending>) {
     use rayon::prelude::*;
-    let read: Vec<(Option<Alone>, Diagnostics)> = tables
-        .par_iter()
-        .with_min_len(64)
-        .map(|t| {
-            let mut own = Diagnostics::default();
-            (read_code(t, cx, &mut own), own)
+    let count = items.len();
+    let mut runs: Vec<Vec<Spanned<DeValue<'_>>>> = Vec::with_capacity(count / CODES_PER_RUN + 1);
+    let mut items = items.into_iter();
+    while items.len() > 0 {
+        runs.push(items.by_ref().take(CODES_PER_RUN).collect());
+    }
+    // Each run's trees are dropped as soon as its codes are read.
+    let read: Vec<Vec<(Option<Alone>, Diagnostics)>> = runs
+        .into_par_iter()
+        .map(|run| {
+            run.iter()
+                .map(|item| {
+                    let mut own = Diagnostics::default();
+                    let alone = Table::open_value(item, "[[code]]", keys, cx.source, &mut own)
+                        .and_then(|t| read_code(&t, cx, &mut own));
+                    (alone, own)
+                })
+                .collect()
         })
         .collect();
-    let mut codes = Vec::with_capacity(read.len());
-    let mut pending = Vec::with_capacity(read.len());
+    let mut codes = Vec::with_capacity(count);
+    let mut pending = Vec::with_capacity(count);
     let mut seen = Seen::default();
-    for (alone, own) in read {
+    for (alone, own) in read.into_iter().flatten() {
         diags.extend(own);
         let Some(mut alone) = alone else {
             continue;
@@ -1021,6 +1040,9 @@ fn read_codes(
     }
     (codes, pending)
 }
+
+/// How many `[[code]]` tables [`read_codes`] reads at a time on one core.
+const CODES_PER_RUN: usize = 256;
 
 /// A `[[code]]` table read on its own: the code without its anchor and aliases, which
 /// [`identity`] settles once the codes before it are known.

@@ -175,13 +175,14 @@ impl DirectiveLines<'_> {
 }
 
 /// Renders a page body. `blocks` are its [`directive_blocks`]; `directive_html` renders one
-/// directive (that is the theme's job).
+/// directive (that is the theme's job) in pieces written one after the other, each dropped
+/// once written, so a large block (the catalog's tables) is never held whole twice.
 pub(crate) fn render_page(
     page: &Page,
     blocks: &[Vec<Directive>],
     resolver: &Resolver,
     markdown: &MarkdownConfig,
-    directive_html: &mut dyn FnMut(&Directive) -> Result<String, Problem>,
+    directive_html: &mut dyn FnMut(&Directive) -> Result<Vec<String>, Problem>,
     diags: &mut Diagnostics,
 ) -> Rendered {
     let shift = |r: Range<usize>| r.start + page.body_start..r.end + page.body_start;
@@ -211,7 +212,7 @@ pub(crate) fn render_page(
     r.number_footnotes(&events);
     // The output is sized for the whole page, directive blocks included: grown by doubling,
     // the reference page of 100,000 codes (40 MB) would hold 80 MB.
-    let blocks: usize = r.blocks_html.iter().map(String::len).sum();
+    let blocks: usize = r.blocks_html.iter().flatten().map(String::len).sum();
     let out = r.render(events);
     let mut html = String::with_capacity(page.body().len() * 2 + blocks);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
@@ -243,8 +244,9 @@ struct PageRenderer<'p> {
     footnotes: HashMap<String, (String, usize)>,
     /// Raw HTML events whose links were rewritten: event index -> new text.
     html_edits: HashMap<usize, String>,
-    /// The HTML of each directive block, taken when its block is reached.
-    blocks_html: Vec<String>,
+    /// The HTML of each directive block in pieces (see [`render_page`]'s `directive_html`),
+    /// taken when its block is reached and written (and dropped) a piece at a time.
+    blocks_html: Vec<Vec<String>>,
 }
 
 /// A piece of raw HTML: the index of its event, where it starts in the concatenated text of
@@ -290,7 +292,7 @@ impl PageRenderer<'_> {
         &mut self,
         events: &[(Event, Range<usize>)],
         blocks: &[Vec<Directive>],
-        directive_html: &mut dyn FnMut(&Directive) -> Result<String, Problem>,
+        directive_html: &mut dyn FnMut(&Directive) -> Result<Vec<String>, Problem>,
     ) {
         let fences = events.iter().filter_map(|(e, r)| match e {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
@@ -303,14 +305,14 @@ impl PageRenderer<'_> {
         let fences: Vec<Range<usize>> = fences.collect();
         for (i, block) in blocks.iter().enumerate() {
             let fence = fences.get(i).cloned().unwrap_or(0..0);
-            let mut html = String::new();
+            let mut html = Vec::new();
             for d in block {
                 match directive_html(d) {
-                    Ok(h) => html.push_str(&h),
+                    Ok(pieces) => html.extend(pieces),
                     Err(problem) => self.problem(problem, fence.clone()),
                 }
             }
-            for id in crate::html::ids_in(&html) {
+            for id in html.iter().flat_map(|piece| crate::html::ids_in(piece)) {
                 self.ids.entry(id).or_insert(Some(fence.clone()));
             }
             self.blocks_html.push(html);
@@ -526,19 +528,21 @@ impl PageRenderer<'_> {
                 match event {
                     Event::Text(t) => text.push_str(&t),
                     Event::End(TagEnd::CodeBlock) => {
-                        let html = match kind {
+                        let pieces = match kind {
                             Code::Directives => {
                                 block_index += 1;
                                 self.block_html(block_index - 1)
                             }
-                            Code::Language(lang) => code_block_within(
+                            Code::Language(lang) => vec![code_block_within(
                                 text,
                                 lang.as_deref().unwrap_or(""),
                                 &mut self.highlight_budget,
-                            ),
+                            )],
                         };
                         code = None;
-                        push(&mut out, &mut heading, Event::Html(html.into()));
+                        for html in pieces {
+                            push(&mut out, &mut heading, Event::Html(html.into()));
+                        }
                     }
                     _ => {}
                 }
@@ -581,7 +585,7 @@ impl PageRenderer<'_> {
         Code::Language(named.or_else(|| self.markdown.default_code_language.clone()))
     }
 
-    fn block_html(&mut self, index: usize) -> String {
+    fn block_html(&mut self, index: usize) -> Vec<String> {
         self.blocks_html
             .get_mut(index)
             .map(std::mem::take)
