@@ -174,7 +174,7 @@ fn content(out: &mut String, ctx: &CodePageContext, json: &str) {
         escape(home)
     );
     let _ = write!(out, "<h1><span class=\"code\">{shown}</span>");
-    if let Some(label) = filled(&code.label) {
+    if let Some(label) = filled(&code.more.label) {
         let _ = write!(out, " {}", escape(label));
     }
     if let Some(message) = filled(&code.message) {
@@ -183,28 +183,28 @@ fn content(out: &mut String, ctx: &CodePageContext, json: &str) {
     out.push_str("</h1>\n");
     if code.state == "removed" {
         out.push_str("<p class=\"notice notice-removed\"><strong>Removed</strong>");
-        if let Some(since) = filled(&code.removed_since) {
+        if let Some(since) = filled(&code.more.removed_since) {
             let _ = write!(out, " since {}", escape(since));
         }
         out.push_str(": the API no longer returns this code.");
-        if let Some(why) = filled(&code.removed_why) {
+        if let Some(why) = filled(&code.more.removed_why) {
             let _ = write!(out, " {why}");
         }
-        replacement(out, &code.replaced_by);
+        replacement(out, &code.more.replaced_by);
         out.push_str("</p>\n");
     } else if code.state == "deprecated" {
         out.push_str("<p class=\"notice notice-deprecated\"><strong>Deprecated");
-        if let Some(since) = filled(&code.deprecated_since) {
+        if let Some(since) = filled(&code.more.deprecated_since) {
             let _ = write!(out, " since {}", escape(since));
         }
         out.push_str(".</strong>");
-        if let Some(sunset) = filled(&code.sunset) {
+        if let Some(sunset) = filled(&code.more.sunset) {
             let _ = write!(out, " The API stops returning it on {}.", escape(sunset));
         }
-        if let Some(why) = filled(&code.deprecated_why) {
+        if let Some(why) = filled(&code.more.deprecated_why) {
             let _ = write!(out, " {why}");
         }
-        replacement(out, &code.replaced_by);
+        replacement(out, &code.more.replaced_by);
         out.push_str("</p>\n");
     }
     out.push_str("<dl class=\"code-facts\">\n");
@@ -240,9 +240,9 @@ fn content(out: &mut String, ctx: &CodePageContext, json: &str) {
         out.push_str("</dd>\n");
     }
     let _ = write!(out, "<dt>Category</dt><dd>{category_title}");
-    if !code.also_in.is_empty() {
+    if !code.more.also_in.is_empty() {
         out.push_str("; also listed in ");
-        for (i, a) in code.also_in.iter().enumerate() {
+        for (i, a) in code.more.also_in.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
@@ -260,8 +260,8 @@ fn content(out: &mut String, ctx: &CodePageContext, json: &str) {
         let _ = writeln!(out, "<dt>Message</dt><dd>{}</dd>", escape(message));
     }
     for (term, html) in [
-        ("Meaning", &code.meaning),
-        ("Detail", &code.detail),
+        ("Meaning", &code.more.meaning),
+        ("Detail", &code.more.detail),
         ("How to fix", &code.fix),
     ] {
         if let Some(html) = filled(html) {
@@ -269,6 +269,7 @@ fn content(out: &mut String, ctx: &CodePageContext, json: &str) {
         }
     }
     for f in code
+        .more
         .fields
         .iter()
         .filter(|f| matches!(f.kind, "text" | "url"))
@@ -282,7 +283,7 @@ fn content(out: &mut String, ctx: &CodePageContext, json: &str) {
         }
         out.push_str("</dd>\n");
     }
-    if let Some(since) = filled(&code.since) {
+    if let Some(since) = filled(&code.more.since) {
         let _ = writeln!(out, "<dt>Since</dt><dd>{}</dd>", escape(since));
     }
     if let Some(docs) = filled(&code.docs) {
@@ -294,9 +295,9 @@ fn content(out: &mut String, ctx: &CodePageContext, json: &str) {
             escape(title)
         );
     }
-    if !code.aliases.is_empty() {
+    if !code.more.aliases.is_empty() {
         out.push_str("<dt>Formerly</dt><dd>");
-        code_list(out, &code.aliases);
+        code_list(out, &code.more.aliases);
         out.push_str("</dd>\n");
     }
     out.push_str("</dl>\n");
@@ -309,6 +310,7 @@ fn content(out: &mut String, ctx: &CodePageContext, json: &str) {
         );
     }
     for f in code
+        .more
         .fields
         .iter()
         .filter(|f| matches!(f.kind, "markdown" | "list"))

@@ -65,7 +65,7 @@ pub(super) fn code_page_context<'a>(
         message: views.codes[j]
             .message
             .clone()
-            .or_else(|| views.codes[j].label.clone()),
+            .or_else(|| views.codes[j].more.label.clone()),
     };
     let siblings = catalog.category_codes(c.category);
     // Catalog order within a category is ascending, so the position is a binary search.

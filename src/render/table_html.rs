@@ -111,7 +111,7 @@ fn list(out: &mut String, category: &CategoryView, codes: &[CodeView]) {
 }
 
 fn alias_anchors(out: &mut String, code: &CodeView) {
-    for a in &code.alias_anchors {
+    for a in &code.more.alias_anchors {
         let _ = write!(
             out,
             "<span class=\"alias-anchor\" id=\"{}\"></span>",
@@ -183,13 +183,13 @@ fn cell(
     };
     match col.name {
         "code" => code_cell(out, col, code, secondary, removed),
-        "label" => plain(&escaped(&code.label)),
+        "label" => plain(&escaped(&code.more.label)),
         "message" => plain(&escaped(&code.message)),
         "retry" => plain(&escaped(&code.retry)),
         // Catalog Markdown, already HTML (`| safe` in the template).
         "fix" => plain(code.fix.as_deref().unwrap_or_default()),
-        "meaning" => plain(code.meaning.as_deref().unwrap_or_default()),
-        "detail" => plain(code.detail.as_deref().unwrap_or_default()),
+        "meaning" => plain(code.more.meaning.as_deref().unwrap_or_default()),
+        "detail" => plain(code.more.detail.as_deref().unwrap_or_default()),
         "status" => {
             let _ = write!(out, "<td class=\"col-status\" data-label=\"{}\">", heading);
             for (i, s) in code.statuses.iter().enumerate() {
@@ -220,7 +220,7 @@ fn cell(
                 escape(field),
                 heading
             );
-            if let Some(html) = code.custom.get(field) {
+            if let Some(html) = code.more.custom.get(field) {
                 out.push_str(html);
             }
             out.push_str("</td>");
@@ -267,7 +267,7 @@ fn code_cell(
         }
     }
     if col.with_label
-        && let Some(label) = filled(&code.label)
+        && let Some(label) = filled(&code.more.label)
     {
         let _ = write!(out, " {}", escape(label));
     }
@@ -281,20 +281,20 @@ fn code_cell(
     } else if code.deprecated {
         out.push_str(" <span class=\"badge badge-deprecated\">deprecated</span>");
     }
-    if let Some(replaced) = &code.replaced_by {
+    if let Some(replaced) = &code.more.replaced_by {
         out.push_str(" <span class=\"replaced-by\">→ ");
         code_link(out, replaced, "");
         out.push_str("</span>");
     }
     lifecycle(out, code);
-    if let Some(parent) = &code.parent {
+    if let Some(parent) = &code.more.parent {
         out.push_str(" <span class=\"parent-code\">sub-code of ");
         code_link(out, parent, " class=\"code\"");
         out.push_str("</span>");
     }
-    if !code.children.is_empty() {
+    if !code.more.children.is_empty() {
         out.push_str(" <span class=\"sub-codes\">sub-codes: ");
-        for (i, child) in code.children.iter().enumerate() {
+        for (i, child) in code.more.children.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
@@ -322,10 +322,10 @@ fn link(out: &mut String, attrs: &str, href: &str, shown: &str) {
 /// `since …; deprecated …; sunset …; removed …`, the parts the code has.
 fn lifecycle(out: &mut String, code: &CodeView) {
     let parts = [
-        ("since ", &code.since),
-        ("deprecated ", &code.deprecated_since),
-        ("sunset ", &code.sunset),
-        ("removed ", &code.removed_since),
+        ("since ", &code.more.since),
+        ("deprecated ", &code.more.deprecated_since),
+        ("sunset ", &code.more.sunset),
+        ("removed ", &code.more.removed_since),
     ];
     if parts.iter().all(|(_, v)| filled(v).is_none()) {
         return;
