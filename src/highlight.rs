@@ -4,10 +4,11 @@
 //! never pays for it. The light and dark colour schemes are generated from syntect's themes
 //! into the embedded `syntax.css` (see `theme_css` and the test that keeps it in sync).
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
+use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -163,13 +164,89 @@ fn highlight(code: &str, lang: &str, budget: &mut usize) -> Option<String> {
     let set = syntaxes();
     let syntax = set.find_syntax_by_token(token_for(lang))?;
     *budget -= code.len();
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
-    for line in LinesWithEndings::from(code) {
-        generator
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+    classed_html(code, syntax, set)
+}
+
+/// What syntect's `ClassedHTMLGenerator` makes of `code`, line by line, except that a line
+/// met before in the same state (the grammar's position and the open scopes) takes what it
+/// gave then: code blocks repeat lines (`}`, `use` lines, a call in every example), and
+/// syntect runs its grammar's regular expressions on each one. The output is the same: the
+/// result of a line depends only on the line and the state it starts in.
+fn classed_html(code: &str, syntax: &SyntaxReference, set: &SyntaxSet) -> Option<String> {
+    let mut state = ParseState::new(syntax);
+    let mut scopes = ScopeStack::new();
+    let mut open_spans: isize = 0;
+    let mut html = String::with_capacity(code.len() * 2);
+    LINES.with(|lines| {
+        let mut lines = lines.borrow_mut();
+        for line in LinesWithEndings::from(code) {
+            let key = line_key(line, &scopes);
+            let seen = lines.get(&key).and_then(|entries| {
+                entries
+                    .iter()
+                    .find(|e| e.line == line && e.state == state && e.scopes == scopes)
+            });
+            if let Some(seen) = seen {
+                html.push_str(&seen.html);
+                open_spans += seen.delta;
+                state.clone_from(&seen.state_after);
+                scopes.clone_from(&seen.scopes_after);
+                continue;
+            }
+            let (state_before, scopes_before) = (state.clone(), scopes.clone());
+            let ops = state.parse_line(line, set).ok()?;
+            let (out, delta) =
+                line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
+            html.push_str(&out);
+            open_spans += delta;
+            if lines.len() >= MAX_REMEMBERED_LINES {
+                lines.clear();
+            }
+            lines.entry(key).or_default().push(SeenLine {
+                line: line.to_string(),
+                state: state_before,
+                scopes: scopes_before,
+                html: out,
+                delta,
+                state_after: state.clone(),
+                scopes_after: scopes.clone(),
+            });
+        }
+        Some(())
+    })?;
+    for _ in 0..open_spans {
+        html.push_str("</span>");
     }
-    Some(generator.finalize())
+    Some(html)
+}
+
+/// A highlighted line: what it started in, and what it gave.
+struct SeenLine {
+    line: String,
+    state: ParseState,
+    scopes: ScopeStack,
+    html: String,
+    delta: isize,
+    state_after: ParseState,
+    scopes_after: ScopeStack,
+}
+
+/// How many distinct lines a thread remembers (then it starts again): a few MB at most.
+const MAX_REMEMBERED_LINES: usize = 8192;
+
+thread_local! {
+    /// The lines this thread has highlighted, by [`line_key`].
+    static LINES: std::cell::RefCell<HashMap<u64, Vec<SeenLine>>> = Default::default();
+}
+
+/// A hash of a line and the scopes open where it starts (the full state is compared on a
+/// hit).
+fn line_key(line: &str, scopes: &ScopeStack) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    line.hash(&mut h);
+    scopes.as_slice().hash(&mut h);
+    h.finish()
 }
 
 /// The CSS for the light scheme and, under `prefers-color-scheme: dark`, the dark one.
@@ -200,6 +277,7 @@ fn theme_css() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use syntect::html::ClassedHTMLGenerator;
 
     /// Found by the long fuzz run: a shell block with a 100,000-character line took minutes
     /// in syntect. Blocks with a line over the limit are plain; JSON keeps its highlighter.
@@ -274,6 +352,88 @@ mod tests {
             visible_rust("# use x;\n#\n  # fn f() {}\n##[a]\n  ## b\n#[derive(A)]\n#![x]\n#y\nz"),
             "#[a]\n  # b\n#[derive(A)]\n#![x]\n#y\nz"
         );
+    }
+
+    /// The fenced code blocks of `markdown` (the info string's first word, the text).
+    fn fenced_blocks(markdown: &str, default: &str) -> Vec<(String, String)> {
+        let mut blocks = Vec::new();
+        let mut open: Option<(String, String)> = None;
+        for line in markdown.lines() {
+            match open.as_mut() {
+                Some((_, text)) if line.trim_start() != "```" => {
+                    text.push_str(line);
+                    text.push('\n');
+                }
+                Some(_) => blocks.extend(open.take()),
+                None => {
+                    if let Some(info) = line.trim_start().strip_prefix("```") {
+                        let lang = info.split([' ', ',']).next().unwrap_or("");
+                        let lang = if lang.is_empty() { default } else { lang };
+                        open = Some((lang.to_string(), String::new()));
+                    }
+                }
+            }
+        }
+        blocks
+    }
+
+    /// Remembered lines give what syntect's own generator gives, on code nobody here wrote
+    /// (rustc's explanations of its errors) and on the repository's Markdown, each block
+    /// highlighted after all the others (so most of its lines are remembered) and mixed
+    /// languages in between.
+    #[test]
+    fn remembered_lines_give_what_syntect_gives() {
+        let mut markdown = Vec::new();
+        let codes = "E0308 E0382 E0499 E0502 E0277 E0106 E0425 E0599 E0038 E0072 E0204 E0373 \
+            E0432 E0507 E0515 E0597 E0621 E0716";
+        for code in codes.split_whitespace() {
+            let out = std::process::Command::new("rustc")
+                .args(["--explain", code])
+                .output()
+                .expect("rustc runs");
+            assert!(out.status.success(), "rustc --explain {code}");
+            markdown.push((String::from_utf8(out.stdout).unwrap(), "rust"));
+        }
+        for file in [
+            "README.md",
+            "content/errors.md",
+            "examples/grpc/content/index.md",
+        ] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+            markdown.push((std::fs::read_to_string(&path).unwrap(), ""));
+        }
+        let set = syntaxes();
+        let mut blocks: Vec<(String, String)> = markdown
+            .iter()
+            .flat_map(|(text, default)| fenced_blocks(text, default))
+            .filter(|(lang, _)| !lang.is_empty() && set.find_syntax_by_token(lang).is_some())
+            .collect();
+        // The same line, in the same scopes, in two states: it ends the first raw string and
+        // not the second (the grammar remembers the number of `#`).
+        for hashes in ["#", "##"] {
+            let code = format!("let s = r{hashes}\"\nx\n\"#;\nfn f() {{}}\n\"{hashes};\n");
+            blocks.push(("rust".to_string(), code));
+        }
+        assert!(blocks.len() > 40, "{} blocks", blocks.len());
+        let rust = blocks.iter().filter(|(l, _)| l == "rust").count();
+        assert!(rust > 20, "{rust} Rust blocks");
+        let again = blocks.clone();
+        blocks.extend(again.into_iter().rev());
+        for (lang, code) in &blocks {
+            let syntax = set.find_syntax_by_token(lang).unwrap();
+            let mut generator =
+                ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+            for line in LinesWithEndings::from(code) {
+                generator
+                    .parse_html_for_line_which_includes_newline(line)
+                    .unwrap();
+            }
+            assert_eq!(
+                classed_html(code, syntax, set).as_deref(),
+                Some(generator.finalize().as_str()),
+                "{lang}:\n{code}"
+            );
+        }
     }
 
     #[test]
