@@ -920,3 +920,73 @@ fn an_id_written_twice_on_a_page_breaks_no_link_to_it() {
         )]),
     );
 }
+
+/// A catalog large enough to be parsed in parts and read 256 codes at a time, with a mistake
+/// in codes of different runs (the first, one in the middle, the last): each is reported once,
+/// at its line, and nothing else.
+#[test]
+fn mistakes_in_every_run_of_a_large_catalog_are_each_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut catalog =
+        String::from("[[category]]\nid = \"auth\"\ntitle = \"Auth\"\nrange = \"PG-xxxx\"\n");
+    let wrong = [0, 300, 1_499, 2_999];
+    for i in 0..3_000 {
+        let key = if wrong.contains(&i) { "fixx" } else { "fix" };
+        catalog.push_str(&format!(
+            "\n[[code]]\ncode = \"PG-{i:04}\"\ncategory = \"auth\"\nmessage = \"Code {i} of the \
+             large catalog, with a message long enough to make it several parts\"\nstatus = 400\n\
+             {key} = \"Send it again with the `field_{i}` value fixed.\"\n"
+        ));
+    }
+    assert!(catalog.len() > 256 * 1024, "{} bytes", catalog.len());
+    site(root, &catalog);
+    let expected: Vec<(String, String)> = wrong
+        .iter()
+        .map(|i| {
+            let needle = format!("fixx = \"Send it again with the `field_{i}`");
+            (
+                "unknown key `fixx` in [[code]]".to_string(),
+                located("catalog/errors.toml", &catalog, &needle),
+            )
+        })
+        .collect();
+    assert_eq!(check(root), expected);
+}
+
+/// `code` written as a value instead of `[[code]]` tables: one error at the value, with the
+/// way to write it; an array holding something other than tables: one error per such item,
+/// and the tables in it are read.
+#[test]
+fn codes_not_written_as_tables_are_one_error_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let catalog = "code = \"PG-1001\"\n\n[[category]]\nid = \"auth\"\ntitle = \"Auth\"\n";
+    site(root, catalog);
+    let out = errdocs(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_reported(
+        &stderr(&out),
+        "`code` must be an array of tables, found a string",
+        &located("catalog/errors.toml", catalog, "\"PG-1001\""),
+        "code = \"PG-1001\"",
+        "write it as `[[code]]` sections",
+    );
+    assert_eq!(errors_of(&stderr(&out)).len(), 1, "{}", stderr(&out));
+
+    let catalog = "code = [5, { code = \"PG-1001\", category = \"auth\", message = \"m\", \
+                   status = 401, fixx = \"f\" }]\n\n\
+                   [[category]]\nid = \"auth\"\ntitle = \"Auth\"\n";
+    site(root, catalog);
+    let at = |needle: &str| located("catalog/errors.toml", catalog, needle);
+    assert_eq!(
+        check(root),
+        owned(vec![
+            (
+                "`[[code]]` must be a table, found an integer".into(),
+                &at("5,")
+            ),
+            ("unknown key `fixx` in [[code]]".into(), &at("fixx")),
+        ])
+    );
+}
