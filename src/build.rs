@@ -767,7 +767,8 @@ fn facts_of(
     diags: &mut Diagnostics,
 ) -> PageFacts {
     let scan = crate::html::ids_and_hrefs(&rendered.html);
-    // Written already, and read: not held while its facts are made (40 MB at 100,000 codes).
+    // Read (and under `build` written): not held while its facts are made (40 MB at 100,000
+    // codes).
     rendered.html = String::new();
     let digest = if digest {
         digest_of(&rendered, &scan)

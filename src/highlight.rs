@@ -180,12 +180,14 @@ fn classed_html(code: &str, syntax: &SyntaxReference, set: &SyntaxSet) -> Option
     LINES.with(|lines| {
         let mut lines = lines.borrow_mut();
         for line in LinesWithEndings::from(code) {
-            let key = line_key(line, &scopes);
-            let seen = lines.get(&key).and_then(|entries| {
-                entries
-                    .iter()
-                    .find(|e| e.line == line && e.state == state && e.scopes == scopes)
-            });
+            // A long line, or one that starts deep in nested scopes (whose state is as large
+            // as the nesting), is not worth remembering: it is highlighted as it comes.
+            let remember = line.len() <= MAX_REMEMBERED_LINE
+                && scopes.as_slice().len() <= MAX_REMEMBERED_DEPTH;
+            let key = if remember { line_key(line, &scopes) } else { 0 };
+            let seen = remember
+                .then(|| lines.find(key, line, &state, &scopes))
+                .flatten();
             if let Some(seen) = seen {
                 html.push_str(&seen.html);
                 open_spans += seen.delta;
@@ -193,24 +195,26 @@ fn classed_html(code: &str, syntax: &SyntaxReference, set: &SyntaxSet) -> Option
                 scopes.clone_from(&seen.scopes_after);
                 continue;
             }
-            let (state_before, scopes_before) = (state.clone(), scopes.clone());
+            let before = remember.then(|| (state.clone(), scopes.clone()));
             let ops = state.parse_line(line, set).ok()?;
             let (out, delta) =
                 line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
             html.push_str(&out);
             open_spans += delta;
-            if lines.len() >= MAX_REMEMBERED_LINES {
-                lines.clear();
+            if let Some((state_before, scopes_before)) = before {
+                lines.remember(
+                    key,
+                    SeenLine {
+                        line: line.to_string(),
+                        state: state_before,
+                        scopes: scopes_before,
+                        html: out,
+                        delta,
+                        state_after: state.clone(),
+                        scopes_after: scopes.clone(),
+                    },
+                );
             }
-            lines.entry(key).or_default().push(SeenLine {
-                line: line.to_string(),
-                state: state_before,
-                scopes: scopes_before,
-                html: out,
-                delta,
-                state_after: state.clone(),
-                scopes_after: scopes.clone(),
-            });
         }
         Some(())
     })?;
@@ -231,12 +235,51 @@ struct SeenLine {
     scopes_after: ScopeStack,
 }
 
-/// How many distinct lines a thread remembers (then it starts again): a few MB at most.
+/// The lines a thread has highlighted, by [`line_key`]; forgotten all at once when they reach
+/// [`MAX_REMEMBERED_LINES`] lines or [`MAX_REMEMBERED_BYTES`] of text and HTML.
+#[derive(Default)]
+struct SeenLines {
+    by_key: HashMap<u64, Vec<SeenLine>>,
+    lines: usize,
+    bytes: usize,
+}
+
+impl SeenLines {
+    fn find(
+        &self,
+        key: u64,
+        line: &str,
+        state: &ParseState,
+        scopes: &ScopeStack,
+    ) -> Option<&SeenLine> {
+        self.by_key
+            .get(&key)?
+            .iter()
+            .find(|e| e.line == line && e.state == *state && e.scopes == *scopes)
+    }
+
+    fn remember(&mut self, key: u64, seen: SeenLine) {
+        let bytes = seen.line.len() + seen.html.len();
+        if self.lines >= MAX_REMEMBERED_LINES || self.bytes + bytes > MAX_REMEMBERED_BYTES {
+            *self = SeenLines::default();
+        }
+        self.lines += 1;
+        self.bytes += bytes;
+        self.by_key.entry(key).or_default().push(seen);
+    }
+}
+
+/// How many lines a thread remembers.
 const MAX_REMEMBERED_LINES: usize = 8192;
+/// How much text and HTML a thread remembers.
+const MAX_REMEMBERED_BYTES: usize = 4 << 20;
+/// Longer lines are not remembered.
+const MAX_REMEMBERED_LINE: usize = 256;
+/// Lines that start in more open scopes than this are not remembered.
+const MAX_REMEMBERED_DEPTH: usize = 16;
 
 thread_local! {
-    /// The lines this thread has highlighted, by [`line_key`].
-    static LINES: std::cell::RefCell<HashMap<u64, Vec<SeenLine>>> = Default::default();
+    static LINES: std::cell::RefCell<SeenLines> = Default::default();
 }
 
 /// A hash of a line and the scopes open where it starts (the full state is compared on a
@@ -412,6 +455,13 @@ mod tests {
         // not the second (the grammar remembers the number of `#`).
         for hashes in ["#", "##"] {
             let code = format!("let s = r{hashes}\"\nx\n\"#;\nfn f() {{}}\n\"{hashes};\n");
+            blocks.push(("rust".to_string(), code));
+        }
+        // Nesting deeper than what is remembered, and lines longer than what is remembered.
+        let deep = format!("fn f() {}{}\n", "{\n".repeat(100), "}\n".repeat(100));
+        let long = format!("let s = \"{}\";\nlet t = 1;\n", "x".repeat(1000));
+        for code in [deep, long] {
+            blocks.push(("rust".to_string(), code.clone()));
             blocks.push(("rust".to_string(), code));
         }
         assert!(blocks.len() > 40, "{} blocks", blocks.len());

@@ -25,14 +25,24 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
-/// The values of every `id` attribute in rendered HTML, decoded (comments, scripts and styles
-/// left out).
-pub(crate) fn ids_in(html: &str) -> Vec<String> {
-    attribute_values(html, "id")
+/// The values of every `id` attribute in rendered HTML written in pieces, read as the one text
+/// they make (a comment or script left open in one piece goes on in the next), decoded
+/// (comments, scripts and styles left out).
+pub(crate) fn ids_in_pieces<'a>(pieces: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut scanner = Scanner::default();
+    for piece in pieces {
+        scanner.scan(piece, &mut |a| {
+            if a.name.eq_ignore_ascii_case("id") {
+                out.push(decode_attribute(a.raw));
+            }
+        });
+    }
+    out
 }
 
 /// The values of every `id` attribute and of every `href` attribute in rendered HTML, read in
-/// one pass: ids decoded as [`ids_in`] reads them, hrefs decoded and percent-encoded as
+/// one pass: ids decoded as [`ids_in_pieces`] reads them, hrefs decoded and percent-encoded as
 /// [`crate::urls::Resolver::rewrite`] writes hrefs (so a link is found as it was written
 /// whether it came from Markdown or raw HTML). Comments, scripts and styles are left out: a
 /// link in a comment is not a link.
@@ -46,16 +56,6 @@ pub(crate) fn ids_and_hrefs(html: &str) -> (Vec<String>, Vec<String>) {
         }
     });
     (ids, hrefs)
-}
-
-fn attribute_values(html: &str, name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    Scanner::default().scan(html, &mut |a| {
-        if a.name.eq_ignore_ascii_case(name) {
-            out.push(decode_attribute(a.raw));
-        }
-    });
-    out
 }
 
 /// An attribute of a start tag: its name as written (HTML names are ASCII case-insensitive)
@@ -303,10 +303,22 @@ fn reference(s: &str) -> Option<(char, usize)> {
 mod tests {
     use super::*;
 
+    /// Pieces are read as the text they make: a comment left open in one closes in the next.
+    #[test]
+    fn ids_of_pieces_are_those_of_the_whole() {
+        let pieces = [
+            "<p id=a><!-- <a id=x>",
+            "</p> --> <b id=y><script>",
+            "<i id=z></script>",
+        ];
+        assert_eq!(ids_in_pieces(pieces), ids_and_hrefs(&pieces.concat()).0);
+        assert_eq!(ids_in_pieces(pieces), ["a", "y"]);
+    }
+
     #[test]
     fn scans_ids_and_hrefs() {
         let html = r#"<h2 id="a&amp;b&#x2F;&#47;">x</h2><a href="/g#x">y</a><p>id="fake"</p>"#;
-        assert_eq!(ids_in(html), vec!["a&b//"]);
+        assert_eq!(ids_in_pieces([html]), vec!["a&b//"]);
         assert_eq!(ids_and_hrefs(html).1, vec!["/g#x"]);
     }
 
@@ -319,7 +331,7 @@ mod tests {
             ids_and_hrefs(html),
             (vec!["k".to_string()], vec!["/x".into(), "/y".into()])
         );
-        assert_eq!(ids_in(html), vec!["k"]);
+        assert_eq!(ids_in_pieces([html]), vec!["k"]);
         let mut scanner = Scanner::default();
         let mut found = Vec::new();
         scanner.scan("<p><!-- <a href=\"/1\">", &mut |a| {

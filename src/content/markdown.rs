@@ -312,7 +312,7 @@ impl PageRenderer<'_> {
                     Err(problem) => self.problem(problem, fence.clone()),
                 }
             }
-            for id in html.iter().flat_map(|piece| crate::html::ids_in(piece)) {
+            for id in crate::html::ids_in_pieces(html.iter().map(String::as_str)) {
                 self.ids.entry(id).or_insert(Some(fence.clone()));
             }
             self.blocks_html.push(html);

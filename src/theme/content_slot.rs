@@ -3,7 +3,7 @@
 //! doubling, so a 40 MB reference page (100,000 codes) was held three or four times while its
 //! template rendered. When every template uses `page.content` only as `{{ page.content | safe }}`
 //! (printed as is) or `{% if page.content %}`, the page is rendered with [`SLOT`] in its place
-//! and the content is written into the result once, at its exact size.
+//! and the rendered text is written around the content in its own buffer ([`splice`]).
 
 use std::collections::BTreeMap;
 
@@ -104,8 +104,9 @@ fn val_plain(v: &ExprVal) -> bool {
 
 /// `rendered` with each [`SLOT`] replaced by `content`; `Err(content)` when the slot is not
 /// there (then the page is rendered the usual way). With one slot (the usual template) the
-/// text around it is written into `content`'s own buffer, so a 40 MB page is not copied;
-/// with more, the result is built at its exact size.
+/// text around it is written into `content`'s own buffer (the content moves within it, and the
+/// buffer grows in place when it can), so a 40 MB page is not held twice; with more, the
+/// result is built at its exact size.
 pub(crate) fn splice(rendered: &str, mut content: String) -> Result<String, String> {
     let slots = rendered.matches(SLOT).count();
     if slots == 0 {
