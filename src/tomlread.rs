@@ -120,11 +120,7 @@ fn parse_parts<'s>(
         .enumerate()
         .map(|(i, &start)| {
             let end = starts.get(i + 1).copied().unwrap_or(text.len());
-            let (table, errors) = DeTable::parse_recoverable(&text[start..end]);
-            if !errors.is_empty() {
-                return None;
-            }
-            shift_table(table.into_inner(), start, 0)
+            parse_part(text, start..end)
         })
         .collect();
     let first_is_header = text
